@@ -1,0 +1,391 @@
+"""The content model: categories, organizations, model entries, pros and cons, comparison
+rows and articles. Unknown facts are NULL ("not published"), never zero."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from markdownx.models import MarkdownxField
+
+# Announced releases may be a few months ahead; anything further is a typo.
+RELEASE_DATE_HORIZON = datetime.timedelta(days=366)
+
+
+def validate_not_far_future(value):
+    if value > timezone.localdate() + RELEASE_DATE_HORIZON:
+        raise ValidationError(
+            "A release date more than a year ahead is almost certainly a typo.",
+            code="far_future",
+        )
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class Tracked(models.Model):
+    """When a row was created and last changed, and by whom."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        abstract = True
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+
+class Publishable(Tracked):
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.is_published and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED
+
+
+class Category(Tracked):
+    """A world of models: open-source or closed."""
+
+    name = models.CharField(max_length=100, unique=True)
+    short_name = models.CharField(max_length=40, help_text="Used as a column heading.")
+    slug = models.SlugField(max_length=100, unique=True)
+    icon = models.CharField(max_length=8, blank=True, help_text="An emoji, e.g. 🔓.")
+    summary = models.CharField(max_length=300, blank=True)
+    description = MarkdownxField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("kb:category", args=[self.slug])
+
+
+class Organization(Tracked):
+    """Who makes models."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    website = models.URLField(blank=True)
+    description = MarkdownxField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("kb:organization", args=[self.slug])
+
+
+class Modality(models.Model):
+    """What a model takes in or puts out: text, image, video, audio, code."""
+
+    name = models.CharField(max_length=40, unique=True)
+    slug = models.SlugField(max_length=40, unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "modalities"
+
+    def __str__(self):
+        return self.name
+
+
+class Access(models.TextChoices):
+    WEIGHTS = "weights", "Downloadable weights"
+    HOSTED = "hosted", "API or product only"
+    BOTH = "both", "Weights and hosted API"
+
+
+class ModelEntryQuerySet(PublishableQuerySet):
+    def with_related(self):
+        return self.select_related("organization", "category").prefetch_related("modalities")
+
+
+class ModelEntry(Publishable):
+    """One model or model family."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="entries")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="entries")
+    modalities = models.ManyToManyField(Modality, blank=True, related_name="entries")
+    release_date = models.DateField(
+        null=True,
+        blank=True,
+        validators=[validate_not_far_future],
+        help_text="First public release. Leave empty if not published.",
+    )
+    parameters = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text='Sizes as the maker publishes them, e.g. "7B, 13B, 70B". Empty if unpublished.',
+    )
+    parameter_count = models.PositiveBigIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="The largest size as a plain number of parameters, for sorting.",
+    )
+    context_window = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="In tokens. Empty if unpublished or not applicable.",
+    )
+    licence_name = models.CharField("licence", max_length=150, blank=True)
+    licence_url = models.URLField("licence URL", blank=True)
+    licence_osi_approved = models.BooleanField(
+        "OSI-approved licence",
+        null=True,
+        blank=True,
+        help_text="Whether the Open Source Initiative approves the licence. Empty if unknown.",
+    )
+    access = models.CharField(max_length=10, choices=Access, blank=True)
+    homepage = models.URLField(blank=True)
+    summary = models.CharField(max_length=300, blank=True, help_text="One line.")
+    description = MarkdownxField(blank=True)
+
+    objects = ModelEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "model entry"
+        verbose_name_plural = "model entries"
+        indexes = [
+            models.Index(fields=["status", "name"], name="entry_status_name"),
+            models.Index(fields=["release_date"], name="entry_release_date"),
+            models.Index(fields=["parameter_count"], name="entry_parameter_count"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(parameter_count__isnull=True) | Q(parameter_count__gt=0),
+                name="entry_parameter_count_positive",
+                violation_error_message="A parameter count must be positive; leave it empty if unknown.",
+            ),
+            models.CheckConstraint(
+                condition=Q(context_window__isnull=True) | Q(context_window__gt=0),
+                name="entry_context_window_positive",
+                violation_error_message="A context window must be positive; leave it empty if unknown.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("kb:model", args=[self.slug])
+
+
+class Source(models.Model):
+    """A URL backing one fact of a model entry."""
+
+    class Fact(models.TextChoices):
+        GENERAL = "general", "General"
+        RELEASE_DATE = "release_date", "Release date"
+        PARAMETERS = "parameters", "Parameters"
+        CONTEXT_WINDOW = "context_window", "Context window"
+        LICENCE = "licence", "Licence"
+        ACCESS = "access", "Access"
+        MODALITIES = "modalities", "Modalities"
+
+    entry = models.ForeignKey(ModelEntry, on_delete=models.CASCADE, related_name="sources")
+    fact = models.CharField(max_length=20, choices=Fact, default=Fact.GENERAL)
+    url = models.URLField("URL", max_length=500)
+    title = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["entry", "fact", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "fact", "url"], name="source_unique_per_fact"),
+        ]
+
+    def __str__(self):
+        return self.title or self.url
+
+
+class OpennessGrade(models.Model):
+    """How open one part of a model is: its weights, code, data, documentation, access."""
+
+    class Dimension(models.TextChoices):
+        WEIGHTS = "weights", "Weights"
+        TRAINING_CODE = "training_code", "Training code"
+        TRAINING_DATA = "training_data", "Training data"
+        WEIGHTS_LICENCE = "weights_licence", "Licence of the weights"
+        PAPER = "paper", "Technical report or paper"
+        MODEL_CARD = "model_card", "Model card"
+        DATASHEET = "datasheet", "Data sheet"
+        PACKAGE = "package", "Downloadable package"
+        API = "api", "API"
+
+    class Grade(models.TextChoices):
+        OPEN = "open", "Open"
+        PARTIAL = "partial", "Partial"
+        CLOSED = "closed", "Closed"
+        UNKNOWN = "unknown", "Unknown"
+
+    entry = models.ForeignKey(ModelEntry, on_delete=models.CASCADE, related_name="openness")
+    dimension = models.CharField(max_length=20, choices=Dimension)
+    grade = models.CharField(max_length=10, choices=Grade, default=Grade.UNKNOWN)
+    source_url = models.URLField("source URL", max_length=500, blank=True)
+    checked_on = models.DateField(null=True, blank=True, validators=[validate_not_far_future])
+
+    class Meta:
+        ordering = ["entry", "dimension"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "dimension"], name="openness_one_grade_per_dimension"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_dimension_display()}: {self.get_grade_display()}"
+
+
+class ProCon(models.Model):
+    """A pro or a con of exactly one category or one model entry."""
+
+    class Kind(models.TextChoices):
+        PRO = "pro", "Pro"
+        CON = "con", "Con"
+
+    kind = models.CharField(max_length=3, choices=Kind)
+    text = models.CharField(max_length=300)
+    position = models.PositiveSmallIntegerField(default=0)
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.CASCADE, related_name="pros_cons"
+    )
+    entry = models.ForeignKey(
+        ModelEntry, null=True, blank=True, on_delete=models.CASCADE, related_name="pros_cons"
+    )
+
+    class Meta:
+        ordering = ["-kind", "position", "id"]  # pros before cons
+        verbose_name = "pro or con"
+        verbose_name_plural = "pros and cons"
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(category__isnull=False) & Q(entry__isnull=True))
+                | (Q(category__isnull=True) & Q(entry__isnull=False)),
+                name="procon_exactly_one_owner",
+                violation_error_message="A pro or con belongs to exactly one category or one model entry.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+    def clean(self):
+        if (self.category_id is None) == (self.entry_id is None):
+            message = "Choose either a category or a model entry (exactly one)."
+            raise ValidationError({"category": message, "entry": message})
+
+    @property
+    def owner(self):
+        return self.category or self.entry
+
+
+class ComparisonRow(Tracked):
+    """A row of the category comparison: written by editors, or generated from the data."""
+
+    class Kind(models.TextChoices):
+        WRITTEN = "written", "Written by editors (one cell per category)"
+        EXAMPLES = "examples", "Generated: published entries of each category"
+        COUNT = "count", "Generated: number of published entries"
+        LICENCES = "licences", "Generated: licences of the published entries"
+
+    label = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.WRITTEN)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "label"]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def is_generated(self):
+        return self.kind != self.Kind.WRITTEN
+
+
+class ComparisonCell(models.Model):
+    row = models.ForeignKey(ComparisonRow, on_delete=models.CASCADE, related_name="cells")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="cells")
+    text = MarkdownxField(blank=True)
+
+    class Meta:
+        ordering = ["row", "category"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["row", "category"], name="cell_one_per_row_and_category"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.row} / {self.category}"
+
+
+class Article(Publishable):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    lede = models.CharField(max_length=300, blank=True, help_text="The line under the title.")
+    body = MarkdownxField(blank=True)
+    featured = models.BooleanField(default=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+    )
+    categories = models.ManyToManyField(Category, blank=True, related_name="articles")
+    entries = models.ManyToManyField(
+        ModelEntry, blank=True, related_name="articles", verbose_name="related model entries"
+    )
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "title"]
+        indexes = [models.Index(fields=["status", "-published_at"], name="article_status_date")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("kb:article", args=[self.slug])

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "kb"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("articles/", views.article_list, name="article_list"),
+    path("articles/<slug:slug>/", views.article_detail, name="article"),
+    path("categories/<slug:slug>/", views.category_detail, name="category"),
+    path("organizations/<slug:slug>/", views.organization_detail, name="organization"),
+    path("models/", views.model_list, name="model_list"),
+    path("models/<slug:slug>/", views.model_detail, name="model"),
+]

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import editor_views
+
+urlpatterns = [
+    path("admin/markdownx/markdownify/", editor_views.markdownify, name="markdownx_markdownify"),
+    path("admin/markdownx/upload/", editor_views.upload_image, name="markdownx_upload"),
+    path("admin/", admin.site.urls),
+    path("", include("kb.site_urls")),
+]

@@ -1,0 +1,113 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+
+from kb.models import Article, ModelEntry, ProCon, Status
+
+from .factories import (
+    ArticleFactory,
+    CategoryFactory,
+    ModelEntryFactory,
+    OrganizationFactory,
+    ProConFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_procon_needs_exactly_one_owner_in_the_database():
+    category = CategoryFactory()
+    entry = ModelEntryFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProCon.objects.create(kind="pro", text="No owner")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProCon.objects.create(kind="pro", text="Two owners", category=category, entry=entry)
+    assert ProCon.objects.count() == 0
+
+
+def test_procon_without_owner_fails_validation_on_its_fields():
+    with pytest.raises(ValidationError) as excinfo:
+        ProCon(kind="pro", text="No owner").full_clean()
+    assert set(excinfo.value.message_dict) >= {"category", "entry"}
+
+
+@pytest.mark.parametrize("field", ["parameter_count", "context_window"])
+def test_counts_cannot_be_zero_or_negative_in_the_database(field):
+    entry = ModelEntryFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ModelEntry.objects.filter(pk=entry.pk).update(**{field: 0})
+
+
+def test_unknown_facts_are_null_not_zero():
+    entry = ModelEntryFactory()
+    entry.refresh_from_db()
+    assert entry.parameter_count is None
+    assert entry.context_window is None
+    assert entry.release_date is None
+    assert entry.licence_osi_approved is None
+
+
+def test_release_date_far_in_the_future_is_refused():
+    entry = ModelEntryFactory.build(
+        organization=OrganizationFactory(),
+        category=CategoryFactory(),
+        release_date=timezone.localdate() + datetime.timedelta(days=800),
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        entry.full_clean()
+    assert "release_date" in excinfo.value.message_dict
+
+
+@pytest.mark.parametrize("owner", ["category", "organization"])
+def test_deleting_what_entries_use_is_refused(owner):
+    entry = ModelEntryFactory()
+    with pytest.raises(ProtectedError):
+        getattr(entry, owner).delete()
+    assert ModelEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_slugs_are_unique():
+    ModelEntryFactory(slug="same")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ModelEntryFactory(slug="same")
+
+
+def test_published_querysets_leave_drafts_out():
+    ModelEntryFactory(name="Shown")
+    ModelEntryFactory(name="Hidden", status=Status.DRAFT)
+    ArticleFactory(title="Shown")
+    ArticleFactory(title="Hidden", status=Status.DRAFT)
+    assert [e.name for e in ModelEntry.objects.published()] == ["Shown"]
+    assert [a.title for a in Article.objects.published()] == ["Shown"]
+
+
+def test_publishing_sets_the_published_time_once():
+    article = ArticleFactory(status=Status.DRAFT)
+    assert article.published_at is None
+    article.status = Status.PUBLISHED
+    article.save()
+    first = article.published_at
+    assert first is not None
+    article.status = Status.DRAFT
+    article.save()
+    article.status = Status.PUBLISHED
+    article.save()
+    assert article.published_at == first
+
+
+def test_absolute_urls_use_the_public_routes():
+    entry = ModelEntryFactory(slug="llama-2")
+    assert entry.get_absolute_url() == "/models/llama-2/"
+    assert entry.category.get_absolute_url() == f"/categories/{entry.category.slug}/"
+    assert entry.organization.get_absolute_url() == f"/organizations/{entry.organization.slug}/"
+    assert ArticleFactory(slug="a").get_absolute_url() == "/articles/a/"
+
+
+def test_procon_owner_is_its_category_or_entry():
+    assert ProConFactory().owner.__class__.__name__ == "Category"
+    entry = ModelEntryFactory()
+    assert ProConFactory(category=None, entry=entry).owner == entry

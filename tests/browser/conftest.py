@@ -1,0 +1,101 @@
+"""Browser tests: Playwright for Python driving Debian's Chromium against a live server.
+
+Without a Chromium they skip with the reason printed; with ``KB_REQUIRE_BROWSER=1`` (CI) a
+missing browser is a failure instead. Screenshots of every step go to ``test-artifacts/``.
+"""
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make are
+# still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("KB_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+HAVE_CHROMIUM = Path(CHROMIUM).exists()
+REQUIRE_BROWSER = os.environ.get("KB_REQUIRE_BROWSER") == "1"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"width": 360, "height": 780}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def pytest_collection_modifyitems(config, items):
+    if HAVE_CHROMIUM:
+        return
+    browser_items = [item for item in items if "tests/browser/" in str(item.fspath)]
+    if not browser_items:
+        return
+    reason = f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    if REQUIRE_BROWSER:
+        raise pytest.UsageError(f"KB_REQUIRE_BROWSER=1 but {reason}")
+    print(f"\nSkipping {len(browser_items)} browser tests: {reason}")
+    for item in browser_items:
+        item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def site(live_server, seed):
+    """The live server's base URL, with the bundled content loaded."""
+    return live_server.url
+
+
+class PageProblems:
+    """Console errors, uncaught exceptions and CSP violations seen by a page."""
+
+    def __init__(self, page):
+        self.messages = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.messages.append(f"pageerror: {error}"))
+
+    def _console(self, message):
+        if message.type == "error" or "Content Security Policy" in message.text:
+            self.messages.append(f"console {message.type}: {message.text}")
+
+
+@pytest.fixture
+def problems(page):
+    watcher = PageProblems(page)
+    yield watcher
+    assert watcher.messages == [], "\n".join(watcher.messages)
+
+
+@pytest.fixture
+def shot(page, request):
+    """``shot("step")`` saves a full-page screenshot of the current step."""
+    folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name)
+    folder.mkdir(parents=True, exist_ok=True)
+    counter = iter(range(1, 1000))
+
+    def take(step, target=None):
+        path = folder / f"{next(counter):02d}-{step}.png"
+        (target or page).screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+def assert_no_page_scroll(page):
+    """Nothing wider than the viewport: no horizontal scroll of the whole page."""
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"the page scrolls sideways by {overflow}px"

@@ -165,7 +165,7 @@ _local = threading.local()
 def _markdown():
     """One Markdown converter per thread (and its placeholder extension), reset before use."""
     if not hasattr(_local, "md"):
-        _local.placeholders = PlaceholderExtension()
+        _local.extension = PlaceholderExtension()
         _local.md = markdown.Markdown(
             extensions=[
                 "abbr",
@@ -175,11 +175,11 @@ def _markdown():
                 "tables",
                 "sane_lists",
                 "toc",
-                _local.placeholders,
+                _local.extension,
             ],
             extension_configs={"toc": {"toc_depth": "2-4", "marker": "", "slugify": heading_id}},
         )
-    return _local.md.reset(), _local.placeholders
+    return _local.md.reset(), _local.extension
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,8 @@ def article_detail(request, slug):
         "categories", Prefetch("entries", queryset=ModelEntry.objects.published())
     )
     article = get_object_or_404(visible(articles, request), slug=slug)
-    body = render_document(article.body)
+    # Only staff see a draft: they get the preview's warnings about placeholders.
+    body = render_document(article.body, preview=not article.is_published)
     related = [*article.categories.all(), *article.entries.all()]
     context = {
         "article": article,

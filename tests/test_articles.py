@@ -188,6 +188,17 @@ def test_a_change_to_something_not_shown_leaves_last_updated(client, article):
     assert last_updated(client, article) == OLD_TEXT
 
 
+def test_staff_see_placeholder_warnings_on_a_draft_only(editor_client):
+    draft = ArticleFactory(body="[[pros nowhere]]", status=Status.DRAFT)
+    published = ArticleFactory(body="[[pros nowhere]]")
+    assert (
+        "⚠ [[pros nowhere]] is not shown"
+        in editor_client.get(draft.get_absolute_url()).content.decode()
+    )
+    html = editor_client.get(published.get_absolute_url()).content.decode()
+    assert "nowhere" not in html
+
+
 def test_article_list_is_newest_first_with_lede_and_date(client):
     now = datetime.datetime(2025, 6, 1, tzinfo=datetime.UTC)
     ArticleFactory(title="Older", lede="The old one.", published_at=now - datetime.timedelta(9))

@@ -291,6 +291,8 @@ class ProCon(models.Model):
     entry = models.ForeignKey(
         ModelEntry, null=True, blank=True, on_delete=models.CASCADE, related_name="pros_cons"
     )
+    # Pages that show a pro or con count its changes in their "Last updated" date.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-kind", "position", "id"]  # pros before cons
@@ -347,6 +349,8 @@ class ComparisonCell(models.Model):
     row = models.ForeignKey(ComparisonRow, on_delete=models.CASCADE, related_name="cells")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="cells")
     text = MarkdownxField(blank=True)
+    # Pages that show the comparison count a cell's changes in their "Last updated" date.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["row", "category"]

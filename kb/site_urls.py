@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("articles/", views.article_list, name="article_list"),
     path("articles/<slug:slug>/", views.article_detail, name="article"),
+    path("compare/", views.compare, name="compare"),
     path("categories/<slug:slug>/", views.category_detail, name="category"),
     path("organizations/<slug:slug>/", views.organization_detail, name="organization"),
     path("models/", views.model_list, name="model_list"),

@@ -72,3 +72,21 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     lede = "A lede."
     body = "Some **Markdown**."
     status = models.Status.PUBLISHED
+
+
+class ComparisonRowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ComparisonRow
+
+    label = factory.Sequence(lambda n: f"Row {n}")
+    slug = factory.Sequence(lambda n: f"row-{n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class ComparisonCellFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ComparisonCell
+
+    row = factory.SubFactory(ComparisonRowFactory)
+    category = factory.SubFactory(CategoryFactory)
+    text = factory.Sequence(lambda n: f"Cell {n}")

@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,15 @@ PROS_CONS = {
         ],
     },
 }
+# The article's example lists are generated from the model entries ("Name (Maker)"), so four
+# seed lines appear in the data's words: "Mistral and Mixtral" are two entries, BLOOM is spelt as
+# its makers spell it, and the maker stands where the seed noted what a model generates.
+GENERATED_EXAMPLES = {
+    "Mistral and Mixtral": ["Mistral (Mistral AI)", "Mixtral (Mistral AI)"],
+    "Bloom": ["BLOOM (BigScience)"],
+    "Stable Diffusion (for images)": ["Stable Diffusion (Stability AI)"],
+    "Sora (OpenAI - video generation)": ["Sora (OpenAI)"],
+}
 MODELS = {
     "llama-2": ("LLaMA 2", "Meta", "open-source"),
     "mistral": ("Mistral", "Mistral AI", "open-source"),
@@ -90,13 +100,26 @@ def test_the_seed_has_no_garbled_characters_left_after_restoring():
     assert not any(mark in line for line in seed_sentences() for mark in ("πŸ", "βœ", "β€"))
 
 
+def example_items(html):
+    """The items of the generated example lists, as a reader sees them."""
+    lists = re.findall(r'<ul class="block-examples">(.*?)</ul>', html, re.DOTALL)
+    return [visible_text(item) for ul in lists for item in re.findall(r"<li>.*?</li>", ul)]
+
+
 def test_every_seed_sentence_is_on_the_article_page(client, seed):
     page = client.get(Article.objects.get().get_absolute_url())
     assert page.status_code == 200
     text = visible_text(page.content)
-    missing = [line for line in seed_sentences() if line not in text]
+    lines = list(seed_sentences())
+    missing = [line for line in lines if line not in text and line not in GENERATED_EXAMPLES]
     assert missing == []
     assert "Last updated" in text
+    # The seed lines only the data can word now are items of the generated example lists.
+    assert set(GENERATED_EXAMPLES) <= set(lines)
+    items = example_items(page.content.decode())
+    for generated in GENERATED_EXAMPLES.values():
+        assert set(generated) <= set(items)
+    assert {"LLaMA 2 (Meta)", "GPT-4 (OpenAI)", "Claude (Anthropic)"} <= set(items)
 
 
 def test_the_article_is_published_and_titled_as_the_seed(seed):
@@ -143,8 +166,8 @@ def test_unpublished_parameter_counts_stay_unknown(seed):
 
 def test_the_comparison_rows_and_cells(seed):
     rows = list(ComparisonRow.objects.all())
-    assert [r.label for r in rows] == list(TABLE_ROWS)
-    assert [r.kind for r in rows if r.is_generated] == ["examples"]
+    assert [r.label for r in rows] == [*TABLE_ROWS, "Number of models", "Licences"]
+    assert [r.kind for r in rows if r.is_generated] == ["examples", "count", "licences"]
     for row in rows:
         if row.is_generated:
             continue

@@ -1,0 +1,201 @@
+"""The category comparison: built from the data, shown at /compare/ and by [[comparison]]."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from kb.comparison import category_comparison
+from kb.models import ComparisonRow, Status
+
+from .dates import OLD_TEXT, age_everything, today
+from .factories import (
+    ArticleFactory,
+    CategoryFactory,
+    ComparisonCellFactory,
+    ComparisonRowFactory,
+    ModelEntryFactory,
+    OrganizationFactory,
+)
+from .text import visible_text
+
+pytestmark = pytest.mark.django_db
+
+Kind = ComparisonRow.Kind
+
+
+@pytest.fixture
+def table_data():
+    """Two categories, written and generated rows, published entries and a draft."""
+    open_ = CategoryFactory(
+        name="Open models", short_name="Open", slug="open", icon="🔓", position=1
+    )
+    closed = CategoryFactory(name="Closed models", short_name="Closed", slug="closed", position=2)
+    access = ComparisonRowFactory(label="Access", position=1)
+    ComparisonCellFactory(row=access, category=open_, text="**Free** to download")
+    ComparisonCellFactory(row=access, category=closed, text="Paid API")
+    ComparisonRowFactory(label="Examples", kind=Kind.EXAMPLES, position=2)
+    ComparisonRowFactory(label="Number of models", kind=Kind.COUNT, position=3)
+    ComparisonRowFactory(label="Licences", kind=Kind.LICENCES, position=4)
+    maker = OrganizationFactory()
+    for name, licence, osi in (
+        ("Zephyr", "Apache License 2.0", True),
+        ("alpha", "Apache License 2.0", True),
+        ("Beta", "Community Licence", False),
+    ):
+        ModelEntryFactory(
+            name=name,
+            slug=name.lower(),
+            category=open_,
+            organization=maker,
+            licence_name=licence,
+            licence_osi_approved=osi,
+        )
+    ModelEntryFactory(name="Unknown licence", category=open_, organization=maker)
+    ModelEntryFactory(name="Hidden draft", category=open_, status=Status.DRAFT, licence_name="X")
+    ModelEntryFactory(name="Gamma", category=closed, licence_name="Proprietary")
+    return open_, closed
+
+
+def cells(comparison, label):
+    row = next(row for row in comparison.rows if row.label == label)
+    return row.cells
+
+
+def test_columns_are_the_categories_and_rows_the_comparison_rows_in_order(table_data):
+    comparison = category_comparison()
+    assert [c.short_name for c in comparison.categories] == ["Open", "Closed"]
+    assert [(r.label, r.kind) for r in comparison.rows] == [
+        ("Access", "written"),
+        ("Examples", "examples"),
+        ("Number of models", "count"),
+        ("Licences", "licences"),
+    ]
+    assert [c.text for c in cells(comparison, "Access")] == ["**Free** to download", "Paid API"]
+
+
+def test_generated_rows_come_from_the_published_entries(table_data):
+    examples, count, licences = (
+        cells(category_comparison(), label)
+        for label in ("Examples", "Number of models", "Licences")
+    )
+    assert [[e.name for e in cell.entries] for cell in examples] == [
+        ["alpha", "Beta", "Unknown licence", "Zephyr"],
+        ["Gamma"],
+    ]
+    assert [cell.count for cell in count] == [4, 1]
+    assert [[(lic.name, lic.osi_approved) for lic in cell.licences] for cell in licences] == [
+        [("Apache License 2.0", True), ("Community Licence", False)],
+        [("Proprietary", False)],
+    ]
+
+
+def test_the_table_changes_with_the_data(table_data):
+    open_, closed = table_data
+    ModelEntryFactory(name="Delta", category=closed, licence_name="Open Licence")
+    draft = ModelEntryFactory(name="Late", category=closed, status=Status.DRAFT)
+    open_.cells.update(text="Now **paid**")
+    comparison = category_comparison()
+    assert [e.name for e in cells(comparison, "Examples")[1].entries] == ["Delta", "Gamma"]
+    assert cells(comparison, "Number of models")[1].count == 2
+    assert cells(comparison, "Access")[0].text == "Now **paid**"
+    draft.status = Status.PUBLISHED
+    draft.save()
+    assert cells(category_comparison(), "Number of models")[1].count == 3
+
+
+def test_a_new_category_is_a_new_column(table_data):
+    CategoryFactory(name="Mixed models", short_name="Mixed", position=3)
+    comparison = category_comparison()
+    assert [c.short_name for c in comparison.categories] == ["Open", "Closed", "Mixed"]
+    assert [c.text for c in cells(comparison, "Access")] == ["**Free** to download", "Paid API", ""]
+
+
+def table_html(page):
+    return re.search(r'<table class="comparison">.*?</table>', page.content.decode(), re.S)[0]
+
+
+def rows_of(html):
+    """Each table row as the list of its cells' visible text."""
+    return [
+        [visible_text(cell) for cell in re.findall(r"<t[hd][^>]*>.*?</t[hd]>", row, re.S)]
+        for row in re.findall(r"<tr[^>]*>.*?</tr>", html, re.S)
+    ]
+
+
+def test_compare_page_shows_the_table(client, table_data):
+    page = client.get(reverse("kb:compare"))
+    assert page.status_code == 200
+    html = table_html(page)
+    assert "<caption>Open models vs Closed models, side by side</caption>" in html
+    assert rows_of(html) == [
+        ["Feature", "🔓 Open", "Closed"],
+        ["Access", "Free to download", "Paid API"],
+        ["Examples", "alpha Beta Unknown licence Zephyr", "Gamma"],
+        ["Number of models", "4 models", "1 model"],
+        ["Licences", "Apache License 2.0 OSI-approved Community Licence", "Proprietary"],
+    ]
+    assert html.count('<th scope="col">') == 3
+    assert html.count('<th scope="row">') == 4
+    assert "<strong>Free</strong> to download" in html
+    assert '<a href="/models/zephyr/">Zephyr</a>' in html
+    assert '<a href="/categories/open/">4 models</a>' in html
+    assert '<a href="/categories/closed/">Closed</a>' in html
+    assert "Hidden draft" not in page.content.decode()
+
+
+def test_compare_page_scrolls_the_table_in_its_own_box(client, table_data):
+    html = client.get(reverse("kb:compare")).content.decode()
+    assert re.search(
+        r'<div class="table-scroll" role="region" aria-label="[^"]+" tabindex="0">', html
+    )
+
+
+def test_compare_page_without_data_says_so(client):
+    page = client.get(reverse("kb:compare"))
+    assert page.status_code == 200
+    assert "Nothing to compare yet." in visible_text(page.content)
+
+
+def test_written_cells_are_sanitised_and_expand_no_blocks(client, table_data):
+    open_, closed = table_data
+    open_.cells.update(text="<script>alert(1)</script>[x](javascript:alert(1)) ok")
+    closed.cells.update(text="[[comparison]]")
+    html = table_html(client.get(reverse("kb:compare")))
+    assert "<script" not in html and "javascript:" not in html
+    assert rows_of(html)[1] == ["Access", "x ok", "—"]
+
+
+def test_the_comparison_block_is_the_same_table(client, table_data):
+    article = ArticleFactory(body="Intro\n\n[[comparison]]")
+    on_article = table_html(client.get(article.get_absolute_url()))
+    assert on_article == table_html(client.get(reverse("kb:compare")))
+
+
+def test_compare_page_is_dated_by_its_latest_change(client, table_data):
+    age_everything()
+    assert f"Last updated {OLD_TEXT}" in visible_text(client.get(reverse("kb:compare")).content)
+    cell = table_data[1].cells.get()
+    cell.text = "Edited"
+    cell.save()
+    assert f"Last updated {today()}" in visible_text(client.get(reverse("kb:compare")).content)
+
+
+def add_entries(count):
+    category = CategoryFactory(slug="many")
+    maker = OrganizationFactory()
+    ModelEntryFactory.create_batch(count, category=category, organization=maker)
+    for kind in (Kind.EXAMPLES, Kind.COUNT, Kind.LICENCES):
+        ComparisonRowFactory(kind=kind)
+    ComparisonCellFactory(category=category)
+
+
+@pytest.mark.parametrize("entries", [10, 200])
+def test_compare_page_queries_do_not_grow_with_the_entries(
+    client, django_assert_num_queries, entries
+):
+    add_entries(entries)
+    # Categories, rows, their cells, the published entries.
+    with django_assert_num_queries(4):
+        page = client.get(reverse("kb:compare"))
+    assert page.content.decode().count("/models/model-") == entries

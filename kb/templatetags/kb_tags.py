@@ -1,6 +1,6 @@
 from django import template
 
-from .. import markdown
+from .. import facts, markdown
 
 register = template.Library()
 
@@ -9,3 +9,9 @@ register = template.Library()
 def markdownify(text):
     """Render an editor's Markdown through the site's one pipeline."""
     return markdown.render(text)
+
+
+@register.simple_tag
+def entry_facts(entry):
+    """``{% entry_facts entry as facts %}``: the entry's facts by name (``facts.licence.text``)."""
+    return facts.entry_facts(entry)

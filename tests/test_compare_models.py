@@ -212,3 +212,10 @@ def test_query_count_does_not_grow_with_entries(client, django_assert_num_querie
         page = client.get(f"/compare/models/?{query}")
     assert page.status_code == 200
     assert page.content.decode().count('<a class="model-name"') == 5
+
+
+@pytest.mark.parametrize("query", ["m=%00&m=llama-2", "m=%E2%80%AE", "m=" + "x" * 5000, "m=+"])
+def test_odd_input_gets_a_message_not_an_error(client, models, query):
+    page = client.get(f"/compare/models/?{query}")
+    assert page.status_code == 400
+    assert "Choose at least 2 models to compare" in notices(page)

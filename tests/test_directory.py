@@ -295,3 +295,23 @@ def test_query_count_of_the_plain_directory(client, django_assert_num_queries):
     build_catalogue(30)
     with django_assert_num_queries(11):
         assert client.get("/models/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "category=%00",
+        "organization=%E2%80%AE%F0%9F%94%93",
+        "modality=" + "x" * 5000,
+        "page=-1",
+        "page=1e5",
+        "page=99999999999999999999999999",
+        "per_page=100000",
+        "sort=%00",
+        "sort=name&sort=newest&sort=bogus",
+    ],
+)
+def test_odd_input_never_breaks_the_page(client, catalogue, query):
+    page = client.get(f"/models/?{query}")
+    assert page.status_code == 200
+    assert names(page)

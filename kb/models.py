@@ -69,6 +69,13 @@ class Publishable(Tracked):
         return self.status == Status.PUBLISHED
 
 
+class CategoryQuerySet(models.QuerySet):
+    def with_published_counts(self):
+        """Each category with ``entry_count``, the number of its published entries."""
+        published = Q(entries__status=Status.PUBLISHED)
+        return self.annotate(entry_count=models.Count("entries", filter=published))
+
+
 class Category(Tracked):
     """A world of models: open-source or closed."""
 
@@ -79,6 +86,8 @@ class Category(Tracked):
     summary = models.CharField(max_length=300, blank=True)
     description = MarkdownxField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+
+    objects = CategoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]
@@ -133,6 +142,12 @@ class Access(models.TextChoices):
 class ModelEntryQuerySet(PublishableQuerySet):
     def with_related(self):
         return self.select_related("organization", "category").prefetch_related("modalities")
+
+    def with_details(self):
+        """What the model page and the comparison show, in a fixed number of queries."""
+        return self.with_related().prefetch_related(
+            "sources", "openness", "pros_cons", "category__pros_cons"
+        )
 
 
 class ModelEntry(Publishable):

@@ -13,4 +13,5 @@ urlpatterns = [
     path("organizations/<slug:slug>/", views.organization_detail, name="organization"),
     path("models/", views.model_list, name="model_list"),
     path("models/<slug:slug>/", views.model_detail, name="model"),
+    path("compare/models/", views.compare_models, name="compare_models"),
 ]

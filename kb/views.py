@@ -5,9 +5,15 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
+from . import directory, model_comparison
 from .comparison import category_comparison
+from .facts import openness_grades, pros_and_cons, sourced_facts, split_pros_cons
+from .forms import MAX_COMPARED, DirectoryForm, ModelPickForm
 from .markdown import render_document
 from .models import Article, Category, ModelEntry, Organization
+
+HOME_ARTICLES = 3
+HOME_RECENT_ENTRIES = 6
 
 
 def visible(queryset, request):
@@ -26,8 +32,11 @@ def render_item(request, template, item, context):
 
 def home(request):
     context = {
-        "categories": Category.objects.all(),
-        "articles": Article.objects.published(),
+        "categories": Category.objects.with_published_counts(),
+        "featured_articles": Article.objects.published().filter(featured=True)[:HOME_ARTICLES],
+        "recent_entries": ModelEntry.objects.published()
+        .select_related("organization", "category")
+        .order_by("-updated_at", "pk")[:HOME_RECENT_ENTRIES],
     }
     return render(request, "kb/home.html", context)
 
@@ -75,9 +84,13 @@ def compare(request):
 
 
 def category_detail(request, slug):
-    category = get_object_or_404(Category, slug=slug)
-    entries = category.entries.published().with_related()
-    return render(request, "kb/category_detail.html", {"category": category, "entries": entries})
+    category = get_object_or_404(Category.objects.prefetch_related("pros_cons"), slug=slug)
+    context = {
+        "category": category,
+        "entries": category.entries.published().with_related(),
+        "pros_cons": split_pros_cons(category.pros_cons.all()),
+    }
+    return render(request, "kb/category_detail.html", context)
 
 
 def organization_detail(request, slug):
@@ -88,10 +101,56 @@ def organization_detail(request, slug):
 
 
 def model_list(request):
-    entries = ModelEntry.objects.published().with_related()
-    return render(request, "kb/model_list.html", {"entries": entries})
+    choices = directory.facet_choices()
+    form = DirectoryForm(request.GET, choices=choices)
+    query = form.query()
+    entries = directory.sorted_entries(
+        directory.filtered_entries(query["selected"]).with_related(), query["sort"]
+    )
+    listing = directory.paginate(entries, query["page"], query["per_page"])
+    context = {
+        "page": listing.page,
+        "page_range": listing.page_range,
+        "facets": directory.facets(query["selected"], choices),
+        "query": query,
+        "sorts": directory.SORT_CHOICES,
+        "page_sizes": directory.PAGE_SIZES,
+        "filtered": any(query["selected"].values()),
+        "notices": form.notices + listing.notices,
+        "max_compared": MAX_COMPARED,
+    }
+    return render(request, "kb/model_list.html", context)
 
 
 def model_detail(request, slug):
-    entry = get_object_or_404(visible(ModelEntry.objects.with_related(), request), slug=slug)
-    return render_item(request, "kb/model_detail.html", entry, {"entry": entry})
+    entry = get_object_or_404(visible(ModelEntry.objects.with_details(), request), slug=slug)
+    facts, general_sources = sourced_facts(entry)
+    context = {
+        "entry": entry,
+        "facts": facts,
+        "general_sources": general_sources,
+        "openness": openness_grades(entry),
+        "pros_cons": pros_and_cons(entry),
+        "articles": entry.articles.published(),
+        "others": [other for other in model_comparison.picker_entries() if other.pk != entry.pk],
+    }
+    return render_item(request, "kb/model_detail.html", entry, context)
+
+
+def compare_models(request):
+    entries = model_comparison.picker_entries()
+    # Unbound on a first visit (no ``m`` at all), so it greets rather than complains.
+    data = request.GET if "m" in request.GET else None
+    form = ModelPickForm(data, entries=[(entry.slug, entry.name) for entry in entries])
+    valid = form.is_valid()
+    picked = form.slugs or form.given
+    context = {
+        "form": form,
+        "comparison": model_comparison.compare(form.slugs) if valid else None,
+        "picker": entries,
+        # Five pickers, the first ones showing what was asked for.
+        "picker_slots": (picked + [""] * MAX_COMPARED)[:MAX_COMPARED],
+        "max_compared": MAX_COMPARED,
+    }
+    status = 400 if form.is_bound and not valid else 200
+    return render(request, "kb/compare_models.html", context, status=status)

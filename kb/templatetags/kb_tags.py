@@ -1,6 +1,6 @@
 from django import template
 
-from .. import markdown
+from .. import facts, markdown
 
 register = template.Library()
 
@@ -15,3 +15,9 @@ def markdownify(text):
 def inline_markdown(text):
     """A short Markdown text, such as a table cell, without a wrapping paragraph."""
     return markdown.render_inline(text)
+
+
+@register.simple_tag
+def entry_facts(entry):
+    """``{% entry_facts entry as facts %}``: the entry's facts by name (``facts.licence.text``)."""
+    return facts.entry_facts(entry)

@@ -1,0 +1,124 @@
+"""The facts of a model entry as a reader sees them, in one place for every page that shows them
+(the model page, the directory, the model-vs-model comparison).
+
+An unknown fact reads "Not published" (or "Unknown" for a yes/no), never 0 or an empty cell.
+Entries should come with ``ModelEntry.objects.with_related()`` so no fact costs a query.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.dateformat import format as format_date
+
+from .models import OpennessGrade, Source
+
+NOT_PUBLISHED = "Not published"
+UNKNOWN = "Unknown"
+DATE_FORMAT = "j F Y"
+
+
+@dataclass(frozen=True)
+class Fact:
+    key: str
+    label: str
+    text: str
+    known: bool = True
+    url: str = ""
+    # The Source.fact whose URLs back this fact; empty where the fact needs no source.
+    source_fact: str = ""
+
+
+def known_or_not(key, label, value, *, source_fact="", url="", unknown=NOT_PUBLISHED):
+    if value in (None, ""):
+        return Fact(key, label, unknown, known=False, source_fact=source_fact)
+    return Fact(key, label, str(value), url=url, source_fact=source_fact)
+
+
+def osi_text(approved):
+    return {True: "Yes", False: "No"}.get(approved)
+
+
+def entry_facts(entry):
+    """Every fact of ``entry`` in reading order, keyed by name (templates use ``facts.licence``)."""
+    modalities = ", ".join(modality.name for modality in entry.modalities.all())
+    release = format_date(entry.release_date, DATE_FORMAT) if entry.release_date else None
+    context = f"{intcomma(entry.context_window)} tokens" if entry.context_window else None
+    category = f"{entry.category.icon} {entry.category.name}".strip()
+    facts = [
+        Fact("organization", "Organization", entry.organization.name, url=entry.organization.get_absolute_url()),
+        Fact("category", "Category", category, url=entry.category.get_absolute_url()),
+        known_or_not("modalities", "Modalities", modalities, source_fact=Source.Fact.MODALITIES),
+        known_or_not("release_date", "Release date", release, source_fact=Source.Fact.RELEASE_DATE),
+        known_or_not("parameters", "Parameters", entry.parameters, source_fact=Source.Fact.PARAMETERS),
+        known_or_not("context_window", "Context window", context, source_fact=Source.Fact.CONTEXT_WINDOW),
+        known_or_not("licence", "Licence", entry.licence_name, url=entry.licence_url, source_fact=Source.Fact.LICENCE),
+        known_or_not("osi_approved", "OSI-approved licence", osi_text(entry.licence_osi_approved), unknown=UNKNOWN),
+        known_or_not("access", "Access", entry.get_access_display(), source_fact=Source.Fact.ACCESS),
+        known_or_not("homepage", "Homepage", entry.homepage, url=entry.homepage),
+    ]  # fmt: skip
+    return {fact.key: fact for fact in facts}
+
+
+def sourced_facts(entry):
+    """(fact, sources) pairs for a facts table, and the sources that back the entry as a whole.
+
+    Reads ``entry.sources.all()``: prefetch ``sources`` (``with_details()`` does).
+    """
+    by_fact = defaultdict(list)
+    for source in entry.sources.all():
+        by_fact[source.fact].append(source)
+    rows = [
+        (fact, by_fact[fact.source_fact] if fact.source_fact else [])
+        for fact in entry_facts(entry).values()
+    ]
+    return rows, by_fact[Source.Fact.GENERAL]
+
+
+@dataclass(frozen=True)
+class Grade:
+    dimension: str
+    label: str
+    grade: str
+    text: str
+
+
+def openness_grades(entry):
+    """One grade per openness dimension, in the dimensions' order; a missing grade is Unknown.
+
+    Reads ``entry.openness.all()``, so prefetch ``openness`` when showing several entries.
+    """
+    graded = {item.dimension: item.grade for item in entry.openness.all()}
+    grades = []
+    for dimension, label in OpennessGrade.Dimension.choices:
+        grade = graded.get(dimension, OpennessGrade.Grade.UNKNOWN)
+        grades.append(Grade(dimension, label, grade, OpennessGrade.Grade(grade).label))
+    return grades
+
+
+@dataclass(frozen=True)
+class ProsCons:
+    pros: list
+    cons: list
+    # The category when the entry has none of its own and shows its category's instead.
+    inherited_from: object = None
+
+
+def split_pros_cons(items, inherited_from=None):
+    items = list(items)
+    return ProsCons(
+        pros=[item for item in items if item.kind == item.Kind.PRO],
+        cons=[item for item in items if item.kind == item.Kind.CON],
+        inherited_from=inherited_from,
+    )
+
+
+def pros_and_cons(entry):
+    """The entry's own pros and cons, or else its category's (marked as such).
+
+    Reads ``entry.pros_cons.all()`` and ``entry.category.pros_cons.all()``: prefetch both.
+    """
+    own = list(entry.pros_cons.all())
+    if own:
+        return split_pros_cons(own)
+    return split_pros_cons(entry.category.pros_cons.all(), inherited_from=entry.category)

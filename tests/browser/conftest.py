@@ -58,6 +58,13 @@ def site(live_server, seed):
     return live_server.url
 
 
+@pytest.fixture(autouse=True)
+def short_timeouts(request):
+    # A missing element fails in seconds, not after Playwright's default half minute.
+    if "page" in request.fixturenames:
+        request.getfixturevalue("page").set_default_timeout(10_000)
+
+
 class PageProblems:
     """Console errors, uncaught exceptions and CSP violations seen by a page."""
 
@@ -87,7 +94,10 @@ def shot(page, request):
 
     def take(step, target=None):
         path = folder / f"{next(counter):02d}-{step}.png"
-        (target or page).screenshot(path=str(path), full_page=True)
+        if target is None:
+            page.screenshot(path=str(path), full_page=True)
+        else:
+            target.screenshot(path=str(path))
         return path
 
     return take

@@ -112,7 +112,9 @@ def test_a_new_category_is_a_new_column(table_data):
 
 
 def table_html(page):
-    return re.search(r'<table class="comparison">.*?</table>', page.content.decode(), re.S)[0]
+    return re.search(
+        r'<table class="comparison" role="table">.*?</table>', page.content.decode(), re.S
+    )[0]
 
 
 def rows_of(html):
@@ -136,7 +138,7 @@ def test_compare_page_shows_the_table(client, table_data):
         ["Licences", "Apache License 2.0 OSI-approved Community Licence", "Proprietary"],
     ]
     assert html.count('<th scope="col">') == 3
-    assert html.count('<th scope="row">') == 4
+    assert html.count('<th scope="row" role="rowheader">') == 4
     assert "<strong>Free</strong> to download" in html
     assert '<a href="/models/zephyr/">Zephyr</a>' in html
     assert '<a href="/categories/open/">4 models</a>' in html

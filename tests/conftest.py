@@ -15,6 +15,29 @@ def plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def no_page_cache(settings):
+    # Pages render on every request unless a test asks for the page cache (query counts stay
+    # those of the page itself); tests/test_page_cache.py covers the cache.
+    settings.KB_PAGE_CACHE = False
+
+
+@pytest.fixture
+def page_cache(settings, db):
+    """The page cache on, empty, and a content version no earlier test used."""
+    from django.core.cache import cache
+
+    from kb.freshness import bump_content_version
+    from kb.pagecache import pages
+
+    settings.KB_PAGE_CACHE = True
+    cache.clear()
+    pages.clear_local()
+    bump_content_version()
+    yield pages
+    pages.clear_local()
+
+
 @pytest.fixture
 def seed(db):
     """The bundled content, as `make run` loads it."""

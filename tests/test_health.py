@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 CLOSED_PORT_REDIS = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": "redis://127.0.0.1:8109/0",  # nothing listens there
+        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
     }
 }
 

@@ -112,9 +112,10 @@ def request_key(environ):
     path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
     if path.startswith(skipped_prefixes()):
         return None
+    proxy_ssl_header = settings.SECURE_PROXY_SSL_HEADER
     parts = [
         environ.get("wsgi.url_scheme", ""),
-        environ.get("HTTP_X_FORWARDED_PROTO", "") if settings.SECURE_PROXY_SSL_HEADER else "",
+        environ.get(proxy_ssl_header[0], "") if proxy_ssl_header else "",
         environ.get("HTTP_X_FORWARDED_HOST", "") if settings.USE_X_FORWARDED_HOST else "",
         environ.get("HTTP_HOST", ""),
         path,
@@ -129,8 +130,8 @@ def current_version(environ):
     if VERSION_ENVIRON_KEY not in environ:
         try:
             environ[VERSION_ENVIRON_KEY] = read_content_version(router.db_for_read(ContentVersion))
-        except DatabaseError:
-            logger.warning("Content version unreadable; page served uncached.", exc_info=True)
+        except DatabaseError as error:
+            logger.warning("Content version unreadable (%s); page served uncached.", error)
             environ[VERSION_ENVIRON_KEY] = None
     return environ[VERSION_ENVIRON_KEY]
 
@@ -238,8 +239,8 @@ class PageStore:
                 return page
         try:
             page = shared_cache.get(key)
-        except Exception:
-            logger.warning("Shared cache unreadable; page rendered.", exc_info=True)
+        except Exception as error:  # any backend's own error (Redis, database)
+            logger.warning("Shared cache unreadable (%s); page rendered.", error)
             return None
         if page is not None:
             self.remember(key, page)

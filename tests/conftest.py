@@ -1,7 +1,10 @@
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 
 from kb.bundled import load_bundled_content
+from kb.freshness import bump_content_version
+from kb.pagecache import pages
 
 from .factories import UserFactory
 
@@ -25,11 +28,6 @@ def no_page_cache(settings):
 @pytest.fixture
 def page_cache(settings, db):
     """The page cache on, empty, and a content version no earlier test used."""
-    from django.core.cache import cache
-
-    from kb.freshness import bump_content_version
-    from kb.pagecache import pages
-
     settings.KB_PAGE_CACHE = True
     cache.clear()
     pages.clear_local()

@@ -100,6 +100,7 @@ class Command(BaseCommand):
         if not shutil.which("wrk"):
             raise CommandError("wrk is not installed: apt-get install -y wrk")
         base = f"http://127.0.0.1:{options['port']}"
+        self.load_at_start = Path("/proc/loadavg").read_text().split()[0]
         if not options["skip_fill"]:
             self.fill()
         article = Article.objects.filter(status=Status.PUBLISHED, slug=SEED_ARTICLE).first()
@@ -179,12 +180,15 @@ class Command(BaseCommand):
         raise CommandError("The server did not answer /healthz within two minutes.")
 
     def measure(self, base, pages, static_file, options):
-        ceiling = self.run_one(base, "static file (ceiling)", f"/static/{STATIC_PATH}", options)
-        rows = [ceiling]
-        for name, path in pages:
-            row = self.run_one(base, name, path, options)
-            row["ratio"] = row["rps"] / ceiling["rps"] if ceiling["rps"] else float("nan")
-            rows.append(row)
+        """Each page, between two runs of the static ceiling; ratios use the faster ceiling
+        (other load on the machine only ever lowers a run)."""
+        static = ("static file (ceiling)", f"/static/{STATIC_PATH}")
+        rows = [self.run_one(base, *static, options)]
+        rows += [self.run_one(base, name, path, options) for name, path in pages]
+        rows.append(self.run_one(base, *static, options))
+        ceiling = max(rows[0]["rps"], rows[-1]["rps"])
+        for row in rows:
+            row["ratio"] = row["rps"] / ceiling if ceiling else float("nan")
         return rows
 
     def run_one(self, base, name, path, options):
@@ -223,11 +227,17 @@ class Command(BaseCommand):
     def report(self, rows, soak, render, options):
         out = self.stdout.write
         out("")
+        cpu = re.search(r"model name\s*:\s*(.*)", Path("/proc/cpuinfo").read_text())
+        out(
+            f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} · {os.cpu_count()} cores "
+            f"({cpu.group(1) if cpu else 'unknown CPU'}) · Python {sys.version.split()[0]} · "
+            f"load average at the start {self.load_at_start}"
+        )
         out(f"wrk: 1 thread, {options['connections']} connections, {options['seconds']} s per page")
         out("| page | path | HTTP | requests/s | p50 ms | p99 ms | errors | vs static |")
         out("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |")
         for row in rows:
-            ratio = f"{row['ratio']:.0%}" if "ratio" in row else "100%"
+            ratio = f"{row['ratio']:.0%}"
             out(
                 f"| {row['name']} | `{row['path']}` | {row['status']} | {row['rps']:.0f} "
                 f"| {row['p50']:.2f} | {row['p99']:.2f} | {row['errors']} | {ratio} |"
@@ -236,7 +246,7 @@ class Command(BaseCommand):
         out(
             f"Soak: {options['soak_connections']} connections, {options['soak_seconds']} s: "
             f"{soak['requests']} requests, {soak['rps']:.0f}/s, p99 {soak['p99']:.2f} ms, "
-            f"{soak['errors']} errors; worker RSS before {sorted(soak['before'].values())} KB, "
+            f"{soak['errors']} errors; {len(soak['before'])} workers' RSS before {sorted(soak['before'].values())} KB, "
             f"after {sorted(soak['after'].values())} KB, largest growth {soak['growth']:.1f}%"
         )
         out(

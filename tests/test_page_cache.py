@@ -8,7 +8,7 @@ import time
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils.http import http_date
 
@@ -306,7 +306,7 @@ def test_pages_with_a_csrf_token_are_never_cached(client, page_cache):
 
 def test_the_wsgi_layer_answers_hits_before_django(client, article):
     page = client.get(article.get_absolute_url())
-    environ = client._base_environ(PATH_INFO=article.get_absolute_url(), REQUEST_METHOD="GET")
+    environ = RequestFactory().get(article.get_absolute_url()).environ
 
     def django_must_not_run(environ, start_response):
         raise AssertionError("Django was reached for a cached page")
@@ -329,8 +329,7 @@ def test_the_wsgi_layer_passes_misses_and_staff_to_django(page_cache, article):
         start_response("200 OK", [])
         return [b""]
 
-    client = Client()
-    anonymous = client._base_environ(PATH_INFO=article.get_absolute_url(), REQUEST_METHOD="GET")
+    anonymous = RequestFactory().get(article.get_absolute_url()).environ
     staff = {**anonymous, "HTTP_COOKIE": "sessionid=abc"}
     PageCacheApp(django)(anonymous, lambda *a: None)
     PageCacheApp(django)(staff, lambda *a: None)

@@ -8,7 +8,7 @@ PORT ?= 8000
 # Tests run with production-like settings (debug off) and a throwaway key.
 TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1,testserver
 
-.PHONY: run test lint venv deps dev-deps clean
+.PHONY: run test lint venv deps dev-deps clean serve bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,27 @@ run: deps
 	DJANGO_DEBUG=1 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	DJANGO_DEBUG=1 $(BIN)/python manage.py ensure_admin
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The production way: gunicorn (WEB_CONCURRENCY workers), debug off, whitenoise, HOST:PORT.
+WEB_CONCURRENCY ?= 2
+serve: deps
+	@test -n "$$DJANGO_SECRET_KEY" || { echo "make serve: set DJANGO_SECRET_KEY to a long random secret, e.g. DJANGO_SECRET_KEY=\$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')" >&2; exit 2; }
+	@test -n "$$DJANGO_ALLOWED_HOSTS" || { echo "make serve: set DJANGO_ALLOWED_HOSTS to the site's host names, comma-separated, e.g. DJANGO_ALLOWED_HOSTS=kb.example.org" >&2; exit 2; }
+	DJANGO_DEBUG=0 $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=0 $(BIN)/python manage.py createcachetable
+	DJANGO_DEBUG=0 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	DJANGO_DEBUG=0 exec $(BIN)/gunicorn kb.wsgi --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY)
+
+# Load figures for the README (see "Benchmark" there): a scratch database, `make serve`, wrk.
+# Extra options go in BENCH_ARGS, e.g. BENCH_ARGS="--seconds 5 --soak-seconds 10".
+BENCH_DIR := $(CURDIR)/.bench
+BENCH_ENV := env -u DATABASE_URL -u REDIS_URL -u DATABASE_REPLICA_URL DJANGO_DEBUG=0 \
+	DJANGO_SECRET_KEY=bench-only-not-secret DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost \
+	KB_SQLITE_PATH=$(BENCH_DIR)/kb.sqlite3
+bench: deps
+	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install -y wrk" >&2; exit 2; }
+	rm -rf $(BENCH_DIR) && mkdir -p $(BENCH_DIR)
+	$(BENCH_ENV) $(BIN)/python manage.py bench --port $(PORT) $(BENCH_ARGS)
 
 lint: dev-deps
 	$(BIN)/ruff check .

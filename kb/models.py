@@ -408,3 +408,16 @@ class Article(Publishable):
 
     def get_absolute_url(self):
         return reverse("kb:article", args=[self.slug])
+
+
+class ContentVersion(models.Model):
+    """The version of all public content: one row that every content change moves forward.
+
+    ``value`` is a time in microseconds since the epoch that only ever grows (see
+    ``kb.freshness``); cached pages are keyed by it and ``Last-Modified`` is read from it.
+    """
+
+    value = models.BigIntegerField()
+
+    def __str__(self):
+        return str(self.value)

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kb.pagecache.PageCacheMiddleware",  # first: it stores the final headers (see kb/pagecache.py)
+    "kb.health.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -80,6 +82,7 @@ TEMPLATES = [
 SQLITE_DEFAULT = {
     "ENGINE": "django.db.backends.sqlite3",
     "NAME": os.environ.get("KB_SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+    "CONN_MAX_AGE": 600,  # reconnecting costs more than rendering a cached page
     "OPTIONS": {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
@@ -150,3 +153,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# --- Production and speed: page cache, read replica (see README "Production") -------------
+# Public pages are cached in the shared cache above, keyed by the content version
+# (kb/freshness.py); KB_PAGE_CACHE=0 turns that off.
+KB_PAGE_CACHE = os.environ.get("KB_PAGE_CACHE", "1") != "0"
+KB_PAGE_CACHE_SECONDS = 24 * 60 * 60  # old versions' pages age out of the shared cache
+# An optional read replica: anonymous page reads go there, everything else to the primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=600, conn_health_checks=True
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["kb.routers.ReplicaRouter"]

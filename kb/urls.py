@@ -1,11 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import editor_views
+from . import editor_views, health
+
+handler500 = health.server_error
 
 urlpatterns = [
     path("admin/markdownx/markdownify/", editor_views.markdownify, name="markdownx_markdownify"),
     path("admin/markdownx/upload/", editor_views.upload_image, name="markdownx_upload"),
     path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
     path("", include("kb.site_urls")),
 ]

@@ -1,7 +1,10 @@
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 
 from kb.bundled import load_bundled_content
+from kb.freshness import bump_content_version
+from kb.pagecache import pages
 
 from .factories import UserFactory
 
@@ -13,6 +16,24 @@ def plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def no_page_cache(settings):
+    # Pages render on every request unless a test asks for the page cache (query counts stay
+    # those of the page itself); tests/test_page_cache.py covers the cache.
+    settings.KB_PAGE_CACHE = False
+
+
+@pytest.fixture
+def page_cache(settings, db):
+    """The page cache on, empty, and a content version no earlier test used."""
+    settings.KB_PAGE_CACHE = True
+    cache.clear()
+    pages.clear_local()
+    bump_content_version()
+    yield pages
+    pages.clear_local()
 
 
 @pytest.fixture

@@ -12,7 +12,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SHOW = (
     "import json, kb.settings as s; print(json.dumps({'debug': s.DEBUG, 'hosts': s.ALLOWED_HOSTS,"
     " 'db': s.DATABASES['default'], 'cache': s.CACHES['default']['BACKEND'],"
-    " 'static': s.STORAGES['staticfiles']['BACKEND']}, default=str))"
+    " 'static': s.STORAGES['staticfiles']['BACKEND'], 'databases': s.DATABASES,"
+    " 'routers': getattr(s, 'DATABASE_ROUTERS', []), 'page_cache': s.KB_PAGE_CACHE},"
+    " default=str))"
 )
 ENV_NAMES = (
     "DJANGO_DEBUG",
@@ -20,6 +22,8 @@ ENV_NAMES = (
     "DJANGO_ALLOWED_HOSTS",
     "DATABASE_URL",
     "REDIS_URL",
+    "DATABASE_REPLICA_URL",
+    "KB_PAGE_CACHE",
 )
 
 
@@ -91,3 +95,53 @@ def test_database_and_cache_urls():
     assert got["db"]["HOST"] == "db.internal"
     assert got["db"]["CONN_HEALTH_CHECKS"] is True
     assert got["cache"] == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_a_read_replica_gets_a_router_and_mirrors_the_primary_in_tests():
+    got = settings_with(
+        DJANGO_DEBUG="1",
+        DATABASE_URL="postgres://kb:pw@primary.internal:5432/kb",
+        DATABASE_REPLICA_URL="postgres://kb:pw@replica.internal:5432/kb",
+    )
+    assert got["databases"]["replica"]["HOST"] == "replica.internal"
+    assert got["databases"]["replica"]["TEST"] == {"MIRROR": "default"}
+    assert got["routers"] == ["kb.routers.ReplicaRouter"]
+
+
+def test_no_replica_no_router():
+    got = settings_with(DJANGO_DEBUG="1")
+    assert set(got["databases"]) == {"default"}
+    assert got["routers"] == []
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, True), ("1", True), ("0", False)])
+def test_the_page_cache_is_on_unless_turned_off(value, expected):
+    env = {"DJANGO_DEBUG": "1"} | ({"KB_PAGE_CACHE": value} if value else {})
+    assert settings_with(**env)["page_cache"] is expected
+
+
+def test_sqlite_connections_are_kept_between_requests():
+    assert settings_with(DJANGO_DEBUG="1")["db"]["CONN_MAX_AGE"] > 0
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({}, "set DJANGO_SECRET_KEY"),
+        ({"DJANGO_SECRET_KEY": "k"}, "set DJANGO_ALLOWED_HOSTS"),
+    ],
+)
+def test_make_serve_refuses_to_start_without_secret_or_hosts(env, message):
+    clean = {k: v for k, v in os.environ.items() if k not in ENV_NAMES}
+    result = subprocess.run(
+        ["make", "--no-print-directory", "serve", "PORT=8106"],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "gunicorn" not in result.stdout

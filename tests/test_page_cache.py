@@ -1,0 +1,352 @@
+"""Fresh but cached pages: what visitors, browsers and editors get from the page cache.
+
+A change made with ``QuerySet.update()`` sends no signal and leaves the version alone: the tests
+use it to tell a page served from the cache (old text) from one rendered anew (new text).
+"""
+
+import time
+
+import pytest
+from django.core.cache import cache
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils.http import http_date
+
+from kb.freshness import CONTENT_MODELS, bump_content_version, read_content_version
+from kb.models import (
+    Article,
+    Category,
+    ComparisonCell,
+    ComparisonRow,
+    ContentVersion,
+    Modality,
+    ModelEntry,
+    OpennessGrade,
+    Organization,
+    ProCon,
+    Source,
+    Status,
+)
+from kb.pagecache import PageCacheApp
+
+from .admin_forms import changeform_data
+from .factories import (
+    ArticleFactory,
+    CategoryFactory,
+    ModalityFactory,
+    ModelEntryFactory,
+    ProConFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def article(page_cache):
+    return ArticleFactory(title="Original title", body="Some **Markdown**.")
+
+
+def title_on(response):
+    html = response.content.decode()
+    return "Original title" if "Original title" in html else html
+
+
+def retitle_without_signals(article, title="Changed quietly"):
+    Article.objects.filter(pk=article.pk).update(title=title)
+
+
+def content_changed_a_minute_ago():
+    ContentVersion.objects.update(value=int((time.time() - 60) * 1_000_000))
+
+
+def test_a_repeat_visit_is_served_from_the_cache(client, article):
+    first = client.get(article.get_absolute_url())
+    retitle_without_signals(article)
+    second = client.get(article.get_absolute_url())
+    assert "Original title" in second.content.decode()
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+
+
+def test_an_editors_save_in_the_admin_shows_at_once(client, editor_client, article):
+    client.get(article.get_absolute_url())
+    url = reverse("admin:kb_article_change", args=[article.pk])
+    form = editor_client.get(url)
+    response = editor_client.post(url, changeform_data(form, title="Edited in the admin"))
+    assert response.status_code == 302
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Edited in the admin" in html
+    assert "Original title" not in html
+
+
+def test_deleting_content_shows_at_once(client, article):
+    assert client.get("/articles/").content.decode().count("Original title") == 1
+    article.delete()
+    assert "Original title" not in client.get("/articles/").content.decode()
+
+
+def test_a_renamed_organization_shows_at_once_on_its_models_pages(client, page_cache):
+    entry = ModelEntryFactory(organization__name="Old Org Name")
+    assert "Old Org Name" in client.get(entry.get_absolute_url()).content.decode()
+    entry.organization.name = "New Org Name"
+    entry.organization.save()
+    assert "New Org Name" in client.get(entry.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda e, m: e.modalities.add(m), id="m2m-add"),
+        pytest.param(lambda e, m: e.modalities.clear(), id="m2m-clear"),
+        pytest.param(lambda e, m: m.entries.remove(e), id="m2m-reverse-remove"),
+        pytest.param(
+            lambda e, m: ProConFactory(entry=e, category=None, kind="pro", text="Fast"),
+            id="child-row",
+        ),
+    ],
+)
+def test_changes_to_related_content_bump_the_version(page_cache, change):
+    modality = ModalityFactory(name="Video", slug="video")
+    entry = ModelEntryFactory()
+    entry.modalities.add(ModalityFactory())
+    entry.modalities.add(modality)
+    before = read_content_version("default")
+    change(entry, modality)
+    assert read_content_version("default") > before
+
+
+# Children before what they point at: categories and organizations are PROTECTed.
+DELETION_ORDER = [
+    Article,
+    ProCon,
+    Source,
+    OpennessGrade,
+    ComparisonCell,
+    ComparisonRow,
+    ModelEntry,
+    Modality,
+    Category,
+    Organization,
+]
+
+
+def test_every_content_model_save_and_queryset_delete_bumps_the_version(page_cache, seed):
+    assert set(DELETION_ORDER) == set(CONTENT_MODELS)
+    for model in CONTENT_MODELS:
+        before = read_content_version("default")
+        model.objects.order_by("pk").last().save()
+        assert read_content_version("default") > before, model
+    for model in DELETION_ORDER:
+        before = read_content_version("default")
+        model.objects.all().delete()
+        assert read_content_version("default") > before, model
+
+
+def test_bulk_publish_in_the_admin_shows_at_once(client, editor_client, page_cache):
+    draft = ArticleFactory(title="Waiting draft", status=Status.DRAFT)
+    assert "Waiting draft" not in client.get("/articles/").content.decode()
+    url = reverse("admin:kb_article_changelist")
+    editor_client.post(url, {"action": "publish", "_selected_action": [draft.pk]})
+    assert "Waiting draft" in client.get("/articles/").content.decode()
+
+
+def test_the_version_row_comes_back_if_lost(page_cache):
+    ContentVersion.objects.all().delete()
+    assert read_content_version("default") is None
+    bump_content_version()
+    assert read_content_version("default") > 0
+
+
+def test_the_version_only_grows(page_cache):
+    ContentVersion.objects.update(value=int((time.time() + 3600) * 1_000_000))  # a clock ahead
+    before = read_content_version("default")
+    bump_content_version()
+    assert read_content_version("default") == before + 1
+
+
+def test_headers_for_browsers(client, article):
+    content_changed_a_minute_ago()
+    response = client.get(article.get_absolute_url())
+    assert response["Cache-Control"] == "no-cache"
+    assert response["ETag"].startswith('"')
+    assert response["Last-Modified"] == http_date(int(time.time() - 60))
+    assert int(response["Content-Length"]) == len(response.content)
+
+
+def test_if_none_match_gets_304(client, article):
+    etag = client.get(article.get_absolute_url())["ETag"]
+    response = client.get(article.get_absolute_url(), headers={"if-none-match": etag})
+    assert response.status_code == 304
+    assert response.content == b""
+    assert response["ETag"] == etag
+    assert response["Cache-Control"] == "no-cache"
+
+
+def test_if_none_match_after_an_edit_gets_the_new_page(client, article):
+    etag = client.get(article.get_absolute_url())["ETag"]
+    article.title = "A newer title"
+    article.save()
+    response = client.get(article.get_absolute_url(), headers={"if-none-match": etag})
+    assert response.status_code == 200
+    assert "A newer title" in response.content.decode()
+    assert response["ETag"] != etag
+
+
+def test_if_modified_since_gets_304_until_content_changes(client, article):
+    content_changed_a_minute_ago()
+    modified = client.get(article.get_absolute_url())["Last-Modified"]
+    url = article.get_absolute_url()
+    assert client.get(url, headers={"if-modified-since": modified}).status_code == 304
+    earlier = http_date(int(time.time() - 120))
+    assert client.get(url, headers={"if-modified-since": earlier}).status_code == 200
+    article.save()
+    assert client.get(url, headers={"if-modified-since": modified}).status_code == 200
+
+
+def test_no_last_modified_within_the_second_of_a_change(client, article):
+    """Two edits in one second would otherwise share a date: the ETag alone answers then."""
+    ContentVersion.objects.update(value=int(time.time() * 1_000_000))
+    response = client.get(article.get_absolute_url())
+    assert "Last-Modified" not in response
+    assert "ETag" in response
+
+
+def test_the_first_request_can_already_be_304(client, page_cache, article):
+    etag = client.get(article.get_absolute_url())["ETag"]
+    page_cache.clear_local()
+    cache.clear()
+    response = client.get(article.get_absolute_url(), headers={"if-none-match": etag})
+    assert response.status_code == 304
+
+
+def test_head_is_answered_from_the_cache(client, article):
+    get = client.get(article.get_absolute_url())
+    retitle_without_signals(article)
+    head = client.head(article.get_absolute_url())
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head["ETag"] == get["ETag"]
+    assert head["Content-Length"] == str(len(get.content))
+
+
+def test_cached_pages_keep_every_security_header(client, article):
+    first = client.get(article.get_absolute_url())
+    second = client.get(article.get_absolute_url())
+    assert {k for k, _ in first.items()} == {k for k, _ in second.items()}
+    for name in ("X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy"):
+        assert second[name] == first[name]
+
+
+def test_logged_in_staff_are_never_served_or_stored(client, editor_client, article):
+    client.get(article.get_absolute_url())
+    retitle_without_signals(article)
+    staff_view = editor_client.get(article.get_absolute_url())
+    assert "Changed quietly" in staff_view.content.decode()
+    assert "no-cache" in staff_view["Cache-Control"]
+    assert "private" in staff_view["Cache-Control"]
+    assert "ETag" not in staff_view
+
+
+@pytest.mark.parametrize("factory", [ArticleFactory, ModelEntryFactory])
+def test_draft_previews_are_never_cached(editor_client, page_cache, factory):
+    draft = factory(status=Status.DRAFT)
+    editor_client.get(draft.get_absolute_url())
+    field = "title" if factory is ArticleFactory else "name"
+    draft._meta.model.objects.filter(pk=draft.pk).update(**{field: "Quiet draft change"})
+    response = editor_client.get(draft.get_absolute_url())
+    assert "Draft: only staff can see this page." in response.content.decode()
+    assert "Quiet draft change" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    assert not page_cache.local
+
+
+def test_visitors_with_a_session_cookie_bypass_the_cache(client, article):
+    client.get(article.get_absolute_url())
+    retitle_without_signals(article)
+    client.cookies["sessionid"] = "not-a-session"
+    assert "Changed quietly" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_the_csrf_cookie_alone_does_not_bypass_the_cache(client, article):
+    client.get(article.get_absolute_url())
+    retitle_without_signals(article)
+    client.cookies["csrftoken"] = "x" * 32
+    assert "Original title" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_error_pages_are_not_cached(client, page_cache):
+    response = client.get("/articles/not-yet/")
+    assert response.status_code == 404
+    assert "ETag" not in response
+    assert not page_cache.local
+
+
+def test_post_is_never_answered_from_the_cache(client, article):
+    client.get(article.get_absolute_url())
+    retitle_without_signals(article)
+    response = client.post(article.get_absolute_url())
+    assert "Changed quietly" in response.content.decode()
+    assert "ETag" not in response
+
+
+@pytest.mark.urls("tests.page_cache_urls")
+def test_pages_with_a_csrf_token_are_never_cached(client, page_cache):
+    category = CategoryFactory(name="Before")
+    first = client.get("/form/")
+    assert 'name="csrfmiddlewaretoken"' in first.content.decode()
+    assert "ETag" not in first
+    # A returning visitor already holds the cookie: the page is still not cached.
+    client.cookies["csrftoken"] = first.cookies["csrftoken"].value
+    Category.objects.filter(pk=category.pk).update(name="After")
+    second = client.get("/form/")
+    assert "After" in second.content.decode()
+    assert "ETag" not in second
+    assert not page_cache.local
+
+
+def test_the_wsgi_layer_answers_hits_before_django(client, article):
+    page = client.get(article.get_absolute_url())
+    environ = RequestFactory().get(article.get_absolute_url()).environ
+
+    def django_must_not_run(environ, start_response):
+        raise AssertionError("Django was reached for a cached page")
+
+    started = {}
+    body = PageCacheApp(django_must_not_run)(
+        environ, lambda status, headers: started.update(status=status, headers=dict(headers))
+    )
+    assert started["status"] == "200 OK"
+    assert started["headers"]["ETag"] == page["ETag"]
+    assert started["headers"]["X-Frame-Options"] == page["X-Frame-Options"]
+    assert b"".join(body) == page.content
+
+
+def test_the_wsgi_layer_passes_misses_and_staff_to_django(page_cache, article):
+    reached = []
+
+    def django(environ, start_response):
+        reached.append(environ["PATH_INFO"])
+        start_response("200 OK", [])
+        return [b""]
+
+    anonymous = RequestFactory().get(article.get_absolute_url()).environ
+    staff = {**anonymous, "HTTP_COOKIE": "sessionid=abc"}
+    PageCacheApp(django)(anonymous, lambda *a: None)
+    PageCacheApp(django)(staff, lambda *a: None)
+    assert reached == [article.get_absolute_url()] * 2
+
+
+def test_pages_for_another_host_are_cached_apart(client, article, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "other.example"]
+    client.get(article.get_absolute_url())
+    retitle_without_signals(article)
+    other = client.get(article.get_absolute_url(), headers={"host": "other.example"})
+    assert "Changed quietly" in other.content.decode()
+
+
+def test_pages_behind_a_tls_proxy_are_cached_apart_from_plain_http(client, article, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    client.get(article.get_absolute_url())
+    retitle_without_signals(article)
+    secure = client.get(article.get_absolute_url(), headers={"x-forwarded-proto": "https"})
+    assert "Changed quietly" in secure.content.decode()

@@ -134,6 +134,12 @@ class ModelEntryQuerySet(PublishableQuerySet):
     def with_related(self):
         return self.select_related("organization", "category").prefetch_related("modalities")
 
+    def with_openness_score(self):
+        """Annotate ``openness_score`` (0-100) and ``openness_unknown``, as kb.openness defines."""
+        from .openness import annotate_score  # kb.openness builds on the models defined here
+
+        return annotate_score(self)
+
 
 class ModelEntry(Publishable):
     """One model or model family."""

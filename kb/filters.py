@@ -18,7 +18,7 @@ SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 class QueryForm(forms.Form):
-    """A form over query parameters.
+    """A form over query parameters (``request.GET``).
 
     ``strict=True`` (the API and the downloads) also refuses parameters the form does not know and
     single-valued parameters given more than once, so a typo is reported instead of ignored.

@@ -186,3 +186,22 @@ def test_the_timeline_page_is_reachable_from_every_page(client, seed):
     html = client.get(reverse("kb:home")).content.decode()
     assert '<a href="/timeline/">Release timeline</a>' in html
     assert '<a href="/data/">Open data (CSV, JSON, API)</a>' in html
+
+
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        ("/feeds/articles/", 1),
+        ("/feeds/models/", 1),
+        # a count and a page for each of 4 sections; the latest change of 4 models
+        ("/sitemap.xml", 2 * 4 + 4),
+        ("/data/", 1),
+    ],
+)
+def test_query_counts_do_not_grow_with_rows(client, seed, url, queries, django_assert_num_queries):
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
+    ArticleFactory.create_batch(3)
+    ModelEntryFactory.create_batch(3)
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200

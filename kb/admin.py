@@ -7,6 +7,7 @@ from django.db.models import Count
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
+from .admin_import import EditorImportExportMixin
 from .models import (
     Article,
     Category,
@@ -130,7 +131,7 @@ class CategoryAdmin(ContentAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ContentAdmin):
+class OrganizationAdmin(EditorImportExportMixin, ContentAdmin):
     list_display = ("name", "website", "entry_count", "updated_at")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
@@ -152,7 +153,7 @@ class ModalityAdmin(ContentAdmin):
 
 
 @admin.register(ModelEntry)
-class ModelEntryAdmin(PublishableAdmin):
+class ModelEntryAdmin(EditorImportExportMixin, PublishableAdmin):
     list_display = (
         "name",
         "organization",

@@ -122,7 +122,7 @@ class Loader:
             self.sources(entry, item.get("sources", []))
             for dimension, grade in item.get("openness", {}).items():
                 self.upsert(
-                    OpennessGrade, {"entry": entry, "dimension": dimension}, {"grade": grade}
+                    OpennessGrade, {"entry": entry, "dimension": dimension}, grade_values(grade)
                 )
             entries[item["slug"]] = entry
 
@@ -183,6 +183,18 @@ class Loader:
         wanted = [SourceItem(s["fact"], s["url"], s.get("title", "")) for s in sources]
         queryset = entry.sources.order_by("id")
         self.replace_children(queryset, wanted, lambda **values: Source(entry=entry, **values))
+
+
+def grade_values(value):
+    """One bundled openness grade: a plain grade, or ``{"grade", "source", "checked"}``."""
+    if isinstance(value, str):
+        return {"grade": value}
+    checked = value.get("checked")
+    return {
+        "grade": value["grade"],
+        "source_url": value.get("source", ""),
+        "checked_on": parse_date(checked) if checked else None,
+    }
 
 
 def load_bundled_content(content=None):

@@ -149,6 +149,12 @@ class ModelEntryQuerySet(PublishableQuerySet):
             "sources", "openness", "pros_cons", "category__pros_cons"
         )
 
+    def with_openness_score(self):
+        """Annotate ``openness_score`` (0-100) and ``openness_unknown``, as kb.openness defines."""
+        from .openness import annotate_score  # kb.openness builds on the models defined here
+
+        return annotate_score(self)
+
 
 class ModelEntry(Publishable):
     """One model or model family."""

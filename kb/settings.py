@@ -42,8 +42,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "markdownx",
     "template_partials",
+    "import_export",
 ]
 
 MIDDLEWARE = [
@@ -146,6 +148,15 @@ LOGIN_URL = "admin:login"
 # exactly what visitors will.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "kb.markdown.render_preview"
 MARKDOWNX_MEDIA_PATH = "uploads/"
+
+# django-import-export: editors import and export entries and organizations (CSV or JSON) in the
+# admin. Importing needs the change permission (kb.admin_import also asks for add), exporting the
+# view permission; the uploaded file waits for confirmation in the shared cache, not on one
+# instance's disk.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 LOGGING = {
     "version": 1,

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("models/", views.model_list, name="model_list"),
     path("models/<slug:slug>/", views.model_detail, name="model"),
     path("compare/models/", views.compare_models, name="compare_models"),
+    path("", include("kb.opendata_urls")),
 ]

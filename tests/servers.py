@@ -107,8 +107,12 @@ class App:
         raise RuntimeError(f"gunicorn on port {port} did not start")
 
     def get(self, path, headers=None):
-        """(status, headers, body text) of a GET, errors included."""
-        request = urllib.request.Request(self.base + path, headers=headers or {})
+        """(status, headers, body text) of a GET, errors included.
+
+        Every app is asked for the same public host name, as behind a load balancer: pages
+        carry absolute (canonical) URLs, which would otherwise differ by port."""
+        headers = {"Host": "localhost", **(headers or {})}
+        request = urllib.request.Request(self.base + path, headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
                 return response.status, response.headers, response.read().decode(errors="replace")

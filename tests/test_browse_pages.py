@@ -297,10 +297,15 @@ def test_every_page_has_the_frame_and_no_inline_code_or_foreign_assets(client, w
     assert "<footer" in html
     # A strict Content Security Policy is coming: no style attributes, no inline scripts.
     assert " style=" not in html
-    assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == []
+    # (JSON-LD is data the browser never runs.)
+    assert re.findall(r'<script(?![^>]*\b(?:src=|type="application/ld\+json"))[^>]*>', html) == []
     assert not re.search(r"\bon[a-z]+=", html)
     # Stylesheets, scripts and images come from this site only.
-    for asset in re.findall(r'<(?:link|script|img)[^>]+(?:href|src)="([^"]+)"', html):
+    assets = re.findall(
+        r'<(?:link rel="(?:stylesheet|icon)"|script|img)[^>]+(?:href|src)="([^"]+)"', html
+    )
+    assert assets
+    for asset in assets:
         assert asset.startswith("/"), asset
 
 

@@ -1,3 +1,4 @@
+import datetime
 import re
 from pathlib import Path
 
@@ -5,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Max
 
-from kb.bundled import load_bundled_content
+from kb.bundled import grade_values, load_bundled_content, read_content
 from kb.models import (
     Article,
     Category,
@@ -211,3 +212,49 @@ def test_load_content_command_reports_counts(db, capsys):
     call_command("load_content")
     assert "created" in capsys.readouterr().out
     assert ModelEntry.objects.count() == len(MODELS)
+
+
+def test_every_seed_grade_has_a_source_of_its_entry_and_a_checked_date(seed):
+    for entry in ModelEntry.objects.prefetch_related("openness", "sources"):
+        entry_sources = {source.url for source in entry.sources.all()}
+        for grade in entry.openness.all():
+            assert grade.source_url in entry_sources, (entry, grade)
+            assert grade.checked_on == datetime.date(2026, 11, 28), (entry, grade)
+
+
+def test_llama_2_publishes_weights_not_training_data_under_a_non_osi_licence(seed):
+    entry = ModelEntry.objects.get(slug="llama-2")
+    grades = {g.dimension: g for g in entry.openness.all()}
+    assert grades["weights"].grade == "open"
+    assert grades["training_data"].grade == "closed"
+    assert grades["weights_licence"].grade == "partial"
+    assert grades["weights_licence"].source_url == entry.licence_url
+    assert entry.licence_osi_approved is False
+
+
+@pytest.mark.parametrize(
+    ("bundled", "expected"),
+    [
+        ("open", {"grade": "open"}),
+        (
+            {"grade": "closed", "source": "https://example.org/", "checked": "2026-01-02"},
+            {
+                "grade": "closed",
+                "source_url": "https://example.org/",
+                "checked_on": datetime.date(2026, 1, 2),
+            },
+        ),
+        ({"grade": "partial"}, {"grade": "partial", "source_url": "", "checked_on": None}),
+    ],
+)
+def test_a_bundled_grade_is_a_plain_grade_or_an_object(bundled, expected):
+    assert grade_values(bundled) == expected
+
+
+def test_loading_plain_grades_keeps_sources_already_there(seed):
+    content = read_content()
+    for item in content["entries"]:
+        item["openness"] = {dim: value["grade"] for dim, value in item["openness"].items()}
+    result = load_bundled_content(content)
+    assert result["updated"] == 0
+    assert OpennessGrade.objects.filter(source_url="").count() == 0

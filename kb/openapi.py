@@ -1,0 +1,339 @@
+"""The OpenAPI 3.1 description of the JSON API and the downloads, served at /api/openapi.json.
+
+Written by hand; tests/test_openapi.py checks that every API route is described and schemathesis
+checks the responses against it. The slugs a filter accepts are listed from the database when the
+description is served, so a client (or schemathesis) knows the values that exist today.
+"""
+
+from .filters import LICENCE_CHOICES, SORT_CHOICES
+from .models import Access, Category, Modality, OpennessGrade, Organization
+
+SLUG_PARAMETER = {
+    "name": "slug",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "minLength": 1},
+}
+
+
+def nullable(schema):
+    return {**schema, "type": [schema["type"], "null"]}
+
+
+STRING = {"type": "string"}
+URL = {"type": "string", "format": "uri"}
+DATE = {"type": "string", "format": "date"}
+DATETIME = {"type": "string", "format": "date-time"}
+STRINGS = {"type": "array", "items": STRING}
+
+
+def obj(properties, required=None):
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties) if required is None else required,
+    }
+
+
+def ref(name):
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def page_of(item):
+    return obj(
+        {
+            "count": {"type": "integer", "minimum": 0},
+            "page": {"type": "integer", "minimum": 1},
+            "pages": {"type": "integer", "minimum": 1},
+            "next": nullable(URL),
+            "previous": nullable(URL),
+            "results": {"type": "array", "items": ref(item)},
+        }
+    )
+
+
+def list_of(item):
+    return obj(
+        {"count": {"type": "integer", "minimum": 0}, "results": {"type": "array", "items": item}}
+    )
+
+
+SCHEMAS = {
+    "Error": obj(
+        {
+            "error": STRING,
+            "detail": {
+                "type": "object",
+                "description": "What was wrong, by parameter.",
+                "additionalProperties": STRINGS,
+            },
+        }
+    ),
+    "OpennessGrade": obj(
+        {
+            "dimension": {"type": "string", "enum": OpennessGrade.Dimension.values},
+            "label": STRING,
+            "grade": {"type": "string", "enum": OpennessGrade.Grade.values},
+            "source_url": nullable(URL),
+            "checked_on": nullable(DATE),
+        }
+    ),
+    "ModelEntry": obj(
+        {
+            "slug": STRING,
+            "name": STRING,
+            "url": URL,
+            "api_url": URL,
+            "organization": obj({"slug": STRING, "name": STRING, "website": nullable(URL)}),
+            "category": obj({"slug": STRING, "name": STRING}),
+            "modalities": STRINGS,
+            "release_date": nullable(DATE),
+            "parameters": nullable(STRING),
+            "parameter_count": nullable({"type": "integer", "minimum": 1}),
+            "context_window": nullable({"type": "integer", "minimum": 1}),
+            "licence": obj(
+                {
+                    "name": nullable(STRING),
+                    "url": nullable(URL),
+                    "osi_approved": {"type": ["boolean", "null"]},
+                }
+            ),
+            "access": {"type": ["string", "null"], "enum": [*Access.values, None]},
+            "homepage": nullable(URL),
+            "summary": nullable(STRING),
+            "openness": obj(
+                {
+                    "score": {
+                        "type": "integer",
+                        "minimum": 0,
+                        "maximum": 100,
+                        "description": "open 1, partial ½, closed and unknown 0; averaged, ×100.",
+                    },
+                    "unknown": {"type": "integer", "minimum": 0},
+                    "grades": {"type": "array", "items": ref("OpennessGrade")},
+                }
+            ),
+            "sources": {
+                "type": "array",
+                "items": obj({"fact": STRING, "url": URL, "title": nullable(STRING)}),
+            },
+            "updated_at": DATETIME,
+        }
+    ),
+    "ModelEntryDetail": {
+        "allOf": [
+            ref("ModelEntry"),
+            obj({"description_markdown": STRING, "description_html": STRING}),
+        ]
+    },
+    "Category": obj(
+        {
+            "slug": STRING,
+            "name": STRING,
+            "short_name": STRING,
+            "icon": nullable(STRING),
+            "summary": nullable(STRING),
+            "url": URL,
+            "description_markdown": STRING,
+            "description_html": STRING,
+            "entry_count": {"type": "integer", "minimum": 0},
+            "entries": STRINGS,
+            "pros": STRINGS,
+            "cons": STRINGS,
+        }
+    ),
+    "Article": obj(
+        {
+            "slug": STRING,
+            "title": STRING,
+            "lede": nullable(STRING),
+            "url": URL,
+            "published_at": nullable(DATETIME),
+            "updated_at": DATETIME,
+            "featured": {"type": "boolean"},
+            "categories": STRINGS,
+            "entries": STRINGS,
+            "body_markdown": STRING,
+        }
+    ),
+    "ArticleDetail": {"allOf": [ref("Article"), obj({"body_html": STRING})]},
+    "ModelPage": page_of("ModelEntry"),
+    "ArticlePage": page_of("Article"),
+    "ModelDownload": list_of(ref("ModelEntry")),
+    "CategoryList": list_of(ref("Category")),
+}
+
+
+def json_content(schema):
+    return {"application/json": {"schema": schema}}
+
+
+def response(description, schema):
+    return {"description": description, "content": json_content(schema)}
+
+
+BAD_PARAMETERS = response("An unknown parameter or a malformed value.", ref("Error"))
+NO_SUCH_PAGE = response("The page number is past the last page.", ref("Error"))
+
+
+def query(name, schema, description):
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}  # fmt: skip
+
+
+# An empty value means the parameter is not set, as a plain HTML form sends it.
+EMPTY = {"type": "string", "maxLength": 0}
+
+
+def choices(values):
+    return {"type": "string", "enum": ["", *values]}
+
+
+def whole_number(**bounds):
+    return {"anyOf": [{"type": "integer", **bounds}, EMPTY]}
+
+
+def slugs(values):
+    items = {"type": "string", "enum": values} if values else {"type": "string"}
+    return {"type": "array", "items": items}
+
+
+def filter_parameters():
+    many = "Several values mean any of them."
+    return [
+        query("category", slugs(slug_list(Category)), f"Category slugs. {many}"),
+        query("organization", slugs(slug_list(Organization)), f"Organization slugs. {many}"),
+        query("modality", slugs(slug_list(Modality)), f"Modality slugs. {many}"),
+        query("access", choices(Access.values), "How the model can be used."),
+        query(
+            "licence",
+            choices([value for value, _ in LICENCE_CHOICES if value]),
+            "osi: the licence is OSI-approved; non-osi: it is known not to be.",
+        ),
+        query(
+            "min_openness",
+            whole_number(minimum=0, maximum=100),
+            "Only entries whose openness score is at least this.",
+        ),
+        query(
+            "sort",
+            choices([value for value, _ in SORT_CHOICES]),
+            "name (the default), release (newest first), params (largest first), "
+            "openness (most open first). Unknown values sort last.",
+        ),
+    ]
+
+
+PAGE = query("page", whole_number(minimum=1), "Page number, from 1 (20 per page).")
+
+
+def slug_list(model):
+    return list(model.objects.order_by("slug").values_list("slug", flat=True))
+
+
+def get(operation_id, summary, responses, parameters=(), description=None):
+    operation = {
+        "operationId": operation_id,
+        "summary": summary,
+        "parameters": list(parameters),
+        "responses": responses,
+    }
+    if description:
+        operation["description"] = description
+    return {"get": operation}
+
+
+def openapi_spec():
+    filters = filter_parameters()
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "AI Models Knowledge Base API",
+            "version": "1.0.0",
+            "description": (
+                "Read-only data about open-source and closed AI models: the model entries with "
+                "their facts, licence, openness grades and sources; the categories; the "
+                "published articles. Unknown facts are null. Unknown parameters and malformed "
+                "values are answered with 400 and an Error saying what was wrong."
+            ),
+        },
+        "paths": {
+            "/api/models/": get(
+                "listModels",
+                "Published model entries, filtered, sorted and paginated",
+                {
+                    "200": response("A page of model entries.", ref("ModelPage")),
+                    "400": BAD_PARAMETERS,
+                    "404": NO_SUCH_PAGE,
+                },
+                [*filters, PAGE],
+            ),
+            "/api/models/{slug}/": get(
+                "getModel",
+                "One published model entry, with its description",
+                {
+                    "200": response("The model entry.", ref("ModelEntryDetail")),
+                    "400": BAD_PARAMETERS,
+                    "404": response("No published model entry has this slug.", ref("Error")),
+                },
+                [SLUG_PARAMETER],
+            ),
+            "/api/categories/": get(
+                "listCategories",
+                "The categories, with their published entries and pros and cons",
+                {
+                    "200": response("Every category.", ref("CategoryList")),
+                    "400": BAD_PARAMETERS,
+                },
+            ),
+            "/api/articles/": get(
+                "listArticles",
+                "Published articles, newest first, with their Markdown bodies",
+                {
+                    "200": response("A page of articles.", ref("ArticlePage")),
+                    "400": BAD_PARAMETERS,
+                    "404": NO_SUCH_PAGE,
+                },
+                [PAGE],
+            ),
+            "/api/articles/{slug}/": get(
+                "getArticle",
+                "One published article, with its body rendered as HTML",
+                {
+                    "200": response("The article.", ref("ArticleDetail")),
+                    "400": BAD_PARAMETERS,
+                    "404": response("No published article has this slug.", ref("Error")),
+                },
+                [SLUG_PARAMETER],
+            ),
+            "/api/openapi.json": get(
+                "getOpenAPI",
+                "This description",
+                {
+                    "200": response("The OpenAPI description.", {"type": "object"}),
+                    "400": BAD_PARAMETERS,
+                },
+            ),
+            "/models.json": get(
+                "downloadModelsJson",
+                "Every published model entry matching the filters, as JSON",
+                {
+                    "200": response("The matching entries.", ref("ModelDownload")),
+                    "400": BAD_PARAMETERS,
+                },
+                filters,
+            ),
+            "/models.csv": get(
+                "downloadModelsCsv",
+                "Every published model entry matching the filters, as CSV with a header row",
+                {
+                    "200": {
+                        "description": "The matching entries, one row each.",
+                        "content": {"text/csv": {"schema": STRING}},
+                    },
+                    "400": BAD_PARAMETERS,
+                },
+                filters,
+            ),
+        },
+        "components": {"schemas": SCHEMAS},
+    }

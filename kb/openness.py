@@ -1,0 +1,113 @@
+"""The openness summary score: one number from 0 to 100 for an entry's scorecard.
+
+    score = round(100 × (open + ½ × partial) / 9)
+
+where ``open`` and ``partial`` count the entry's dimensions with that grade and 9 is the number of
+dimensions (``OpennessGrade.Dimension``). Closed and unknown count 0; a dimension nobody graded
+counts as unknown. Halves round up. The number of unknown dimensions is reported beside the score,
+so "closed" and "not known" stay apart.
+
+The arithmetic is done in integers (half-points: open 2, partial 1), so the score computed here in
+Python and the one the database computes for sorting and filtering are always the same number.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
+
+from .models import OpennessGrade
+
+Dimension = OpennessGrade.Dimension
+Grade = OpennessGrade.Grade
+
+DIMENSION_COUNT = len(Dimension)
+HALF_POINTS = {Grade.OPEN: 2, Grade.PARTIAL: 1, Grade.CLOSED: 0, Grade.UNKNOWN: 0}
+MAX_HALF_POINTS = 2 * DIMENSION_COUNT
+
+# Shown beside each grade's label, so the grade never depends on telling colours apart.
+MARKERS = {Grade.OPEN: "●", Grade.PARTIAL: "◐", Grade.CLOSED: "○", Grade.UNKNOWN: "?"}
+
+EXPLANATION = (
+    f"The openness score averages the {DIMENSION_COUNT} dimensions of the scorecard, counting "
+    "open as 1, partial as ½, closed as 0 and unknown as 0, times 100 and rounded: 100 means "
+    "every dimension is open. What has not been published or checked counts as unknown, and the "
+    "number of unknown dimensions is shown beside the score."
+)
+
+
+def score_from_half_points(half_points):
+    """Round half up, in integers: the same result in Python, SQLite and PostgreSQL."""
+    return (100 * half_points + DIMENSION_COUNT) // MAX_HALF_POINTS
+
+
+def score(grades):
+    """The score of an entry's grades (an iterable of grade values; missing ones are unknown)."""
+    return score_from_half_points(sum(HALF_POINTS[grade] for grade in grades))
+
+
+@dataclass(frozen=True)
+class ScorecardRow:
+    dimension: str
+    label: str
+    grade: str
+    grade_label: str
+    marker: str
+    source_url: str
+    checked_on: datetime.date | None
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    rows: list[ScorecardRow]
+    score: int
+    unknown: int
+    explanation: str = EXPLANATION
+
+    @property
+    def dimension_count(self):
+        return len(self.rows)
+
+
+def scorecard(entry):
+    """Every dimension in order, graded or not, from ``entry.openness`` (prefetch it for lists)."""
+    graded = {grade.dimension: grade for grade in entry.openness.all()}
+    rows = []
+    for dimension in Dimension:
+        grade = graded.get(dimension) or OpennessGrade(dimension=dimension)
+        rows.append(
+            ScorecardRow(
+                dimension=dimension.value,
+                label=dimension.label,
+                grade=grade.grade,
+                grade_label=Grade(grade.grade).label,
+                marker=MARKERS[grade.grade],
+                source_url=grade.source_url,
+                checked_on=grade.checked_on,
+            )
+        )
+    grades = [row.grade for row in rows]
+    return Scorecard(rows=rows, score=score(grades), unknown=grades.count(Grade.UNKNOWN))
+
+
+def annotate_score(queryset):
+    """Add ``openness_score`` (0-100, as ``score``) and ``openness_unknown`` to model entries.
+
+    Subqueries rather than joins, so other joins (modalities, say) cannot multiply the sums.
+    """
+    grades = OpennessGrade.objects.filter(entry=OuterRef("pk")).order_by().values("entry")
+    points = Case(
+        *[When(grade=grade, then=Value(value)) for grade, value in HALF_POINTS.items() if value],
+        default=Value(0),
+    )
+    half_points = grades.annotate(total=Sum(points)).values("total")
+    known = grades.exclude(grade=Grade.UNKNOWN).annotate(total=Count("pk")).values("total")
+    return queryset.annotate(
+        openness_score=(
+            Coalesce(Subquery(half_points, output_field=IntegerField()), 0) * 100 + DIMENSION_COUNT
+        )
+        / MAX_HALF_POINTS,
+        openness_unknown=DIMENSION_COUNT
+        - Coalesce(Subquery(known, output_field=IntegerField()), 0),
+    )

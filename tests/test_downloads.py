@@ -1,0 +1,113 @@
+import csv
+import io
+import json
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from kb.models import Status
+from kb.records import CSV_COLUMNS
+
+from .factories import ModelEntryFactory
+from .text import visible_text
+
+pytestmark = pytest.mark.django_db
+
+
+def csv_rows(response):
+    assert response.status_code == 200, response.content
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+def test_the_csv_has_a_header_and_a_row_per_published_entry(client, seed):
+    ModelEntryFactory(slug="secret", status=Status.DRAFT)
+    response = client.get(reverse("kb:models_csv"))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="models.csv"'
+    header = next(csv.reader(io.StringIO(response.content.decode())))
+    assert header == CSV_COLUMNS
+    rows = csv_rows(response)
+    assert len(rows) == 10 and "secret" not in [row["slug"] for row in rows]
+    llama = next(row for row in rows if row["slug"] == "llama-2")
+    assert llama["organization"] == "meta"
+    assert llama["licence_osi_approved"] == "false"
+    assert llama["openness_score"] == "56"
+    assert llama["openness_training_data"] == "closed"
+    assert llama["openness_weights_licence_source"] == "https://ai.meta.com/llama/license/"
+    assert llama["openness_weights_checked"] == "2026-11-28"
+    assert "licence https://ai.meta.com/llama/license/" in llama["sources"].splitlines()
+    gemini = next(row for row in rows if row["slug"] == "gemini")
+    assert gemini["modalities"] == "text;image;video;audio;code"  # in the modalities' order
+    assert gemini["parameter_count"] == ""  # unknown, not 0
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", 10),
+        ("category=open-source", 6),
+        ("category=open-source&licence=osi", 2),
+        ("organization=openai&organization=google", 3),
+        ("modality=video", 2),
+        ("access=weights&min_openness=60", 3),
+    ],
+)
+def test_both_downloads_apply_the_directory_filters(client, seed, query, expected):
+    api = client.get(f"/api/models/?{query}").json()["results"]
+    as_json = client.get(f"/models.json?{query}").json()
+    as_csv = csv_rows(client.get(f"/models.csv?{query}"))
+    assert as_json["count"] == len(as_json["results"]) == len(as_csv) == expected
+    # The JSON download holds exactly the API's records; the CSV the same entries, same order.
+    assert as_json["results"] == api
+    assert [row["slug"] for row in as_csv] == [record["slug"] for record in api]
+
+
+def test_sorting_applies_to_the_downloads(client, seed):
+    rows = csv_rows(client.get("/models.csv?sort=release&category=closed"))
+    assert [row["slug"] for row in rows] == ["sora", "gemini", "claude", "gpt-4"]
+
+
+@pytest.mark.parametrize("url", ["/models.csv", "/models.json"])
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [("page=2", "page"), ("category=nowhere", "category"), ("format=xml", "format")],
+)
+def test_bad_parameters_get_a_json_400(client, seed, url, query, parameter):
+    response = client.get(f"{url}?{query}")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert list(response.json()["detail"]) == [parameter]
+
+
+@pytest.mark.parametrize("url", ["/models.csv", "/models.json"])
+def test_download_query_counts_do_not_grow_with_rows(client, seed, url):
+    def count_queries():
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(url).status_code == 200
+        return len(context)
+
+    assert count_queries() == 4  # entries, modalities, openness grades, sources
+    for _ in range(6):
+        ModelEntryFactory().sources.create(fact="general", url="https://example.org/")
+    assert count_queries() == 4
+
+
+def test_the_data_page_describes_the_downloads_as_a_dataset(client, seed):
+    page = client.get(reverse("kb:data"))
+    html = page.content.decode()
+    text = visible_text(html)
+    assert "models.csv : one row per model, with a header row." in text
+    assert '<a href="/api/openapi.json">OpenAPI 3.1</a>' in html
+    data = json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', html).group(1)
+    )
+    assert data["@type"] == "Dataset"
+    assert [d["contentUrl"] for d in data["distribution"]] == [
+        "http://testserver/models.csv",
+        "http://testserver/models.json",
+    ]
+    assert [d["encodingFormat"] for d in data["distribution"]] == ["text/csv", "application/json"]
+    assert data["url"] == "http://testserver/data/"

@@ -1,0 +1,180 @@
+"""Editors import and export model entries and organizations in the admin."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from kb.admin_import import ModelEntryResource
+from kb.models import ModelEntry, Organization
+
+from .factories import UserFactory
+from .test_bundled import counts
+from .text import visible_text
+
+pytestmark = pytest.mark.django_db
+
+CSV_FORMAT, JSON_FORMAT = "0", "1"
+HEADER = "slug,name,organization,category,modalities,status,release_date,parameter_count"
+
+
+@pytest.fixture(autouse=True)
+def shared_cache(settings):
+    # The file waiting for confirmation lives in the cache; tests use one in memory.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+def upload(client, model, content, name="entries.csv", file_format=CSV_FORMAT):
+    data = {"format": file_format, "import_file": SimpleUploadedFile(name, content.encode())}
+    return client.post(reverse(f"admin:kb_{model}_import"), data)
+
+
+def confirm(client, model, preview):
+    form = preview.context["confirm_form"]
+    data = {name: form[name].value() for name in form.fields}
+    return client.post(reverse(f"admin:kb_{model}_process_import"), data)
+
+
+GOOD_CSV = (
+    f"{HEADER}\n"
+    "llama-2,LLaMA 2 (all sizes),meta,open-source,text;code,published,2023-07-18,70000000000\n"
+    "olmo,OLMo,meta,open-source,text,draft,2024-02-01,\n"
+)
+
+
+def test_editors_see_import_and_export_on_entries_and_organizations(editor_client, seed):
+    for model in ("modelentry", "organization"):
+        html = editor_client.get(reverse(f"admin:kb_{model}_changelist")).content.decode()
+        assert reverse(f"admin:kb_{model}_import") in html
+        assert reverse(f"admin:kb_{model}_export") in html
+    page = editor_client.get(reverse("admin:kb_modelentry_import"))
+    assert page.status_code == 200
+    assert [label for _, label in page.context["form"].fields["format"].choices] == [
+        "---",
+        "csv",
+        "json",
+    ]
+
+
+def test_the_dry_run_previews_and_changes_nothing_until_confirmed(editor_client, editor, seed):
+    before = counts()
+    preview = editor_client.post(
+        reverse("admin:kb_modelentry_import"),
+        {"format": CSV_FORMAT, "import_file": SimpleUploadedFile("e.csv", GOOD_CSV.encode())},
+    )
+    assert preview.status_code == 200
+    text = visible_text(preview.content)
+    assert "Preview" in text and "Update" in text and "New" in text
+    assert "OLMo" in text
+    assert counts() == before
+
+    done = confirm(editor_client, "modelentry", preview)
+    assert done.status_code == 302
+    llama = ModelEntry.objects.get(slug="llama-2")
+    assert llama.name == "LLaMA 2 (all sizes)"
+    assert [m.slug for m in llama.modalities.all()] == ["text", "code"]
+    assert llama.updated_by == editor
+    olmo = ModelEntry.objects.get(slug="olmo")
+    assert olmo.status == "draft" and olmo.parameter_count is None
+    assert olmo.organization.slug == "meta" and olmo.updated_by == editor
+
+
+BAD_CSV = (
+    f"{HEADER}\n"
+    "olmo,OLMo,meta,open-source,text,draft,2024-02-01,\n"  # fine on its own
+    "x1,Bad organization,nobody,open-source,text,draft,,\n"
+    "x2,Bad modality,meta,open-source,text;smell,draft,,\n"
+    "x3,Bad date,meta,open-source,text,draft,2024-13-45,\n"
+    "x4,Bad count,meta,open-source,text,draft,,-5\n"
+    "x5,Far future,meta,open-source,text,draft,2999-01-01,\n"
+)
+
+
+def test_a_bad_file_gets_row_by_row_errors_and_changes_nothing(editor_client, seed):
+    before = counts()
+    page = upload(editor_client, "modelentry", BAD_CSV)
+    assert page.status_code == 200
+    assert "confirm_form" not in page.context
+    result = page.context["result"]
+    errors = {row.number: row.field_specific_errors for row in result.invalid_rows}
+    assert sorted(errors) == [2, 3, 4, 5, 6]
+    assert "No organization has the slug “nobody”." in errors[2]["organization"][0]
+    assert "No modality has the slug “smell”." in errors[3]["modalities"][0]
+    assert "release_date" in errors[4]
+    assert "parameter_count" in errors[5]
+    assert "almost certainly a typo" in errors[6]["release_date"][0]
+    text = visible_text(page.content)
+    assert "Some rows failed to validate" in text
+    assert counts() == before
+    assert not ModelEntry.objects.filter(slug="olmo").exists()
+
+
+def test_a_file_that_goes_bad_before_confirmation_is_not_half_applied(editor_client, seed):
+    good = "slug,name,website\nnew-lab,New Lab,https://new.example.org/\nnewer-lab,Newer Lab,\n"
+    preview = upload(editor_client, "organization", good, name="orgs.csv")
+    assert "confirm_form" in preview.context
+    # Between preview and confirmation someone takes the second row's name.
+    Organization.objects.create(name="Newer Lab", slug="someone-else")
+    before = counts()
+    done = confirm(editor_client, "organization", preview)
+    assert done.status_code == 302
+    assert done["Location"] == reverse("admin:kb_organization_import")
+    assert counts() == before
+    assert not Organization.objects.filter(slug="new-lab").exists()
+    follow = editor_client.get(done["Location"])
+    assert "Nothing was imported: the file has errors." in visible_text(follow.content)
+
+
+def test_json_files_import_too(editor_client, seed):
+    rows = [{"slug": "new-lab", "name": "New Lab", "website": "https://new.example.org/"}]
+    preview = upload(
+        editor_client, "organization", json.dumps(rows), name="orgs.json", file_format=JSON_FORMAT
+    )
+    confirm(editor_client, "organization", preview)
+    assert Organization.objects.get(slug="new-lab").website == "https://new.example.org/"
+
+
+def test_an_unreadable_file_is_refused_with_a_message(editor_client, seed):
+    page = upload(
+        editor_client, "organization", "[{not json", name="x.json", file_format=JSON_FORMAT
+    )
+    assert page.status_code == 200
+    assert "Ensure you have chosen the correct format for the file." in visible_text(page.content)
+
+
+def test_export_writes_slugs_for_related_rows(editor_client, seed):
+    page = editor_client.get(reverse("admin:kb_modelentry_export"))
+    form = page.context["form"]
+    data = {name: form[name].value() for name in form.fields if name != "export_items"}
+    data["format"] = CSV_FORMAT
+    response = editor_client.post(reverse("admin:kb_modelentry_export"), data)
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    gemini = next(row for row in rows if row["slug"] == "gemini")
+    assert (gemini["organization"], gemini["category"]) == ("google", "closed")
+    assert gemini["modalities"] == "text;image;video;audio;code"
+    assert len(rows) == 10
+
+
+def test_an_export_imports_back_unchanged(seed):
+    exported = ModelEntryResource().export()
+    result = ModelEntryResource().import_data(exported, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert result.totals["skip"] == 10
+
+
+def test_staff_without_permissions_cannot_import_or_export(client, seed):
+    user = UserFactory(is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_modelentry"))
+    client.force_login(user)
+    assert client.get(reverse("admin:kb_modelentry_import")).status_code == 403
+    assert client.get(reverse("admin:kb_modelentry_export")).status_code == 200
+    user.user_permissions.add(Permission.objects.get(codename="change_modelentry"))
+    # Importing also creates rows: it needs the add permission as well.
+    assert client.get(reverse("admin:kb_modelentry_import")).status_code == 403
+    user.user_permissions.set(Permission.objects.none())
+    assert client.get(reverse("admin:kb_modelentry_export")).status_code == 403

@@ -1,0 +1,60 @@
+import re
+
+import pytest
+from django.urls import Resolver404, URLPattern, resolve
+
+from kb import opendata_urls
+from kb.api import openapi as openapi_view
+from kb.filters import ModelFilterForm
+
+pytestmark = pytest.mark.django_db
+
+DATA_VIEWS = {"kb.api", "kb.downloads"}
+
+
+def data_routes():
+    """The routes of the JSON API and the downloads, as OpenAPI paths."""
+    for pattern in opendata_urls.urlpatterns:
+        assert isinstance(pattern, URLPattern)
+        if pattern.callback.__module__ in DATA_VIEWS and pattern.name != "data":
+            route = str(pattern.pattern).lstrip("^").rstrip("$")
+            yield "/" + re.sub(r"\(\?P<(\w+)>[^)]*\)|<(?:\w+:)?(\w+)>", r"{\1\2}", route)
+
+
+@pytest.fixture
+def spec(client, seed):
+    response = client.get("/api/openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_every_api_route_is_described(spec):
+    routes = set(data_routes())
+    assert "/api/models/{slug}/" in routes and "/models.csv" in routes
+    assert set(spec["paths"]) == routes
+
+
+def test_every_described_path_reaches_a_view(spec):
+    for path in spec["paths"]:
+        match = resolve(path.replace("{slug}", "bloom"))
+        assert match.func.__module__ in DATA_VIEWS, path
+    with pytest.raises(Resolver404):
+        resolve("/api/nothing/")
+
+
+def test_every_operation_documents_its_400(spec):
+    for path, item in spec["paths"].items():
+        assert "400" in item["get"]["responses"], path
+        assert set(item) == {"get"}, path
+
+
+def test_the_filter_values_are_those_in_the_database(spec):
+    parameters = {p["name"]: p for p in spec["paths"]["/api/models/"]["get"]["parameters"]}
+    assert parameters["category"]["schema"]["items"]["enum"] == ["closed", "open-source"]
+    assert "meta" in parameters["organization"]["schema"]["items"]["enum"]
+    assert parameters["access"]["schema"]["enum"] == ["", "weights", "hosted", "both"]
+    assert list(parameters) == list(ModelFilterForm().fields)
+
+
+def test_the_description_is_the_served_view():
+    assert resolve("/api/openapi.json").func is openapi_view

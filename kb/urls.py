@@ -1,11 +1,12 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from . import editor_views
+from . import editor_views, uploads
 
 urlpatterns = [
     path("admin/markdownx/markdownify/", editor_views.markdownify, name="markdownx_markdownify"),
     path("admin/markdownx/upload/", editor_views.upload_image, name="markdownx_upload"),
     path("admin/", admin.site.urls),
+    re_path(uploads.media_url_pattern(), uploads.serve_upload, name="upload"),
     path("", include("kb.site_urls")),
 ]

@@ -15,6 +15,12 @@ def plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Every test user gets a password; the real hasher is slow on purpose, which tests need not be.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def seed(db):
     """The bundled content, as `make run` loads it."""

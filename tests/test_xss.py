@@ -94,7 +94,10 @@ def test_payload_is_inert_on_the_public_page(client, payload):
     # The page around an article legitimately holds stylesheets and meta tags.
     baseline = ArticleFactory(body="Plain text.")
     around = hazards(client.get(baseline.get_absolute_url()).content.decode())
-    article = ArticleFactory(body=payload, lede=payload[:300])
+    # No text field can hold NUL (the admin's forms refuse it, and so does PostgreSQL); the
+    # preview above takes it raw.
+    stored = payload.replace("\x00", "\ufffd")
+    article = ArticleFactory(body=stored, lede=stored[:300])
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     assert hazards(response.content.decode()) - around == set()

@@ -61,6 +61,8 @@ class VersionedForm(forms.ModelForm):
     which stays in the form; the counter moves on, so saving again keeps the editor's text."""
 
     conflict = ()
+    # A change form shows the differences as a table; an inline row says them in its message.
+    differences_in_message = False
 
     def clean(self):
         cleaned = super().clean()
@@ -76,22 +78,25 @@ class VersionedForm(forms.ModelForm):
         return cleaned
 
     def conflict_message(self):
-        name = self.instance._meta.verbose_name
         message = (
-            f"Someone else saved this {name} while you were editing it"
-            f"{saved_by(self.instance)}. Nothing was saved; your text is kept here."
+            f"Someone else saved this {self.instance._meta.verbose_name} while you were editing "
+            f"it{saved_by(self.instance)}. Nothing was saved; your text is kept here."
         )
         if not self.conflict:
-            return message + " Their save changed no field you can see: save again to keep yours."
-        changed = "; ".join(
-            f"{c.label}: theirs “{c.before}”, yours “{c.after}”"
-            for c in self.conflict
-            if not c.lines
+            return f"{message} Their save changed nothing you see here: save again to keep yours."
+        if not self.differences_in_message:
+            return (
+                f"{message} The table shows each field as they saved it and as you have it: "
+                "save again to keep yours, or reload the page to start from theirs."
+            )
+        differences = "; ".join(
+            f"{c.label.capitalize()}: theirs “{c.before}”, yours “{c.after}”" for c in self.conflict
         )
-        return (
-            f"{message} Compare the fields below (theirs / yours), then save again to keep "
-            f"yours or reload the page to start from theirs.{' ' + changed if changed else ''}"
-        )
+        return f"{message} {differences}. Save again to keep yours."
+
+
+class InlineVersionedForm(VersionedForm):
+    differences_in_message = True
 
 
 class VersionedFields:
@@ -112,6 +117,9 @@ class ContentAdmin(VersionedFields, VersionAdmin):
     formfield_overrides = FORMFIELD_OVERRIDES
     tracked_fields = ("created_at", "updated_at", "updated_by")
     object_history_template = "admin/kb/object_history.html"
+
+    class Media:
+        js = ["js/upload-errors.js"]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
@@ -270,6 +278,7 @@ class PublishableAdmin(ContentAdmin):
 
 
 class ContentInline(VersionedFields, admin.TabularInline):
+    form = InlineVersionedForm
     formfield_overrides = FORMFIELD_OVERRIDES
     extra = 0
 

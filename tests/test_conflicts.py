@@ -165,7 +165,7 @@ def test_an_inline_row_changed_elsewhere_is_refused_with_both_texts(editor_clien
     assert response.status_code == 200
     text = visible_text(response.content)
     assert "Someone else saved this pro or con" in text
-    assert "theirs “Edited on its own page”, yours “Mine”" in text
+    assert "Text: theirs “Edited on its own page”, yours “Mine”. Save again to keep yours." in text
     assert ProCon.objects.get(pk=pro.pk).text == "Edited on its own page"
 
 

@@ -155,23 +155,26 @@ class ContentAdmin(VersionedFields, VersionAdmin):
 
     # Conflicts. The form refuses a save from an out-of-date copy; if another save lands between
     # that check and this save, the compare-and-set in Versioned.save raises EditConflict and
-    # everything is rolled back: a second pass then shows the conflict like the first would have.
+    # everything is rolled back (the revision too): a second pass then shows the conflict like
+    # the first would have.
+
+    @staticmethod
+    def once_more_on_conflict(view, *args):
+        try:
+            return view(*args)
+        except EditConflict:
+            return view(*args)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        try:
-            return super().change_view(request, object_id, form_url, extra_context)
-        except EditConflict:
-            return super().change_view(request, object_id, form_url, extra_context)
+        view = super().change_view
+        return self.once_more_on_conflict(view, request, object_id, form_url, extra_context)
 
     # History: restoring writes the revision's rows back, counters untouched (history.py).
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         version = get_object_or_404(Version, pk=version_id, object_id=unquote(object_id))
         view = super().revision_view
-        try:
-            return self.restoring(request, version, view, object_id, version_id, extra_context)
-        except EditConflict:
-            return self.restoring(request, version, view, object_id, version_id, extra_context)
+        return self.restoring(request, version, view, object_id, version_id, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
         version = get_object_or_404(Version, pk=version_id)
@@ -179,9 +182,12 @@ class ContentAdmin(VersionedFields, VersionAdmin):
         return self.restoring(request, version, view, version_id, extra_context)
 
     def restoring(self, request, version, view, *args):
-        with transaction.atomic():
-            request.counters_before_restore = history.edit_counters(version.revision)
-            return view(request, *args)
+        def restore():
+            with transaction.atomic():
+                request.counters_before_restore = history.edit_counters(version.revision)
+                return view(request, *args)
+
+        return self.once_more_on_conflict(restore)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         history.put_back(getattr(request, "counters_before_restore", ()))

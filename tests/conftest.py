@@ -34,6 +34,8 @@ def editor(db):
     return user
 
 
+# django-axes checks every login and needs the request for it: log test clients in with
+# force_login, or with client.login(request=HttpRequest(), username=..., password=...).
 @pytest.fixture
 def editor_client(client, editor):
     client.force_login(editor)

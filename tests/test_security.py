@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth import SESSION_KEY
+from django.http import HttpRequest
 from django.test import Client
 
 from .factories import ArticleFactory, UserFactory
@@ -88,6 +89,12 @@ def test_a_successful_login_resets_the_count(client, staff):
     for _ in range(4):
         assert log_in(client, "alice", "wrong").status_code == 200
     assert log_in(client, "alice", PASSWORD).status_code == 302
+
+
+def test_tests_log_in_by_passing_a_request(client, staff):
+    # Axes needs the request to know the address; Client.login passes what it is given.
+    assert client.login(request=HttpRequest(), username="alice", password=PASSWORD)
+    assert client.get("/admin/").status_code == 200
 
 
 def test_non_staff_cannot_log_in_to_the_admin(client):

@@ -1,6 +1,9 @@
 """Two editors, one item: the second save is refused, shows what changed, and loses nothing."""
 
+import threading
+
 import pytest
+from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
@@ -192,3 +195,34 @@ def test_every_editable_model_carries_the_counter_hidden_in_its_form(editor_clie
     form = editor_client.get(change_url(model.objects.first())).context["adminform"].form
     assert form["version"].is_hidden
     assert form["version"].value() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_concurrent_saves_of_one_copy_cannot_both_win():
+    if connection.vendor != "postgresql":
+        pytest.skip("Concurrent writers need a server database; SQLite's tests run in memory.")
+    article = ArticleFactory(title="Before")
+    both_read = threading.Barrier(2, timeout=10)
+    outcomes = []
+
+    def save(title):
+        try:
+            copy = Article.objects.get(pk=article.pk)
+            both_read.wait()
+            copy.title = title
+            copy.save()
+            outcomes.append(("saved", title))
+        except EditConflict:
+            outcomes.append(("refused", title))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=save, args=(title,)) for title in ("One", "Two")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+    assert sorted(kind for kind, _ in outcomes) == ["refused", "saved"]
+    (winner,) = [title for kind, title in outcomes if kind == "saved"]
+    article.refresh_from_db()
+    assert (article.title, article.version) == (winner, 2)

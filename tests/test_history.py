@@ -163,6 +163,8 @@ def test_a_deleted_item_is_recovered_with_its_inline_rows(editor_client, seed):
     assert editor_client.post(delete_url, {"post": "yes"}).status_code == 302
     assert not ModelEntry.objects.filter(slug="falcon").exists()
 
+    changelist = editor_client.get(reverse("admin:kb_modelentry_changelist"))
+    assert "Recover deleted model entries" in visible_text(changelist.content)
     recover_list = editor_client.get(reverse("admin:kb_modelentry_recoverlist"))
     assert "Falcon" in visible_text(recover_list.content)
     (deleted,) = recover_list.context["deleted"]

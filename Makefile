@@ -8,7 +8,7 @@ PORT ?= 8000
 # Tests run with production-like settings (debug off) and a throwaway key.
 TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1,testserver
 
-.PHONY: run test lint venv deps dev-deps clean serve bench
+.PHONY: run test lint venv deps dev-deps clean serve bench backup restore
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,19 @@ lint: dev-deps
 
 test: lint
 	$(TEST_ENV) $(BIN)/pytest
+
+# Backups use the environment as it is (DATABASE_URL, DJANGO_SECRET_KEY, ...); on a laptop,
+# DJANGO_DEBUG=1 make backup. FILE names the file; by default a dated one in backups/.
+backup: deps
+	@mkdir -p backups
+	@file=$${FILE:-backups/kb-$$(date +%Y%m%d-%H%M%S).json}; \
+	$(BIN)/python manage.py backup --output "$$file" && echo "Backup written to $$file"
+
+# Into an empty database: migrate, then load. make restore FILE=backups/kb-....json
+restore: deps
+	@test -n "$(FILE)" || { echo "Name the backup: make restore FILE=backups/kb-....json"; exit 1; }
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py loaddata "$(FILE)"
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class KnowledgeBaseConfig(AppConfig):
@@ -6,6 +7,10 @@ class KnowledgeBaseConfig(AppConfig):
     verbose_name = "Knowledge base"
 
     def ready(self):
-        from . import freshness
+        from . import editors, freshness, history
 
         freshness.connect_signals()
+        history.register_models()
+        # post_migrate is sent once per app; by the later sends auth's own receiver has
+        # created the permissions the group is given.
+        post_migrate.connect(editors.ensure_editors_group, dispatch_uid="kb.editors")

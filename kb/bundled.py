@@ -1,6 +1,8 @@
 """Loading the bundled content (kb/fixtures/content.json) into the database.
 
 Rows are matched by slug and written only where they differ, so loading twice changes nothing.
+Each item with its inline rows is saved in a revision of its own (the first load gives every
+item its initial revision), so restoring one item never puts back another.
 """
 
 import json
@@ -10,6 +12,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.dateparse import parse_date, parse_datetime
 
+from .history import revision
 from .models import (
     Article,
     Category,
@@ -25,6 +28,7 @@ from .models import (
 )
 
 CONTENT_FILE = Path(__file__).resolve().parent / "fixtures" / "content.json"
+REVISION_COMMENT = "Loaded from the bundled content."
 
 ProConItem = namedtuple("ProConItem", "kind text position")
 SourceItem = namedtuple("SourceItem", "fact url title")
@@ -87,75 +91,78 @@ class Loader:
 
     @transaction.atomic
     def load(self, content):
-        modalities = {
-            item["slug"]: self.upsert(
-                Modality, {"slug": item["slug"]}, {"name": item["name"], "position": position}
-            )
-            for position, item in enumerate(content["modalities"], 1)
-        }
-        organizations = {
-            item["slug"]: self.upsert(
-                Organization,
-                {"slug": item["slug"]},
-                {name: item.get(name, "") for name in ("name", "website", "description")},
-            )
-            for item in content["organizations"]
-        }
-        categories = {}
+        modalities, organizations, categories, entries = {}, {}, {}, {}
+        for position, item in enumerate(content["modalities"], 1):
+            with revision(None, REVISION_COMMENT):
+                modalities[item["slug"]] = self.upsert(
+                    Modality, {"slug": item["slug"]}, {"name": item["name"], "position": position}
+                )
+        for item in content["organizations"]:
+            with revision(None, REVISION_COMMENT):
+                organizations[item["slug"]] = self.upsert(
+                    Organization,
+                    {"slug": item["slug"]},
+                    {name: item.get(name, "") for name in ("name", "website", "description")},
+                )
         for item in content["categories"]:
             fields = ("name", "short_name", "icon", "summary", "description", "position")
-            category = self.upsert(
-                Category, {"slug": item["slug"]}, {name: item[name] for name in fields}
-            )
-            self.pros_cons("category", category, item)
+            with revision(None, REVISION_COMMENT):
+                category = self.upsert(
+                    Category, {"slug": item["slug"]}, {name: item[name] for name in fields}
+                )
+                self.pros_cons("category", category, item)
             categories[item["slug"]] = category
 
-        entries = {}
         for item in content["entries"]:
-            entry = self.upsert(
-                ModelEntry,
-                {"slug": item["slug"]},
-                self.entry_values(item, organizations, categories),
-            )
-            self.set_many(entry.modalities, [modalities[slug] for slug in item["modalities"]])
-            self.pros_cons("entry", entry, item)
-            self.sources(entry, item.get("sources", []))
-            for dimension, grade in item.get("openness", {}).items():
-                self.upsert(
-                    OpennessGrade, {"entry": entry, "dimension": dimension}, grade_values(grade)
+            with revision(None, REVISION_COMMENT):
+                entry = self.upsert(
+                    ModelEntry,
+                    {"slug": item["slug"]},
+                    self.entry_values(item, organizations, categories),
                 )
+                self.set_many(entry.modalities, [modalities[slug] for slug in item["modalities"]])
+                self.pros_cons("entry", entry, item)
+                self.sources(entry, item.get("sources", []))
+                for dimension, grade in item.get("openness", {}).items():
+                    self.upsert(
+                        OpennessGrade,
+                        {"entry": entry, "dimension": dimension},
+                        grade_values(grade),
+                    )
             entries[item["slug"]] = entry
 
         for item in content["comparison_rows"]:
-            row = self.upsert(
-                ComparisonRow,
-                {"slug": item["slug"]},
-                {"label": item["label"], "kind": item["kind"], "position": item["position"]},
-            )
-            for category_slug, text in item.get("cells", {}).items():
-                self.upsert(
-                    ComparisonCell,
-                    {"row": row, "category": categories[category_slug]},
-                    {"text": text},
+            with revision(None, REVISION_COMMENT):
+                row = self.upsert(
+                    ComparisonRow,
+                    {"slug": item["slug"]},
+                    {"label": item["label"], "kind": item["kind"], "position": item["position"]},
                 )
+                for category_slug, text in item.get("cells", {}).items():
+                    self.upsert(
+                        ComparisonCell,
+                        {"row": row, "category": categories[category_slug]},
+                        {"text": text},
+                    )
 
         for item in content["articles"]:
-            article = self.upsert(
-                Article,
-                {"slug": item["slug"]},
-                {
-                    "title": item["title"],
-                    "lede": item["lede"],
-                    "body": item["body"],
-                    "featured": item.get("featured", False),
-                    "status": Status.PUBLISHED,
-                    "published_at": parse_datetime(item["published_at"]),
-                },
-            )
-            self.set_many(
-                article.categories, [categories[slug] for slug in item.get("categories", [])]
-            )
-            self.set_many(article.entries, [entries[slug] for slug in item.get("entries", [])])
+            with revision(None, REVISION_COMMENT):
+                article = self.upsert(
+                    Article,
+                    {"slug": item["slug"]},
+                    {
+                        "title": item["title"],
+                        "lede": item["lede"],
+                        "body": item["body"],
+                        "featured": item.get("featured", False),
+                        "status": Status.PUBLISHED,
+                        "published_at": parse_datetime(item["published_at"]),
+                    },
+                )
+                self.set_many(
+                    article.categories, [categories[slug] for slug in item.get("categories", [])]
+                )
+                self.set_many(article.entries, [entries[slug] for slug in item.get("entries", [])])
         return self.counts
 
     @staticmethod

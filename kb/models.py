@@ -6,8 +6,8 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models
-from django.db.models import Q
+from django.db import models, router, transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
@@ -29,7 +29,47 @@ class Status(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
-class Tracked(models.Model):
+class EditConflict(Exception):
+    """Someone else saved the row since this copy of it was read."""
+
+    def __init__(self, instance):
+        super().__init__(f"{instance._meta.verbose_name} {instance.pk} was saved by someone else.")
+        self.instance = instance
+
+
+class Versioned(models.Model):
+    """An edit counter: a save is refused when the row changed since it was read.
+
+    A timestamp would miss two saves within the same clock tick; a counter cannot. The
+    compare-and-set is one ``UPDATE ... WHERE version = n``, so of two concurrent saves of the
+    same copy exactly one wins, on every database.
+    """
+
+    version = models.PositiveIntegerField(
+        default=1, help_text="Counts saves; a save from an out-of-date copy is refused."
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            return super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            claimed = (
+                type(self)
+                ._base_manager.using(using)
+                .filter(pk=self.pk, version=self.version)
+                .update(version=F("version") + 1)
+            )
+            if not claimed:
+                raise EditConflict(self)
+            self.version += 1
+            return super().save(*args, **kwargs)
+
+
+class Tracked(Versioned):
     """When a row was created and last changed, and by whom."""
 
     created_at = models.DateTimeField(auto_now_add=True)
@@ -45,6 +85,18 @@ class Tracked(models.Model):
 
     class Meta:
         abstract = True
+
+
+class SlugKeyManager(models.Manager):
+    """Backups name rows by slug (``dumpdata --natural-foreign``), not by database id."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class SlugKeyed:
+    def natural_key(self):
+        return (self.slug,)
 
 
 class PublishableQuerySet(models.QuerySet):
@@ -76,7 +128,7 @@ class CategoryQuerySet(models.QuerySet):
         return self.annotate(entry_count=models.Count("entries", filter=published))
 
 
-class Category(Tracked):
+class Category(SlugKeyed, Tracked):
     """A world of models: open-source or closed."""
 
     name = models.CharField(max_length=100, unique=True)
@@ -87,7 +139,7 @@ class Category(Tracked):
     description = MarkdownxField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
-    objects = CategoryQuerySet.as_manager()
+    objects = SlugKeyManager.from_queryset(CategoryQuerySet)()
 
     class Meta:
         ordering = ["position", "name"]
@@ -100,13 +152,15 @@ class Category(Tracked):
         return reverse("kb:category", args=[self.slug])
 
 
-class Organization(Tracked):
+class Organization(SlugKeyed, Tracked):
     """Who makes models."""
 
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     website = models.URLField(blank=True)
     description = MarkdownxField(blank=True)
+
+    objects = SlugKeyManager()
 
     class Meta:
         ordering = ["name"]
@@ -118,12 +172,14 @@ class Organization(Tracked):
         return reverse("kb:organization", args=[self.slug])
 
 
-class Modality(models.Model):
+class Modality(SlugKeyed, models.Model):
     """What a model takes in or puts out: text, image, video, audio, code."""
 
     name = models.CharField(max_length=40, unique=True)
     slug = models.SlugField(max_length=40, unique=True)
     position = models.PositiveSmallIntegerField(default=0)
+
+    objects = SlugKeyManager()
 
     class Meta:
         ordering = ["position", "name"]
@@ -156,7 +212,7 @@ class ModelEntryQuerySet(PublishableQuerySet):
         return annotate_score(self)
 
 
-class ModelEntry(Publishable):
+class ModelEntry(SlugKeyed, Publishable):
     """One model or model family."""
 
     name = models.CharField(max_length=120)
@@ -200,7 +256,7 @@ class ModelEntry(Publishable):
     summary = models.CharField(max_length=300, blank=True, help_text="One line.")
     description = MarkdownxField(blank=True)
 
-    objects = ModelEntryQuerySet.as_manager()
+    objects = SlugKeyManager.from_queryset(ModelEntryQuerySet)()
 
     class Meta:
         ordering = ["name"]
@@ -296,7 +352,7 @@ class OpennessGrade(models.Model):
         return f"{self.get_dimension_display()}: {self.get_grade_display()}"
 
 
-class ProCon(models.Model):
+class ProCon(Versioned):
     """A pro or a con of exactly one category or one model entry."""
 
     class Kind(models.TextChoices):
@@ -341,7 +397,7 @@ class ProCon(models.Model):
         return self.category or self.entry
 
 
-class ComparisonRow(Tracked):
+class ComparisonRow(SlugKeyed, Tracked):
     """A row of the category comparison: written by editors, or generated from the data."""
 
     class Kind(models.TextChoices):
@@ -355,6 +411,8 @@ class ComparisonRow(Tracked):
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.WRITTEN)
     position = models.PositiveSmallIntegerField(default=0)
 
+    objects = SlugKeyManager()
+
     class Meta:
         ordering = ["position", "label"]
 
@@ -366,12 +424,19 @@ class ComparisonRow(Tracked):
         return self.kind != self.Kind.WRITTEN
 
 
+class ComparisonCellManager(models.Manager):
+    def get_by_natural_key(self, row_slug, category_slug):
+        return self.get(row__slug=row_slug, category__slug=category_slug)
+
+
 class ComparisonCell(models.Model):
     row = models.ForeignKey(ComparisonRow, on_delete=models.CASCADE, related_name="cells")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="cells")
     text = MarkdownxField(blank=True)
     # Pages that show the comparison count a cell's changes in their "Last updated" date.
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ComparisonCellManager()
 
     class Meta:
         ordering = ["row", "category"]
@@ -384,8 +449,13 @@ class ComparisonCell(models.Model):
     def __str__(self):
         return f"{self.row} / {self.category}"
 
+    def natural_key(self):
+        return (*self.row.natural_key(), *self.category.natural_key())
 
-class Article(Publishable):
+    natural_key.dependencies = ["kb.comparisonrow", "kb.category"]
+
+
+class Article(SlugKeyed, Publishable):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     lede = models.CharField(max_length=300, blank=True, help_text="The line under the title.")
@@ -403,7 +473,7 @@ class Article(Publishable):
         ModelEntry, blank=True, related_name="articles", verbose_name="related model entries"
     )
 
-    objects = PublishableQuerySet.as_manager()
+    objects = SlugKeyManager.from_queryset(PublishableQuerySet)()
 
     class Meta:
         ordering = ["-published_at", "title"]

@@ -4,10 +4,12 @@ Safe on a laptop with nothing set (SQLite in the project folder, the database ca
 ``DJANGO_DEBUG=1``; loud when production lacks what it needs (a secret key, allowed hosts).
 """
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -15,6 +17,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_flag(name, default="0"):
+    return os.environ.get(name, default) == "1"
 
 
 DEBUG = os.environ.get("DJANGO_DEBUG", "") == "1"
@@ -145,9 +151,11 @@ STORAGES = {
 LOGIN_URL = "admin:login"
 
 # django-markdownx: the preview renders through the site's own pipeline, so editors see
-# exactly what visitors will.
+# exactly what visitors will. Its endpoints are our own staff-only views (kb/editor_views.py);
+# the widget's script posts to these paths.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "kb.markdown.render_preview"
-MARKDOWNX_MEDIA_PATH = "uploads/"
+MARKDOWNX_URLS_PATH = "/admin/markdownx/markdownify/"
+MARKDOWNX_UPLOAD_URLS_PATH = "/admin/markdownx/upload/"
 
 # django-import-export: editors import and export entries and organizations (CSV or JSON) in the
 # admin. Importing needs the change permission (kb.admin_import also asks for add), exporting the
@@ -177,3 +185,60 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["kb.routers.ReplicaRouter"]
+
+# ---- Security: revisions, login throttling, Content Security Policy, HTTPS ----------------
+
+INSTALLED_APPS += ["reversion", "axes", "csp"]
+# The policy goes on every response; axes wants to be the last middleware.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "csp.middleware.CSPMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+
+# django-axes: five wrong passwords for one username from one address lock that pair out for
+# fifteen minutes (a right password included); a successful login clears the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+
+# django-csp 4: scripts and styles from our own origin only, no inline code (Django's admin and
+# the markdownx editor need none), nothing may frame the site, no plugins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# HTTPS. Behind a TLS proxy, name the header it sets (X-Forwarded-Proto: https) so Django
+# knows a request came in encrypted; only do so when the proxy always sets or strips it.
+if os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + os.environ["DJANGO_SECURE_PROXY_SSL_HEADER"].upper().replace("-", "_"),
+        "https",
+    )
+SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT")
+# HSTS goes out on HTTPS responses only; never with debug, where the site runs on plain HTTP.
+SECURE_HSTS_SECONDS = 0 if DEBUG else int(os.environ.get("DJANGO_HSTS_SECONDS", 31_536_000))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("DJANGO_HSTS_INCLUDE_SUBDOMAINS", "1")
+SECURE_HSTS_PRELOAD = env_flag("DJANGO_HSTS_PRELOAD", "1")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"

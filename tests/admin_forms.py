@@ -25,7 +25,10 @@ def _add_form(data, form):
             form.fields[name], forms.MultipleChoiceField | forms.ModelMultipleChoiceField
         ):
             continue
-        if isinstance(value, bool):
+        if isinstance(form.fields[name], forms.NullBooleanField):
+            # The admin's yes/no/unknown select, not a checkbox.
+            data[key] = {True: "true", False: "false"}.get(value, "unknown")
+        elif isinstance(value, bool):
             if value:
                 data[key] = "on"
         elif isinstance(value, list | tuple):

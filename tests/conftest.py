@@ -36,6 +36,12 @@ def page_cache(settings, db):
     pages.clear_local()
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Every test user gets a password; the real hasher is slow on purpose, which tests need not be.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def seed(db):
     """The bundled content, as `make run` loads it."""
@@ -49,6 +55,8 @@ def editor(db):
     return user
 
 
+# django-axes checks every login and needs the request for it: log test clients in with
+# force_login, or with client.login(request=HttpRequest(), username=..., password=...).
 @pytest.fixture
 def editor_client(client, editor):
     client.force_login(editor)

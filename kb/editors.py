@@ -1,0 +1,31 @@
+"""The Editors group: add, change, delete and view the content models, and nothing else.
+
+Migration 0002 creates it; this receiver keeps it (and its permissions) in place after every
+migrate and every flush, which empties the tables and then replays post_migrate.
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+EDITORS = "Editors"
+CONTENT_MODELS = [
+    "article",
+    "category",
+    "comparisoncell",
+    "comparisonrow",
+    "modality",
+    "modelentry",
+    "opennessgrade",
+    "organization",
+    "procon",
+    "source",
+]
+ACTIONS = ["add", "change", "delete", "view"]
+
+
+def ensure_editors_group(using="default", **kwargs):
+    group, _ = Group.objects.using(using).get_or_create(name=EDITORS)
+    codenames = [f"{action}_{model}" for model in CONTENT_MODELS for action in ACTIONS]
+    permissions = Permission.objects.using(using).filter(
+        content_type__app_label="kb", codename__in=codenames
+    )
+    group.permissions.add(*permissions)

@@ -1,0 +1,213 @@
+"""Image uploads from the Markdown editor: staff only, raster images only, re-encoded, inert."""
+
+import re
+import struct
+import zlib
+from io import BytesIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from PIL import Image, PngImagePlugin
+
+from .factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/admin/markdownx/upload/"
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def stored_files(root):
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+
+def image_bytes(image_format, size=(8, 6), mode="RGB", **save_options):
+    out = BytesIO()
+    Image.new(mode, size, "teal").save(out, format=image_format, **save_options)
+    return out.getvalue()
+
+
+def post(client, name, data, content_type="image/png"):
+    upload = SimpleUploadedFile(name, data, content_type=content_type)
+    # As the markdownx widget sends it.
+    return client.post(URL, {"image": upload}, headers={"x-requested-with": "XMLHttpRequest"})
+
+
+def test_the_widget_posts_to_our_view():
+    assert reverse("markdownx_upload") == URL
+    from markdownx.settings import MARKDOWNX_UPLOAD_URLS_PATH, MARKDOWNX_URLS_PATH
+
+    assert MARKDOWNX_UPLOAD_URLS_PATH == URL
+    assert reverse("markdownx_markdownify") == MARKDOWNX_URLS_PATH
+
+
+@pytest.mark.parametrize(
+    ("image_format", "extension", "content_type"),
+    [
+        ("PNG", "png", "image/png"),
+        ("JPEG", "jpg", "image/jpeg"),
+        ("GIF", "gif", "image/gif"),
+        ("WEBP", "webp", "image/webp"),
+    ],
+)
+def test_an_image_is_stored_under_a_random_name_and_served_inert(
+    editor_client, media_root, image_format, extension, content_type
+):
+    # The client's name and type lie; the bytes decide.
+    response = post(editor_client, "holiday.html", image_bytes(image_format), "text/html")
+    assert response.status_code == 200
+    code = response.json()["image_code"]
+    match = re.fullmatch(r"!\[\]\((/media/uploads/([0-9a-f]{32})\.(\w+))\)", code)
+    assert match, code
+    url, _, stored_extension = match.groups()
+    assert stored_extension == extension
+    assert stored_files(media_root) == [url.removeprefix("/media/")]
+
+    served = Client().get(url)
+    assert served.status_code == 200
+    assert served["Content-Type"] == content_type
+    assert served["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in served["Content-Security-Policy"]
+    with Image.open(BytesIO(b"".join(served.streaming_content))) as image:
+        assert image.format == image_format
+        assert image.size == (8, 6)
+
+
+def test_metadata_is_stripped_and_photos_stand_upright(editor_client, media_root):
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: rotate 90° to display
+    exif[0x010E] = "secret description"
+    response = post(editor_client, "photo.jpg", image_bytes("JPEG", exif=exif.tobytes()))
+    (name,) = stored_files(media_root)
+    data = (media_root / name).read_bytes()
+    assert b"secret description" not in data
+    with Image.open(BytesIO(data)) as image:
+        assert image.size == (6, 8)
+        assert not image.getexif()
+    assert response.status_code == 200
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", "secret author")
+    post(editor_client, "x.png", image_bytes("PNG", pnginfo=info))
+    gif = post(editor_client, "x.gif", image_bytes("GIF", comment=b"secret comment"))
+    assert gif.status_code == 200
+    for name in stored_files(media_root):
+        assert b"secret" not in (media_root / name).read_bytes(), name
+
+
+def test_an_animation_keeps_its_frames(editor_client, media_root):
+    frames = [Image.new("RGB", (4, 4), colour) for colour in ("red", "green", "blue")]
+    out = BytesIO()
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
+    assert post(editor_client, "a.gif", out.getvalue()).status_code == 200
+    (name,) = stored_files(media_root)
+    with Image.open(media_root / name) as image:
+        assert image.n_frames == 3
+
+
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><circle r="5"/></svg>'
+HTML = b"<!doctype html><script>alert(document.cookie)</script>"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "content_type"),
+    [
+        ("drawing.svg", SVG, "image/svg+xml"),
+        ("drawing.png", SVG, "image/png"),
+        ("page.png", HTML, "image/png"),
+        ("page.gif", b"GIF89a" + HTML, "image/gif"),
+        ("notes.txt", b"just text", "text/plain"),
+        ("empty.png", b"", "image/png"),
+        ("scan.bmp", image_bytes("BMP"), "image/bmp"),
+        ("scan.tiff", image_bytes("TIFF"), "image/tiff"),
+        ("icon.ico", image_bytes("ICO"), "image/x-icon"),
+    ],
+)
+def test_anything_but_a_raster_image_is_refused(
+    editor_client, media_root, name, data, content_type
+):
+    response = post(editor_client, name, data, content_type)
+    assert response.status_code == 400
+    (message,) = response.json()["image"]
+    assert "Only PNG, JPEG, GIF and WebP images can be uploaded" in message
+    assert stored_files(media_root) == []
+
+
+def test_a_truncated_image_is_refused(editor_client, media_root):
+    data = image_bytes("PNG", size=(200, 200))
+    response = post(editor_client, "cut.png", data[: len(data) // 2])
+    assert response.status_code == 400
+    assert stored_files(media_root) == []
+
+
+def test_a_file_over_5_mb_is_refused(editor_client, media_root):
+    noise = Image.frombytes("L", (2400, 2400), bytes(range(256)) * 22500)
+    out = BytesIO()
+    noise.save(out, "PNG", compress_level=0)
+    assert len(out.getvalue()) > 5 * 1024 * 1024
+    response = post(editor_client, "huge.png", out.getvalue())
+    assert response.status_code == 400
+    assert "larger than 5 MB" in response.json()["image"][0]
+    assert stored_files(media_root) == []
+
+
+def png_claiming(width, height):
+    """A few bytes of PNG whose header claims a huge image: a decompression bomb's shape."""
+
+    def chunk(kind, data):
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    idat = zlib.compress(b"\x00" * (width + 1) * 2)  # two rows; the rest would follow
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize("size", [(8000, 5001), (10000, 10000), (20000, 20000)])
+def test_too_many_pixels_is_refused_before_decoding(editor_client, media_root, size):
+    data = png_claiming(*size)
+    assert len(data) < 100_000
+    response = post(editor_client, "bomb.png", data)
+    assert response.status_code == 400
+    assert "too many pixels" in response.json()["image"][0]
+    assert stored_files(media_root) == []
+
+
+def test_a_post_without_a_file_gets_a_message(editor_client):
+    response = editor_client.post(URL, {}, headers={"x-requested-with": "XMLHttpRequest"})
+    assert response.status_code == 400
+    assert response.json() == {"image": ["Choose an image file to upload."]}
+
+
+@pytest.mark.parametrize("who", ["anonymous", "not staff", "inactive staff"])
+def test_only_staff_may_upload_and_nothing_is_written_otherwise(client, media_root, who):
+    if who != "anonymous":
+        user = UserFactory(is_staff=who == "inactive staff", is_active=who != "inactive staff")
+        client.force_login(user)
+    assert post(client, "x.png", image_bytes("PNG")).status_code == 403
+    assert client.post(reverse("markdownx_markdownify"), {"content": "x"}).status_code == 403
+    assert stored_files(media_root) == []
+
+
+def test_upload_and_preview_refuse_get(editor_client):
+    assert editor_client.get(URL).status_code == 405
+    assert editor_client.get(reverse("markdownx_markdownify")).status_code == 405
+
+
+def test_media_outside_uploads_or_with_other_names_is_not_served(client, media_root):
+    (media_root / "uploads").mkdir()
+    (media_root / "uploads" / "page.html").write_bytes(HTML)
+    (media_root / "secret.txt").write_text("x")
+    for url in ["/media/uploads/page.html", "/media/secret.txt", "/media/uploads/../secret.txt"]:
+        assert client.get(url).status_code == 404
+    assert client.get("/media/uploads/" + "0" * 32 + ".png").status_code == 404

@@ -317,9 +317,10 @@ class OpennessGradeInline(ContentInline):
 
 
 class ComparisonCellInline(ContentInline):
+    """One cell per category, each with the Markdown editor and its live preview."""
+
     model = ComparisonCell
     fields = ("category", "text")
-    formfield_overrides = {MarkdownxField: {"widget": forms.Textarea(attrs={"rows": 2})}}
 
 
 @admin.register(Category)

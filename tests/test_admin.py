@@ -1,4 +1,5 @@
 import pytest
+from django.apps import apps
 from django.test import Client
 from django.urls import reverse
 
@@ -161,3 +162,23 @@ def test_category_list_shows_entry_counts(editor_client):
     ModelEntryFactory.create_batch(3, category=category)
     page = editor_client.get(reverse("admin:kb_category_changelist"))
     assert page.context["cl"].result_list.get(pk=category.pk).entry_total == 3
+
+
+@pytest.mark.parametrize(
+    ("model", "slug", "editors"),
+    [
+        ("article", "open-source-vs-closed-models", 1),  # body
+        ("category", "open-source", 1),  # description
+        ("organization", "meta", 1),  # description
+        ("modelentry", "llama-2", 1),  # description
+        ("comparisonrow", "access", 3),  # a cell per category, and the blank "add" row
+    ],
+)
+def test_every_markdown_field_has_the_live_preview_editor(
+    editor_client, seed, model, slug, editors
+):
+    obj = apps.get_model("kb", model).objects.get(slug=slug)
+    page = editor_client.get(reverse(f"admin:kb_{model}_change", args=[obj.pk]))
+    html = page.content.decode()
+    assert html.count('<div class="markdownx">') == editors
+    assert html.count('<div class="markdownx-preview"></div>') == editors

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .search import views as search_views
 
 app_name = "kb"
 
@@ -12,4 +13,6 @@ urlpatterns = [
     path("organizations/<slug:slug>/", views.organization_detail, name="organization"),
     path("models/", views.model_list, name="model_list"),
     path("models/<slug:slug>/", views.model_detail, name="model"),
+    path("search/", search_views.search, name="search"),
+    path("search/suggest/", search_views.suggest, name="search_suggest"),
 ]

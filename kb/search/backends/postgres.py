@@ -1,0 +1,174 @@
+"""PostgreSQL: ``django.contrib.postgres.search`` over a weighted ``tsvector`` column.
+
+``SearchDocument.search_vector`` holds title (weight A), summary and facts (B) and body (C),
+each twice: stemmed in the ``kb_english`` configuration (English stemming after ``unaccent``)
+for whole-word searches, and as written in ``kb_simple`` (``unaccent`` only) for searches whose
+last word may be unfinished (a prefix of a stem misses: "generati" is no prefix of ``generat``).
+Case and accents fold as on SQLite. The indexer fills the column with one ``UPDATE`` after it
+writes documents (``documents_written``); a GIN index serves ``@@``. A trigram GIN index on the
+folded title serves ``pg_trgm`` word similarity, the fallback for misspelled names.
+
+Visitor text reaches PostgreSQL only through ``websearch_to_tsquery``, one parsed phrase inside
+double quotes at a time, so its operators (``or``, ``-``) are words there. The prefix of an
+unfinished last word goes to ``to_tsquery`` as one parsed word (letters and digits only) inside
+single quotes.
+"""
+
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorExact,
+    SearchVectorField,
+    TrigramWordDistance,
+)
+from django.db.models import BooleanField, F, Func
+
+from ..models import SearchDocument
+from . import ELLIPSIS, MARK_END, MARK_START, SNIPPET_WORDS, Backend, Matcher
+
+CONFIG = "kb_english"
+PLAIN_CONFIG = "kb_simple"
+
+
+def weighted(*fields, weight):
+    return SearchVector(*fields, weight=weight, config=CONFIG) + SearchVector(
+        *fields, weight=weight, config=PLAIN_CONFIG
+    )
+
+
+VECTOR = (
+    weighted("title", weight="A")
+    + weighted("summary", "facts", weight="B")
+    + weighted("body", weight="C")
+)
+# ts_rank weights for D, C, B, A.
+RANK_WEIGHTS = [0.05, 0.2, 0.5, 1.0]
+# Divide the rank by 1 + log(length): a long article that names a word once in passing does not
+# outrank a short entry about it.
+RANK_NORMALIZATION = 1
+
+
+def text_search_configuration(name, copy, dictionary):
+    """SQL creating configuration ``name``: ``copy`` with accents removed before ``dictionary``."""
+    return f"""DO $$ BEGIN
+        IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = '{name}') THEN
+            CREATE TEXT SEARCH CONFIGURATION {name} (COPY = {copy});
+            ALTER TEXT SEARCH CONFIGURATION {name}
+                ALTER MAPPING FOR hword, hword_part, word WITH unaccent, {dictionary};
+        END IF;
+    END $$"""
+
+
+INSTALL = [
+    text_search_configuration(CONFIG, "english", "english_stem"),
+    text_search_configuration(PLAIN_CONFIG, "simple", "simple"),
+    "CREATE INDEX IF NOT EXISTS kb_search_document_vector "
+    "ON kb_search_document USING gin (search_vector)",
+    # GiST, not GIN: it returns the nearest titles by word distance without a threshold.
+    "CREATE INDEX IF NOT EXISTS kb_search_document_title_trigram "
+    "ON kb_search_document USING gist (title_key gist_trgm_ops)",
+]
+UNINSTALL = [
+    "DROP INDEX IF EXISTS kb_search_document_title_trigram",
+    "DROP INDEX IF EXISTS kb_search_document_vector",
+    f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {CONFIG}",
+    f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {PLAIN_CONFIG}",
+]
+
+
+def websearch_text(phrases):
+    """``websearch_to_tsquery`` text: each phrase as typed, in double quotes.
+
+    PostgreSQL's own parser cuts the typed text the way it cut the documents ("GPT-4" is
+    ``gpt`` and ``-4`` to it). A phrase holds no double quote and no control character.
+    """
+    return " ".join(("-" if p.exclude else "") + f'"{p.text}"' for p in phrases)
+
+
+def search_query(query, prefix):
+    """Every phrase of ``query``; with ``prefix``, its last word as the start of a word."""
+    if not prefix:
+        return SearchQuery(websearch_text(query.phrases), search_type="websearch", config=CONFIG)
+    # The last word holds letters and digits only: quoted, it is one prefix lexeme.
+    last = SearchQuery(f"'{query.prefix_word}':*", search_type="raw", config=PLAIN_CONFIG)
+    rest = query.phrases[:-1]
+    if not rest:
+        return last
+    return SearchQuery(websearch_text(rest), search_type="websearch", config=PLAIN_CONFIG) & last
+
+
+class TitleWeight(Func):
+    """The part of a search vector that came from the title (weight A)."""
+
+    function = "ts_filter"
+    template = "%(function)s(%(expressions)s, '{a}')"
+    output_field = SearchVectorField()
+
+
+class PostgresMatcher(Matcher):
+    def __init__(self, query, prefix):
+        prefix = prefix and query.prefix_word is not None
+        self.config = PLAIN_CONFIG if prefix else CONFIG
+        self.query = search_query(query, prefix)
+
+    def filter(self, queryset):
+        return queryset.filter(search_vector=self.query)
+
+    def rank(self):
+        return SearchRank(
+            F("search_vector"),
+            self.query,
+            weights=RANK_WEIGHTS,
+            normalization=RANK_NORMALIZATION,
+        )
+
+    def title_hit(self):
+        hit = SearchVectorExact(TitleWeight(F("search_vector")), self.query)
+        hit.output_field = BooleanField()
+        return hit
+
+    def snippet(self, field):
+        return SearchHeadline(
+            field,
+            self.query,
+            config=self.config,
+            start_sel=MARK_START,
+            stop_sel=MARK_END,
+            max_words=SNIPPET_WORDS,
+            min_words=SNIPPET_WORDS // 2,
+            max_fragments=2,
+            fragment_delimiter=f" {ELLIPSIS} ",
+        )
+
+
+class PostgresBackend(Backend):
+    vendor = "postgresql"
+
+    def install(self, connection):
+        with connection.cursor() as cursor:
+            for statement in INSTALL:
+                cursor.execute(statement)
+
+    def uninstall(self, connection):
+        with connection.cursor() as cursor:
+            for statement in UNINSTALL:
+                cursor.execute(statement)
+
+    def matcher(self, query, prefix=False):
+        return PostgresMatcher(query, prefix)
+
+    def documents_written(self, ids):
+        SearchDocument.objects.filter(pk__in=ids).update(search_vector=VECTOR)
+
+    def finish_rebuild(self, connection):
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {SearchDocument._meta.db_table}")
+
+    def title_candidates(self, word, limit):
+        return list(
+            SearchDocument.objects.order_by(TrigramWordDistance(word, "title_key")).values_list(
+                "title_key", flat=True
+            )[:limit]
+        )

@@ -1,0 +1,43 @@
+"""Spelling help: the closest known word to a misspelled one.
+
+The engine proposes candidates (titles sharing trigrams with the word); the choice is made here
+by edit distance, the same for every engine: at most one edit for short words, two for longer
+ones, a swap of neighbours counting as one edit. Ties go to the word seen most often, then to
+the alphabetically first, so the answer does not depend on the order of the candidates.
+"""
+
+from collections import Counter
+
+
+def edit_distance(a, b, limit):
+    """Optimal string alignment distance between ``a`` and ``b``, or ``limit + 1`` if above."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2, previous = None, list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, char_b in enumerate(b, 1):
+            cost = char_a != char_b
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def allowed_edits(word):
+    return 1 if len(word) <= 4 else 2
+
+
+def closest(word, candidates):
+    """The candidate closest to ``word`` within the allowed edits (``word`` itself if present)."""
+    limit = allowed_edits(word)
+    seen = Counter(candidates)
+    scored = [
+        (distance, -seen[candidate], candidate)
+        for candidate in seen
+        if (distance := edit_distance(word, candidate, limit)) <= limit
+    ]
+    return min(scored)[2] if scored else None

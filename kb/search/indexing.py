@@ -40,12 +40,17 @@ MARKDOWN_SYNTAX = [
 ]
 
 
+def squash(text):
+    """Text on one line, without control or private-use characters (the highlight markers)."""
+    return " ".join(clean(" ".join(text.split())).split())
+
+
 def plain_text(markdown_text):
     """The words of a Markdown text as a reader sees them: no syntax, no markup."""
     text = markdown_text or ""
     for pattern, replacement in MARKDOWN_SYNTAX:
         text = pattern.sub(replacement, text)
-    return " ".join(clean(" ".join(html.unescape(text).split())).split())
+    return squash(html.unescape(text))
 
 
 def batched(iterable, size):
@@ -74,7 +79,7 @@ class Source:
 
     def document(self, obj):
         fields, category_ids = self.fields(obj)
-        fields = {k: clean(v) if isinstance(v, str) else v for k, v in fields.items()}
+        fields = {k: squash(v) if isinstance(v, str) else v for k, v in fields.items()}
         document = SearchDocument(
             kind=self.kind, object_id=obj.pk, title_key=fold(fields["title"]), **fields
         )

@@ -4,6 +4,11 @@ from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import quote
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from kb.search.backends import get_backend
+
 
 class _Hits(HTMLParser):
     """Collects each result (``li.search-hit``) and each suggestion (``li[role=option]``).
@@ -78,3 +83,10 @@ def search_url(text, **params):
 
 def suggest_url(text):
     return f"/search/suggest/?q={quote(text, errors='surrogatepass')}"
+
+
+def searching_overhead():
+    """Queries the engine's backend spends setting up a search (PostgreSQL: planner settings)."""
+    with CaptureQueriesContext(connection) as queries, get_backend().searching():
+        pass
+    return len(queries)

@@ -9,7 +9,7 @@ import pytest
 from kb.models import Category, Modality, ModelEntry, Status
 
 from .factories import ArticleFactory, ModelEntryFactory, ProConFactory
-from .search_pages import hits, search_url, titles
+from .search_pages import hits, search_url, searching_overhead, titles
 from .text import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -189,7 +189,7 @@ def options(response, name):
 def test_facets_count_by_type_category_and_organization(client, seed):
     page = search(client, "mistral")
     text = visible_text(page.content)
-    assert "Type Articles (1) Models (2)" in text
+    assert "Type Models (2) Articles (1)" in text
     assert "Category Open-source models (3) Closed (proprietary) models (1)" in text
     assert "Organization Mistral AI (2)" in text
 
@@ -201,7 +201,7 @@ def test_choosing_a_facet_filters_the_results(client, seed):
     assert href == "?q=mistral&type=model"
     filtered = client.get(f"/search/{href}")
     assert titles(filtered) == ["Mistral", "Mixtral"]
-    assert options(filtered, "type") == [("Articles", 1, False), ("Models", 2, True)]
+    assert options(filtered, "type") == [("Models", 2, True)]
     assert "2 results for “mistral”" in visible_text(filtered.content)
     selected = dict((o.value, h) for o, h in facet(filtered, "type")[1])["model"]
     assert selected == "?q=mistral"
@@ -271,6 +271,33 @@ def test_bad_parameters_get_a_clear_message(client, many, params, message):
     assert message in visible_text(response.content)
 
 
+def test_pages_keep_title_matches_first_and_show_each_match_once(client, db):
+    for n in range(3):
+        ArticleFactory(title=f"Quokka notes {n}", body="Small.")
+    for n in range(30):
+        ArticleFactory(title=f"Marsupials {n:02d}", body="A quokka, " * (n % 5 + 1))
+    first = titles(search(client, "quokka"))
+    second = titles(search(client, "quokka", page=2))
+    assert sorted(first[:3]) == ["Quokka notes 0", "Quokka notes 1", "Quokka notes 2"]
+    assert len(first) == 20
+    assert len(second) == 13
+    assert len(set(first + second)) == 33
+
+
+@pytest.mark.parametrize("min_sample", [1, 100])  # the first sample enough, or a larger one
+def test_counts_of_many_matches_are_estimated_and_said_to_be(client, db, monkeypatch, min_sample):
+    monkeypatch.setattr("kb.search.engine.EXACT_LIMIT", 10)
+    monkeypatch.setattr("kb.search.engine.MIN_SAMPLE", min_sample)
+    for n in range(64):
+        ModelEntryFactory(name=f"Quokka {n:02d}")
+    page = search(client, "quokka")
+    text = visible_text(page.content)
+    assert "About 64 results for “quokka”" in text
+    assert "Type Models (about 64)" in text
+    assert "Page 1 of about 4" in text
+    assert len(titles(page)) == 20
+
+
 # Messages and the empty state.
 
 
@@ -303,15 +330,21 @@ def test_a_long_search_is_shortened_with_a_message(client, seed):
 # Database work per page.
 
 
+@pytest.mark.parametrize("entries", [0, 30])
 def test_the_results_page_needs_six_queries_whatever_the_size(
-    client, seed, django_assert_num_queries
+    client, seed, entries, django_assert_num_queries
 ):
-    for n in range(30):
+    for n in range(entries):
         ModelEntryFactory(name=f"Mistral fine-tune {n}")
-    with django_assert_num_queries(6):
+    # Is there a match; how many (up to a limit); counts by facet; title matches; the page
+    # in order; its rows.
+    expected = 6 + searching_overhead()
+    with django_assert_num_queries(expected):
         search(client, "mistral")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(expected):
         search(client, "mistral", type="model", organization="mistral-ai", category="open-source")
+    with django_assert_num_queries(expected):
+        search(client, "mistral", page=2)
 
 
 def test_an_empty_search_needs_no_query(client, db, django_assert_num_queries):

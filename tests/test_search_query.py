@@ -56,6 +56,8 @@ def test_edit_distance(a, b, distance):
 
 
 def test_the_closest_word_within_the_allowed_edits():
-    assert closest("mixtrl", ["mixtral", "mistral", "mixtral"]) == "mixtral"
-    assert closest("sora", ["sonar", "zebra"]) is None
-    assert closest("falcon", ["falcon", "falcons"]) == "falcon"
+    assert closest("mixtrl", {"mixtral": 2, "mistral": 5}) == "mixtral"
+    assert closest("mistrl", {"mixtral": 2, "mistral": 5}) == "mistral"
+    assert closest("galon", {"galion": 3, "gala": 1, "galen": 9}) == "galen"
+    assert closest("sora", {"sonar": 1, "zebra": 1}) is None
+    assert closest("falcon", {"falcon": 1, "falcons": 8}) == "falcon"

@@ -2,28 +2,40 @@
 
 A query is tried as typed; if nothing matches, with its last word as a prefix (a half-typed
 word); if still nothing, with misspelled words replaced by the closest word of a title
-("did you mean"). Results are ordered: the model whose name is exactly the query, titles that
-start with the query, titles that hold every word, then the engine's relevance score.
+("did you mean").
+
+Results are ordered: the model whose name is exactly the query, titles that start with the
+query, the other titles holding every word, then everything else by relevance. A page inside
+the title matches ranks the title matches alone, which stay few even for a common word that
+matches most documents; only a page past them ranks every match.
+
+Counting is exact up to ``EXACT_LIMIT`` matches. Beyond, the total and the facet counts are
+estimated from a sample of the documents (by id) and shown as approximate, so a common word
+costs about what a rare one does: one in 64 documents, or one in 16 when that holds fewer than
+``MIN_SAMPLE`` matches.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.db.models import Count
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .backends import MARK_END, MARK_START, get_backend
+from .backends import MARK_END, MARK_START, SAMPLE_MODULUS, everything, get_backend
 from .models import Kind, SearchDocument
-from .query import WORD, parse
+from .query import WORD, fold, parse
 from .spelling import closest
 
 PER_PAGE = 20
 MAX_PER_PAGE = 50
 SUGGESTIONS = 6
 FACET_SIZE = 10
-SPELLING_CANDIDATES = 30
 MIN_CORRECTED_LENGTH = 3
+EXACT_LIMIT = 2000
+SAMPLE_SHARES = (1, 4)  # of SAMPLE_MODULUS, tried in turn
+MIN_SAMPLE = 100
 
 
 @dataclass(frozen=True)
@@ -56,6 +68,7 @@ class Results:
     asked: object  # the parsed query as typed
     query: object = None  # the query the results are for (corrected, if it had to be)
     total: int = 0
+    approximate: bool = False  # total and facet counts estimated from a sample
     facets: list = field(default_factory=list)
     page: object = None
 
@@ -72,9 +85,9 @@ FILTERS = {
 }
 
 
-def narrow(documents, filters, leave_out=None):
+def narrow(documents, filters):
     for name, value in filters.items():
-        if value and name != leave_out:
+        if value:
             documents = FILTERS[name](documents, value)
     return documents
 
@@ -92,31 +105,68 @@ def best_snippet(*snippets):
     return highlight(next((s for s in snippets if s), ""))
 
 
-def flag(condition):
-    return ExpressionWrapper(condition, output_field=BooleanField())
+HIT_FIELDS = ("kind", "label", "title", "url", "context")
 
 
-def ranked(documents, query, matcher):
-    """Exact model name first, then titles starting with the query, titles holding every word,
-    and the rest by relevance."""
-    return documents.annotate(
-        exact=flag(Q(kind=Kind.MODEL, title_key=query.key)),
-        starts=flag(Q(title_key__startswith=query.key)),
-        title_hit=matcher.title_hit(),
-        rank=matcher.rank(),
-    ).order_by("-exact", "-starts", "-title_hit", "-rank", "pk")
+def mark_words(text, query):
+    """``text`` with the words of ``query`` (its last, unfinished word as a prefix) between the
+    highlight markers: the snippet of a search whose index cannot make one."""
+    words = {word for phrase in query.positive for word in phrase.words}
+
+    def mark(match):
+        word = fold(match.group())
+        hit = word in words or (query.prefix_word and word.startswith(query.prefix_word))
+        return f"{MARK_START}{match.group()}{MARK_END}" if hit else match.group()
+
+    return WORD.sub(mark, text)
 
 
-HIT_FIELDS = ("pk", "kind", "label", "title", "url", "context")
+class Ranking:
+    """The matches of a query in order, a window at a time.
+
+    A window inside the title matches ranks the title matches alone (see the module's doc).
+    ``documents`` is the set of documents narrowed by facet filters, or None for all.
+    """
+
+    def __init__(self, matcher, query, documents=None):
+        self.matcher = matcher
+        self.query = query
+        self.documents = documents
+
+    def ids(self, start, stop):
+        title_only = self.matcher.count_in_title(stop, self.documents) == stop
+        return list(self.matcher.ordered(self.query.key, title_only, self.documents)[start:stop])
+
+    def rows(self, start, stop, snippets=False):
+        """Dictionaries of HIT_FIELDS (and a ``snippet``, if asked) for the window, in order."""
+        ids = self.ids(start, stop)
+        fields, found = list(HIT_FIELDS), SearchDocument.objects.filter(pk__in=ids)
+        extracts = [f"{name}_snippet" for name in self.matcher.snippet_fields]
+        if snippets and extracts:
+            found = self.matcher.filter_ids(ids).annotate(
+                **{
+                    f"{name}_snippet": self.matcher.snippet(name)
+                    for name in self.matcher.snippet_fields
+                }
+            )
+            fields += extracts
+        elif snippets:
+            fields.append("summary")
+        by_id = {row["pk"]: row for row in found.values("pk", *fields).order_by()}
+        rows = [by_id[pk] for pk in ids]
+        for row in rows if snippets else ():
+            if extracts:
+                row["snippet"] = best_snippet(*(row.pop(name) for name in extracts))
+            else:
+                row["snippet"] = best_snippet(mark_words(row.pop("summary"), self.query))
+        return rows
 
 
 class RankedResults:
-    """The ordered matches, fetched a page at a time, for ``Paginator``."""
+    """The ranked matches with their snippets, a page at a time, for ``Paginator``."""
 
-    def __init__(self, documents, query, matcher, total):
-        self.documents = documents
-        self.query = query
-        self.matcher = matcher
+    def __init__(self, ranking, total):
+        self.ranking = ranking
         self.total = total
 
     def count(self):
@@ -126,26 +176,8 @@ class RankedResults:
         return self.total
 
     def __getitem__(self, window):
-        rows = list(ranked(self.documents, self.query, self.matcher).values(*HIT_FIELDS)[window])
-        extracts = {
-            pk: (summary, body)
-            for pk, summary, body in self.matcher.filter(
-                SearchDocument.objects.filter(pk__in=[row["pk"] for row in rows])
-            )
-            .annotate(
-                summary_snippet=self.matcher.snippet("summary"),
-                body_snippet=self.matcher.snippet("body"),
-            )
-            .values_list("pk", "summary_snippet", "body_snippet")
-            .order_by()
-        }
-        return [
-            Hit(
-                **{k: v for k, v in row.items() if k != "pk"},
-                snippet=best_snippet(*extracts[row["pk"]]),
-            )
-            for row in rows
-        ]
+        rows = self.ranking.rows(window.start, window.stop, snippets=True)
+        return [Hit(**{k: row[k] for k in (*HIT_FIELDS, "snippet")}) for row in rows]
 
 
 def correct(query, backend):
@@ -154,8 +186,7 @@ def correct(query, backend):
     for phrase in query.positive:
         word = phrase.words[0]
         if len(phrase.words) == 1 and len(word) >= MIN_CORRECTED_LENGTH:
-            titles = backend.title_candidates(word, SPELLING_CANDIDATES)
-            better = closest(word, [w for title in titles for w in WORD.findall(title)])
+            better = closest(word, backend.spelling_candidates(word))
             if better and better != word:
                 corrections[word] = better
     return query.with_words(corrections) if corrections else None
@@ -179,34 +210,61 @@ def find(query, backend, prefix_first=False):
     return query, None
 
 
-def type_facet(documents, selected):
-    counts = dict(documents.values_list("kind").annotate(n=Count("pk")).order_by())
-    return [
-        FacetOption(kind, label, counts[kind], kind == selected)
-        for kind, label in Kind.choices
-        if kind in counts
+def estimate(count, scale):
+    """A count, or its estimate from a sample rounded to two significant figures."""
+    if scale == 1:
+        return count
+    estimated = round(count * scale)
+    return round(estimated, 2 - len(str(estimated)))
+
+
+def options(counts, names, selected, scale):
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], names[item[0]]))
+    shown = [
+        FacetOption(value, names[value], estimate(n, scale), value == selected)
+        for value, n in ordered
     ]
+    return shown[:FACET_SIZE] + [o for o in shown[FACET_SIZE:] if o.selected]
 
 
-def related_facet(relation):
-    def facet(documents, selected):
-        rows = (
-            documents.values_list(f"{relation}__slug", f"{relation}__name")
-            .annotate(n=Count("pk"))
-            .order_by("-n", f"{relation}__name")
+def tally(documents):
+    """Counts and names, by facet, of ``documents``: grouped by type and facet values first,
+    so that each distinct combination is decoded once."""
+    counts = {name: Counter() for name in FILTERS}
+    names = {"type": dict(Kind.choices), "category": {}, "organization": {}}
+    for kind, facets, n in (
+        documents.values_list("kind", "facets").annotate(n=Count("pk")).order_by()
+    ):
+        counts["type"][kind] += n
+        owners = [facets["organization"]] if facets.get("organization") else []
+        for name, pairs in (("organization", owners), ("category", facets.get("categories", []))):
+            for slug, label in pairs:
+                counts[name][slug] += n
+                names[name][slug] = label
+    return counts, names
+
+
+def count(results, matcher, documents, filters):
+    """The total and the facets of ``documents``: exact, or estimated from a sample."""
+    counted, scale = documents, 1
+    if documents[: EXACT_LIMIT + 1].count() > EXACT_LIMIT:
+        for share in SAMPLE_SHARES:
+            counted, scale = matcher.sample(documents, share), SAMPLE_MODULUS / share
+            counts, names = tally(counted)
+            if counts["type"].total() >= MIN_SAMPLE:
+                break
+    else:
+        counts, names = tally(counted)
+    results.total = estimate(counts["type"].total(), scale)
+    results.approximate = scale > 1
+    results.facets = [
+        Facet(name, label, options(counts[name], names[name], filters.get(name), scale))
+        for name, label in (
+            ("type", "Type"),
+            ("category", "Category"),
+            ("organization", "Organization"),
         )
-        options = [FacetOption(slug, name, n, slug == selected) for slug, name, n in rows if slug]
-        shown = options[:FACET_SIZE]
-        return shown + [o for o in options[FACET_SIZE:] if o.selected]
-
-    return facet
-
-
-FACETS = [
-    ("type", "Type", type_facet),
-    ("category", "Category", related_facet("categories")),
-    ("organization", "Organization", related_facet("organization")),
-]
+    ]
 
 
 def search(text, filters=None, page=1, per_page=PER_PAGE):
@@ -216,19 +274,21 @@ def search(text, filters=None, page=1, per_page=PER_PAGE):
     if not results.asked:
         return results
     backend = get_backend()
-    results.query, matcher = find(results.asked, backend)
-    if matcher is None:
-        return results
-    matches = matcher.filter(SearchDocument.objects.all())
-    for name, label, count in FACETS:
-        options = count(narrow(matches, filters, leave_out=name), filters.get(name))
-        results.facets.append(Facet(name, label, options))
-    kinds = results.facets[0].options
-    results.total = sum(o.count for o in kinds if o.selected or not filters.get("type"))
-    documents = RankedResults(narrow(matches, filters), results.query, matcher, results.total)
-    per_page = max(1, min(per_page, MAX_PER_PAGE))
-    results.page = Paginator(documents, per_page).get_page(page)
+    with backend.searching():
+        results.query, matcher = find(results.asked, backend)
+        if matcher is None:
+            return results
+        narrowed = narrow(SearchDocument.objects.all(), filters) if any(filters.values()) else None
+        count(results, matcher, matcher.filter(everything(narrowed)), filters)
+        ranking = Ranking(matcher, results.query, narrowed)
+        ranked = RankedResults(ranking, results.total)
+        per_page = max(1, min(per_page, MAX_PER_PAGE))
+        results.page = Paginator(ranked, per_page).get_page(page)
     return results
+
+
+def first_rows(backend, query, limit):
+    return Ranking(backend.matcher(query, prefix=True), query).rows(0, limit)
 
 
 def suggest(text, limit=SUGGESTIONS):
@@ -237,8 +297,11 @@ def suggest(text, limit=SUGGESTIONS):
     if not results.asked:
         return results, []
     backend = get_backend()
-    results.query, matcher = find(results.asked, backend, prefix_first=True)
-    if matcher is None:
-        return results, []
-    documents = ranked(matcher.filter(SearchDocument.objects.all()), results.query, matcher)
-    return results, [Hit(**row) for row in documents.values(*HIT_FIELDS[1:])[:limit]]
+    with backend.searching():
+        results.query = results.asked
+        rows = first_rows(backend, results.query, limit)
+        corrected = None if rows else correct(results.asked, backend)
+        if corrected:
+            results.query = corrected
+            rows = first_rows(backend, corrected, limit)
+    return results, [Hit(**{k: row[k] for k in HIT_FIELDS}) for row in rows]

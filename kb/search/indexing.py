@@ -59,6 +59,13 @@ def batched(iterable, size):
         yield batch
 
 
+def facets(organization, categories):
+    return {
+        "organization": [organization.slug, organization.name] if organization else None,
+        "categories": [[category.slug, category.name] for category in categories],
+    }
+
+
 def join(*parts):
     return " · ".join(part for part in parts if part)
 
@@ -103,6 +110,7 @@ class ArticleSource(Source):
             "url": article.get_absolute_url(),
             "label": "Article",
             "context": join(*(c.name for c in categories)),
+            "facets": facets(None, categories),
         }
         return fields, [c.pk for c in categories]
 
@@ -132,6 +140,7 @@ class EntrySource(Source):
             "label": "Model",
             "context": join(entry.organization.name, entry.category.name),
             "organization_id": entry.organization_id,
+            "facets": facets(entry.organization, [entry.category]),
         }
         return fields, [entry.category_id]
 
@@ -142,20 +151,24 @@ class ProConSource(Source):
 
     def visible(self):
         owner_visible = Q(category__isnull=False) | Q(entry__in=ModelEntry.objects.published())
-        return ProCon.objects.filter(owner_visible).select_related("category", "entry")
+        return ProCon.objects.filter(owner_visible).select_related(
+            "category", "entry__category", "entry__organization"
+        )
 
     def fields(self, procon):
         owner = procon.owner
-        category_id = procon.category_id or procon.entry.category_id
+        category = procon.category or procon.entry.category
+        organization = procon.entry.organization if procon.entry_id else None
         fields = {
             "title": procon.text,
             "facts": join(procon.get_kind_display(), owner.name),
             "url": owner.get_absolute_url(),
             "label": procon.get_kind_display(),
             "context": owner.name,
-            "organization_id": procon.entry.organization_id if procon.entry_id else None,
+            "organization_id": organization.pk if organization else None,
+            "facets": facets(organization, [category]),
         }
-        return fields, [category_id]
+        return fields, [category.pk]
 
 
 SOURCES = {source.kind: source for source in (ArticleSource(), EntrySource(), ProConSource())}

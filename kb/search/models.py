@@ -11,11 +11,12 @@ Each database engine indexes these rows its own way (see :mod:`kb.search.backend
 - SQLite: FTS5 virtual tables over this table (external content), kept in step by triggers,
   so every write to a document reaches the index in the same transaction. The ``FtsIndex``
   models let the ORM join them.
-- PostgreSQL: the ``search_vector`` column, a weighted ``tsvector`` with a GIN index. It is an
-  ordinary column that the indexer fills with one ``UPDATE`` after writing documents, rather
-  than a ``GeneratedField``: the same model runs on SQLite, where a generated ``tsvector`` does
-  not exist, and one column definition keeps one migration history for both. On SQLite the
-  column stays empty.
+- PostgreSQL: the ``search_vector`` column, a weighted ``tsvector`` of everything, and
+  ``title_vector``, of the title alone, each with a GIN index. They are ordinary columns that
+  the indexer fills with one ``UPDATE`` after writing documents, rather than
+  ``GeneratedField``: the same model runs on SQLite, where a generated ``tsvector`` does not
+  exist, and one column definition keeps one migration history for both. On SQLite the
+  columns stay empty.
 """
 
 from django.contrib.postgres.search import SearchVectorField
@@ -29,25 +30,35 @@ class Kind(models.TextChoices):
 
 
 class SearchDocument(models.Model):
+    # The short columns come first: SQLite stores a row's columns in this order, and reading a
+    # column that follows a long body means walking the body's overflow pages.
     kind = models.CharField(max_length=10, choices=Kind)
     object_id = models.BigIntegerField()
-    title = models.TextField()
-    title_key = models.TextField(help_text="The title folded to lower case without accents.")
-    summary = models.TextField(blank=True)
-    facts = models.TextField(blank=True)
-    body = models.TextField(blank=True)
-    url = models.CharField(max_length=300)
-    label = models.CharField(max_length=40, help_text="What it is: Article, Model, Pro, Con.")
-    context = models.CharField(max_length=300, blank=True, help_text="Shown beside the label.")
     organization = models.ForeignKey(
         "kb.Organization", null=True, on_delete=models.CASCADE, related_name="+"
     )
+    title_key = models.TextField(help_text="The title folded to lower case without accents.")
+    title = models.TextField()
+    label = models.CharField(max_length=40, help_text="What it is: Article, Model, Pro, Con.")
+    context = models.CharField(max_length=300, blank=True, help_text="Shown beside the label.")
+    url = models.CharField(max_length=300)
+    facets = models.JSONField(
+        default=dict,
+        editable=False,
+        help_text='What the facets count: {"organization": [slug, name], "categories": [[slug, '
+        "name], ...]}. Read with the type in one query, without joins.",
+    )
+    summary = models.TextField(blank=True)
+    facts = models.TextField(blank=True)
+    body = models.TextField(blank=True)
     categories = models.ManyToManyField("kb.Category", related_name="+")
     search_vector = SearchVectorField(null=True, editable=False)
+    title_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         db_table = "kb_search_document"
-        ordering = ["kind", "object_id"]
+        # No default ordering: searches order by relevance, and a default ORDER BY would make
+        # every capped count sort all the matches first.
         constraints = [
             models.UniqueConstraint(fields=["kind", "object_id"], name="search_document_unique"),
         ]
@@ -111,12 +122,3 @@ class WordIndex(FtsIndex):
 
     class Meta(FtsIndex.Meta):
         db_table = "kb_search_words"
-
-
-class TitleTrigramIndex(FtsIndex):
-    """The trigrams of the folded titles: for names spelled like a misspelled word."""
-
-    table = FtsField(db_column="kb_search_title_trigram")
-
-    class Meta(FtsIndex.Meta):
-        db_table = "kb_search_title_trigram"

@@ -1,12 +1,11 @@
 """Spelling help: the closest known word to a misspelled one.
 
-The engine proposes candidates (titles sharing trigrams with the word); the choice is made here
-by edit distance, the same for every engine: at most one edit for short words, two for longer
-ones, a swap of neighbours counting as one edit. Ties go to the word seen most often, then to
-the alphabetically first, so the answer does not depend on the order of the candidates.
+Each engine proposes candidate words with how often they occur (SQLite: its vocabulary of
+words with the same first letter; PostgreSQL: the words of the titles nearest by ``pg_trgm``
+word distance); the choice is made here by edit distance, the same for both: at most one edit
+for short words, two for longer ones, a swap of neighbours counting as one edit. Ties go to the
+more frequent word, then to the alphabetically first.
 """
-
-from collections import Counter
 
 
 def edit_distance(a, b, limit):
@@ -32,12 +31,14 @@ def allowed_edits(word):
 
 
 def closest(word, candidates):
-    """The candidate closest to ``word`` within the allowed edits (``word`` itself if present)."""
+    """The candidate closest to ``word`` within the allowed edits (``word`` itself if present).
+
+    ``candidates`` maps each candidate word to how often it occurs.
+    """
     limit = allowed_edits(word)
-    seen = Counter(candidates)
     scored = [
-        (distance, -seen[candidate], candidate)
-        for candidate in seen
+        (distance, -frequency, candidate)
+        for candidate, frequency in candidates.items()
         if (distance := edit_distance(word, candidate, limit)) <= limit
     ]
     return min(scored)[2] if scored else None

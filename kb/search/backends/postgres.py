@@ -1,12 +1,20 @@
 """PostgreSQL: ``django.contrib.postgres.search`` over a weighted ``tsvector`` column.
 
-``SearchDocument.search_vector`` holds title (weight A), summary and facts (B) and body (C),
-each twice: stemmed in the ``kb_english`` configuration (English stemming after ``unaccent``)
-for whole-word searches, and as written in ``kb_simple`` (``unaccent`` only) for searches whose
-last word may be unfinished (a prefix of a stem misses: "generati" is no prefix of ``generat``).
-Case and accents fold as on SQLite. The indexer fills the column with one ``UPDATE`` after it
-writes documents (``documents_written``); a GIN index serves ``@@``. A trigram GIN index on the
-folded title serves ``pg_trgm`` word similarity, the fallback for misspelled names.
+``SearchDocument.search_vector`` holds title (weight A), summary and facts (B) and body (C)
+stemmed in the ``kb_english`` configuration (English stemming after ``unaccent``) for whole-word
+searches, and title, summary and facts as written in ``kb_simple`` (``unaccent`` only) for
+searches whose last word may be unfinished (a prefix of a stem misses: "generati" is no prefix
+of ``generat``). ``title_vector`` holds the title alone, both ways. Case and accents fold as on
+SQLite. The indexer fills both with one ``UPDATE`` after it writes documents
+(``documents_written``); GIN indexes serve ``@@``. A trigram GiST index on the folded title
+serves ``pg_trgm`` word distance, the fallback for misspelled names.
+
+Common words match most documents, and PostgreSQL's planner then prefers reading the whole
+table to the GIN index, not counting the cost of unpacking every vector (several times slower
+here, measured). Searches run with sequential scans (and JIT compilation) switched off for their
+transaction (``searching``). Storing vectors out of line (a low ``toast_tuple_target``) made
+the rows narrower but ranking slower (each rank fetches its vector back): measured, and left
+at PostgreSQL's default.
 
 Visitor text reaches PostgreSQL only through ``websearch_to_tsquery``, one parsed phrase inside
 double quotes at a time, so its operators (``or``, ``-``) are words there. The prefix of an
@@ -14,35 +22,37 @@ unfinished last word goes to ``to_tsquery`` as one parsed word (letters and digi
 single quotes.
 """
 
+from collections import Counter
+from contextlib import contextmanager
+
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
     SearchVector,
     SearchVectorExact,
-    SearchVectorField,
     TrigramWordDistance,
 )
-from django.db.models import BooleanField, F, Func
+from django.db import connection, transaction
+from django.db.models import BooleanField, F
 
 from ..models import SearchDocument
-from . import ELLIPSIS, MARK_END, MARK_START, SNIPPET_WORDS, Backend, Matcher
+from ..query import WORD
+from . import ELLIPSIS, MARK_END, MARK_START, SAMPLE_MODULUS, SNIPPET_WORDS, Backend, Matcher
 
 CONFIG = "kb_english"
+SPELLING_TITLES = 30  # the titles nearest a misspelled word, whose words are candidates
 PLAIN_CONFIG = "kb_simple"
 
 
-def weighted(*fields, weight):
-    return SearchVector(*fields, weight=weight, config=CONFIG) + SearchVector(
-        *fields, weight=weight, config=PLAIN_CONFIG
-    )
-
-
 VECTOR = (
-    weighted("title", weight="A")
-    + weighted("summary", "facts", weight="B")
-    + weighted("body", weight="C")
+    SearchVector("title", weight="A", config=CONFIG)
+    + SearchVector("summary", "facts", weight="B", config=CONFIG)
+    + SearchVector("body", weight="C", config=CONFIG)
+    + SearchVector("title", weight="A", config=PLAIN_CONFIG)
+    + SearchVector("summary", "facts", weight="B", config=PLAIN_CONFIG)
 )
+TITLE_VECTOR = SearchVector("title", config=CONFIG) + SearchVector("title", config=PLAIN_CONFIG)
 # ts_rank weights for D, C, B, A.
 RANK_WEIGHTS = [0.05, 0.2, 0.5, 1.0]
 # Divide the rank by 1 + log(length): a long article that names a word once in passing does not
@@ -66,11 +76,18 @@ INSTALL = [
     text_search_configuration(PLAIN_CONFIG, "simple", "simple"),
     "CREATE INDEX IF NOT EXISTS kb_search_document_vector "
     "ON kb_search_document USING gin (search_vector)",
+    "CREATE INDEX IF NOT EXISTS kb_search_document_title_vector "
+    "ON kb_search_document USING gin (title_vector)",
+    # Samples the documents without visiting the others (see Matcher.sample).
+    "CREATE INDEX IF NOT EXISTS kb_search_document_sample "
+    f"ON kb_search_document ((id % {SAMPLE_MODULUS}))",
     # GiST, not GIN: it returns the nearest titles by word distance without a threshold.
     "CREATE INDEX IF NOT EXISTS kb_search_document_title_trigram "
     "ON kb_search_document USING gist (title_key gist_trgm_ops)",
 ]
 UNINSTALL = [
+    "DROP INDEX IF EXISTS kb_search_document_sample",
+    "DROP INDEX IF EXISTS kb_search_document_title_vector",
     "DROP INDEX IF EXISTS kb_search_document_title_trigram",
     "DROP INDEX IF EXISTS kb_search_document_vector",
     f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {CONFIG}",
@@ -99,22 +116,25 @@ def search_query(query, prefix):
     return SearchQuery(websearch_text(rest), search_type="websearch", config=PLAIN_CONFIG) & last
 
 
-class TitleWeight(Func):
-    """The part of a search vector that came from the title (weight A)."""
-
-    function = "ts_filter"
-    template = "%(function)s(%(expressions)s, '{a}')"
-    output_field = SearchVectorField()
-
-
 class PostgresMatcher(Matcher):
     def __init__(self, query, prefix):
         prefix = prefix and query.prefix_word is not None
-        self.config = PLAIN_CONFIG if prefix else CONFIG
+        self.snippet_fields = () if prefix else Matcher.snippet_fields
         self.query = search_query(query, prefix)
+        self.negated = bool(query.negative)
 
     def filter(self, queryset):
         return queryset.filter(search_vector=self.query)
+
+    def filter_title(self, queryset):
+        in_title = queryset.filter(title_vector=self.query)
+        # Excluded words are looked for everywhere, not only in the title.
+        return in_title.filter(search_vector=self.query) if self.negated else in_title
+
+    def title_hit(self):
+        hit = SearchVectorExact(F("title_vector"), self.query)
+        hit.output_field = BooleanField()
+        return hit
 
     def rank(self):
         return SearchRank(
@@ -124,16 +144,14 @@ class PostgresMatcher(Matcher):
             normalization=RANK_NORMALIZATION,
         )
 
-    def title_hit(self):
-        hit = SearchVectorExact(TitleWeight(F("search_vector")), self.query)
-        hit.output_field = BooleanField()
-        return hit
+    def title_rank(self):
+        return SearchRank(F("title_vector"), self.query, normalization=RANK_NORMALIZATION)
 
     def snippet(self, field):
         return SearchHeadline(
             field,
             self.query,
-            config=self.config,
+            config=CONFIG,
             start_sel=MARK_START,
             stop_sel=MARK_END,
             max_words=SNIPPET_WORDS,
@@ -141,6 +159,10 @@ class PostgresMatcher(Matcher):
             max_fragments=2,
             fragment_delimiter=f" {ELLIPSIS} ",
         )
+
+    def sample(self, queryset, share):
+        # The same expression as the kb_search_document_sample index, which serves it.
+        return queryset.alias(sample=F("pk") % SAMPLE_MODULUS).filter(sample__lt=share)
 
 
 class PostgresBackend(Backend):
@@ -159,16 +181,27 @@ class PostgresBackend(Backend):
     def matcher(self, query, prefix=False):
         return PostgresMatcher(query, prefix)
 
+    @contextmanager
+    def searching(self):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)"
+            )
+            yield
+
     def documents_written(self, ids):
-        SearchDocument.objects.filter(pk__in=ids).update(search_vector=VECTOR)
+        SearchDocument.objects.filter(pk__in=ids).update(
+            search_vector=VECTOR, title_vector=TITLE_VECTOR
+        )
 
     def finish_rebuild(self, connection):
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {SearchDocument._meta.db_table}")
 
-    def title_candidates(self, word, limit):
-        return list(
-            SearchDocument.objects.order_by(TrigramWordDistance(word, "title_key")).values_list(
-                "title_key", flat=True
-            )[:limit]
+    def spelling_candidates(self, word):
+        titles = SearchDocument.objects.order_by(TrigramWordDistance(word, "title_key"))
+        return Counter(
+            w
+            for title in titles.values_list("title_key", flat=True)[:SPELLING_TITLES]
+            for w in WORD.findall(title)
         )

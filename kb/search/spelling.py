@@ -1,10 +1,11 @@
 """Spelling help: the closest known word to a misspelled one.
 
-Each engine proposes candidate words with how often they occur (SQLite: its vocabulary of
-words with the same first letter; PostgreSQL: the words of the titles nearest by ``pg_trgm``
-word distance); the choice is made here by edit distance, the same for both: at most one edit
-for short words, two for longer ones, a swap of neighbours counting as one edit. Ties go to the
-more frequent word, then to the alphabetically first.
+Each engine proposes candidate words with how often they occur (SQLite: the words of its
+vocabulary with the same first letter, with their document counts; PostgreSQL: the 30 words
+nearest by ``pg_trgm`` trigram distance, counted once each); the choice is made here by edit
+distance, the same for both: at most one edit for short words, two for longer ones, a swap of
+neighbours counting as one edit. Ties go to the more frequent word, then to the
+alphabetically first.
 """
 
 

@@ -284,6 +284,19 @@ def test_pages_keep_title_matches_first_and_show_each_match_once(client, db):
     assert len(set(first + second)) == 33
 
 
+def test_a_broad_query_lists_title_matches_then_the_others_newest_first(client, db, monkeypatch):
+    monkeypatch.setattr("kb.search.engine.EXACT_LIMIT", 10)
+    for n in range(2):
+        ArticleFactory(title=f"Quokka notes {n}", body="Small.")
+    for n in range(62):  # 64 documents in all: a sample by id always holds 4 of them
+        ArticleFactory(title=f"Marsupials {n:02d}", body="A quokka, " * (n % 5 + 1))
+    pages = [titles(search(client, "quokka", page=page)) for page in (1, 2, 3, 4)]
+    assert "About 64 results for “quokka”" in visible_text(search(client, "quokka").content)
+    assert sorted(pages[0][:2]) == ["Quokka notes 0", "Quokka notes 1"]
+    listed = pages[0][2:] + pages[1] + pages[2] + pages[3]
+    assert listed == [f"Marsupials {n:02d}" for n in range(61, -1, -1)]
+
+
 @pytest.mark.parametrize("min_sample", [1, 100])  # the first sample enough, or a larger one
 def test_counts_of_many_matches_are_estimated_and_said_to_be(client, db, monkeypatch, min_sample):
     monkeypatch.setattr("kb.search.engine.EXACT_LIMIT", 10)
@@ -331,20 +344,20 @@ def test_a_long_search_is_shortened_with_a_message(client, seed):
 
 
 @pytest.mark.parametrize("entries", [0, 30])
-def test_the_results_page_needs_six_queries_whatever_the_size(
+def test_the_results_page_needs_five_queries_whatever_the_size(
     client, seed, entries, django_assert_num_queries
 ):
     for n in range(entries):
         ModelEntryFactory(name=f"Mistral fine-tune {n}")
-    # Is there a match; how many (up to a limit); counts by facet; title matches; the page
-    # in order; its rows.
-    expected = 6 + searching_overhead()
+    # How many match (up to a limit); counts by facet; title matches; the page in order; its
+    # rows. Facet filters: how many match them, too.
+    expected = 5 + searching_overhead()
     with django_assert_num_queries(expected):
         search(client, "mistral")
     with django_assert_num_queries(expected):
-        search(client, "mistral", type="model", organization="mistral-ai", category="open-source")
-    with django_assert_num_queries(expected):
         search(client, "mistral", page=2)
+    with django_assert_num_queries(expected + 1):
+        search(client, "mistral", type="model", organization="mistral-ai", category="open-source")
 
 
 def test_an_empty_search_needs_no_query(client, db, django_assert_num_queries):

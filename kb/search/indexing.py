@@ -221,9 +221,6 @@ def rebuild(batch_size=2000, progress=lambda kind, total: NoProgress()):
     counts = {}
     with transaction.atomic():
         backend.begin_rebuild(connection)
-        with connection.cursor() as cursor:
-            for model in (CategoryLink, SearchDocument):
-                cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
         for kind, source in SOURCES.items():
             rows = source.visible().order_by("pk")
             bar = progress(kind, rows.count())
@@ -233,4 +230,6 @@ def rebuild(batch_size=2000, progress=lambda kind, total: NoProgress()):
                 bar.update(len(batch))
             bar.close()
         backend.finish_rebuild(connection)
+    if not connection.in_atomic_block:  # a caller's transaction leaves tidying to the database
+        backend.tidy(connection)
     return counts

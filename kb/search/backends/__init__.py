@@ -68,6 +68,12 @@ class Matcher:
         ranks = (self.title_hit(), self.title_rank(), self.rank())
         return order(rows, first, title_only, *ranks, tiebreak="pk")
 
+    def newest_outside_titles(self, documents=None):
+        """The ids of the matches whose title does not hold every word, newest first: an order
+        the engine reads from an index and stops early, whatever the number of matches."""
+        rows = self.filter(everything(documents)).alias(title_hit=self.title_hit())
+        return rows.filter(title_hit=False).order_by("-pk").values_list("pk", flat=True)
+
 
 def everything(documents):
     return SearchDocument.objects.all() if documents is None else documents
@@ -113,10 +119,16 @@ class Backend:
         """Bring the engine's index up to date after documents ``ids`` were written."""
 
     def begin_rebuild(self, connection):
-        """Before every document is deleted and written again."""
+        """Remove every document, before all are written again (in the rebuild's transaction)."""
+        with connection.cursor() as cursor:
+            for model in (SearchDocument.categories.through, SearchDocument):
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
 
     def finish_rebuild(self, connection):
-        """After every document was written again."""
+        """After every document was written again (in the rebuild's transaction)."""
+
+    def tidy(self, connection):
+        """After a rebuild, outside any transaction: reclaim space, refresh statistics."""
 
     def spelling_candidates(self, word):
         """Known words likely to be spelled like ``word``, each with how often it occurs."""

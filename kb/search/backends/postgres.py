@@ -208,13 +208,21 @@ class PostgresBackend(Backend):
             )
 
     def begin_rebuild(self, connection):
+        # TRUNCATE, not DELETE: no dead rows left behind (it is transactional in PostgreSQL).
+        tables = [SearchDocument._meta.db_table, SearchDocument.categories.through._meta.db_table]
         with connection.cursor() as cursor:
-            cursor.execute(f"TRUNCATE {WORDS}")
+            # Deferred foreign key checks of rows written earlier in the transaction would
+            # refuse a TRUNCATE: check them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"TRUNCATE {', '.join([*tables, WORDS])}")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys, as they were
 
-    def finish_rebuild(self, connection):
+    def tidy(self, connection):
+        # Writing a document, then its vectors, leaves a dead row version each; the GIN indexes
+        # hold new entries in a pending list that every search reads until vacuumed.
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {SearchDocument._meta.db_table}")
-            cursor.execute(f"ANALYZE {WORDS}")
+            for table in (SearchDocument._meta.db_table, WORDS):
+                cursor.execute(f"VACUUM ANALYZE {table}")
 
     def spelling_candidates(self, word):
         with connection.cursor() as cursor:

@@ -158,6 +158,14 @@ class SQLiteMatcher(Matcher):
             return super().count_in_title(limit, documents)
         return self.index.objects.filter(table__match=self.title_expression)[:limit].count()
 
+    def newest_outside_titles(self, documents=None):
+        if documents is not None:
+            return super().newest_outside_titles(documents)
+        in_title = self.index.objects.filter(table__match=self.in_title).values("document_id")
+        rows = self.index.objects.filter(table__match=self.expression)
+        rows = rows.exclude(document_id__in=in_title).order_by("-document_id")
+        return rows.values_list("document_id", flat=True)
+
     def ordered(self, key, title_only, documents=None):
         if documents is not None:
             return super().ordered(key, title_only, documents)
@@ -224,9 +232,14 @@ class SQLiteBackend(Backend):
     def begin_rebuild(self, connection):
         # Indexing everything once at the end is faster than through the triggers row by row.
         self.uninstall(connection)
+        super().begin_rebuild(connection)
 
     def finish_rebuild(self, connection):
         self.install(connection)
+
+    def tidy(self, connection):
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA optimize")
 
     def matcher(self, query, prefix=False):
         return SQLiteMatcher(query, prefix)

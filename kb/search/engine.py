@@ -1,8 +1,8 @@
 """The search, the same on every engine: find, rank, count facets, paginate, help with spelling.
 
 A query is tried as typed; if nothing matches, with its last word as a prefix (a half-typed
-word); if still nothing, with misspelled words replaced by the closest word of a title
-("did you mean").
+word); if still nothing, with misspelled words replaced by the closest known word ("did you
+mean"; see ``spelling``).
 
 Results are ordered: the model whose name is exactly the query, titles that start with the
 query, the other titles holding every word, then everything else by relevance. A page inside
@@ -194,7 +194,7 @@ class RankedResults:
 
 
 def correct(query, backend):
-    """The query with each unknown word replaced by the closest word of a title, or None."""
+    """The query with each misspelled word replaced by the closest known word, or None."""
     corrections = {}
     for phrase in query.positive:
         word = phrase.words[0]

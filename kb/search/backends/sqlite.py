@@ -1,6 +1,6 @@
 """SQLite: FTS5 tables over the documents, kept in step by triggers.
 
-Two external-content tables index ``kb_search_document``:
+Two external-content FTS5 tables index ``kb_search_document``, and a vocabulary reads one:
 
 - ``kb_search_fts``: title, summary, facts and body, Porter-stemmed over the ``unicode61``
   tokenizer, which folds case and accents (``remove_diacritics 2``). Whole-word searches.
@@ -28,14 +28,7 @@ column filters and syntax errors cannot come from visitor text.
 """
 
 from django.db import connection
-from django.db.models import (
-    F,
-    FloatField,
-    Func,
-    Q,
-    TextField,
-    Value,
-)
+from django.db.models import F, FloatField, Func, Q, TextField, Value
 
 from ..models import Kind, SearchDocument, StemmedIndex, WordIndex
 from . import (

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from . import views
+from .search import views as search_views
 
 app_name = "kb"
 
@@ -15,4 +16,6 @@ urlpatterns = [
     path("models/<slug:slug>/", views.model_detail, name="model"),
     path("compare/models/", views.compare_models, name="compare_models"),
     path("", include("kb.opendata_urls")),
+    path("search/", search_views.search, name="search"),
+    path("search/suggest/", search_views.suggest, name="search_suggest"),
 ]

@@ -1,0 +1,150 @@
+"""One search backend per database engine, chosen from the connection's vendor.
+
+A backend knows how its engine indexes ``SearchDocument`` rows and how to ask it; everything
+else (what is searched, facets, pages, spelling help) is shared in :mod:`kb.search.engine`.
+
+A backend answers with a :class:`Matcher` for a parsed query: filters for the matching
+documents and for those matching in their title, relevance scores (higher is better), a
+highlighted extract of a field and a cheap sample. Both engines mark highlights with the same
+private-use characters, which the shared code escapes and turns into ``<mark>``.
+"""
+
+from contextlib import nullcontext
+
+from django.db import connection
+from django.db.models import BooleanField, Case, ExpressionWrapper, Q, Value, When
+
+from ..models import Kind, SearchDocument
+
+# Highlight markers: private-use characters, stripped from indexed text and from queries, so
+# only the engine can put them in a snippet.
+MARK_START = "\ue000"
+MARK_END = "\ue001"
+ELLIPSIS = "…"
+SNIPPET_WORDS = 24
+# Counting the matches of a common word row by row is slow at scale: a sample of the documents
+# whose id modulo SAMPLE_MODULUS is below some share estimates them instead.
+SAMPLE_MODULUS = 64
+
+
+def flag(condition):
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+class Matcher:
+    """How one engine finds a query."""
+
+    # The fields ``snippet`` extracts from; none when the engine cannot (then the shared code
+    # marks the query's words in the summary itself).
+    snippet_fields = ("summary", "body")
+
+    def filter(self, queryset):
+        """The documents of ``queryset`` that match."""
+        raise NotImplementedError
+
+    def filter_ids(self, ids):
+        """The matching documents among ``ids`` (for their snippets)."""
+        return self.filter(SearchDocument.objects.filter(pk__in=ids))
+
+    def filter_title(self, queryset):
+        """The documents of ``queryset`` that match with every word in the title, from an index
+        of titles (cheap even when a common word matches most documents)."""
+        raise NotImplementedError
+
+    # ``documents``, below, is a set of documents narrowed by facet filters, or None for all.
+
+    def count_in_title(self, limit, documents=None):
+        """How many matches hold every word in their title, counting up to ``limit``."""
+        return self.filter_title(everything(documents))[:limit].count()
+
+    def ordered(self, key, title_only, documents=None):
+        """The ids of the matches in order, titles only or all: the model named ``key`` exactly,
+        titles starting with ``key``, titles by their relevance, the rest by relevance."""
+        first = {
+            "exact": flag(Q(kind=Kind.MODEL, title_key=key)),
+            "starts": flag(Q(title_key__startswith=key)),
+        }
+        rows = (self.filter_title if title_only else self.filter)(everything(documents))
+        ranks = (self.title_hit(), self.title_rank(), self.rank())
+        return order(rows, first, title_only, *ranks, tiebreak="pk")
+
+    def newest_outside_titles(self, documents=None):
+        """The ids of the matches whose title does not hold every word, newest first: an order
+        the engine reads from an index and stops early, whatever the number of matches."""
+        rows = self.filter(everything(documents)).alias(title_hit=self.title_hit())
+        return rows.filter(title_hit=False).order_by("-pk").values_list("pk", flat=True)
+
+
+def everything(documents):
+    return SearchDocument.objects.all() if documents is None else documents
+
+
+def order(rows, first, title_only, title_hit, title_rank, rank, tiebreak):
+    """``rows`` ordered by the ``first`` flags, then title matches by ``title_rank``, then the
+    rest by ``rank``; as a list of ids (``tiebreak``, the id, breaks ties)."""
+    if title_only:
+        rows = rows.annotate(**first, title_rank=title_rank)
+        rows = rows.order_by("-exact", "-starts", "-title_rank", tiebreak)
+    elif title_rank is rank:  # one score for both: no need to tell them apart
+        rows = rows.annotate(**first, title_hit=title_hit, rank=rank)
+        rows = rows.order_by("-exact", "-starts", "-title_hit", "-rank", tiebreak)
+    else:
+        rows = rows.annotate(
+            **first,
+            title_hit=title_hit,
+            title_rank=Case(When(title_hit, then=title_rank), default=Value(0.0)),
+            rank=Case(When(title_hit, then=Value(0.0)), default=rank),
+        ).order_by("-exact", "-starts", "-title_hit", "-title_rank", "-rank", tiebreak)
+    return rows.values_list(tiebreak, flat=True)
+
+
+class Backend:
+    vendor = None
+
+    def install(self, connection):
+        """Create what the engine needs beyond the model's tables (migrations and rebuilds)."""
+
+    def uninstall(self, connection):
+        pass
+
+    def matcher(self, query, prefix=False):
+        """A :class:`Matcher` for ``query``; with ``prefix``, its last word may be unfinished."""
+        raise NotImplementedError
+
+    def searching(self):
+        """A context for the queries of one search (planner settings, for one)."""
+        return nullcontext()
+
+    def documents_written(self, ids):
+        """Bring the engine's index up to date after documents ``ids`` were written."""
+
+    def begin_rebuild(self, connection):
+        """Remove every document, before all are written again (in the rebuild's transaction)."""
+        with connection.cursor() as cursor:
+            for model in (SearchDocument.categories.through, SearchDocument):
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+
+    def finish_rebuild(self, connection):
+        """After every document was written again (in the rebuild's transaction)."""
+
+    def tidy(self, connection):
+        """After a rebuild, outside any transaction: reclaim space, refresh statistics."""
+
+    def spelling_candidates(self, word):
+        """Known words likely to be spelled like ``word``, each with how often it occurs."""
+        raise NotImplementedError
+
+
+def backend_for(vendor):
+    from .postgres import PostgresBackend
+    from .sqlite import SQLiteBackend
+
+    backends = {backend.vendor: backend for backend in (SQLiteBackend, PostgresBackend)}
+    try:
+        return backends[vendor]()
+    except KeyError:
+        raise NotImplementedError(f"No search backend for the {vendor} database.") from None
+
+
+def get_backend():
+    return backend_for(connection.vendor)

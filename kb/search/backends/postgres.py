@@ -1,0 +1,233 @@
+"""PostgreSQL: ``django.contrib.postgres.search`` over a weighted ``tsvector`` column.
+
+``SearchDocument.search_vector`` holds title (weight A), summary and facts (B) and body (C)
+stemmed in the ``kb_english`` configuration (English stemming after ``unaccent``) for whole-word
+searches, and title, summary and facts as written in ``kb_simple`` (``unaccent`` only) for
+searches whose last word may be unfinished (a prefix of a stem misses: "generati" is no prefix
+of ``generat``). ``title_vector`` holds the title alone, both ways. Case and accents fold as on
+SQLite. The indexer fills both with one ``UPDATE`` after it writes documents
+(``documents_written``); GIN indexes serve ``@@``. The words of titles, summaries and facts go
+to the ``kb_search_word`` table, whose trigram GiST index gives the words nearest a misspelled
+one by ``pg_trgm`` distance (looking for them among the 135,000 titles of the benchmark took
+26-60 ms; among the words, about a millisecond).
+
+Common words match most documents, and PostgreSQL's planner then prefers reading the whole
+table to the GIN index, not counting the cost of unpacking every vector (several times slower
+here, measured). Searches run with sequential scans (and JIT compilation) switched off for their
+transaction (``searching``). Storing vectors out of line (a low ``toast_tuple_target``) made
+the rows narrower but ranking slower (each rank fetches its vector back): measured, and left
+at PostgreSQL's default.
+
+Visitor text reaches PostgreSQL only through ``websearch_to_tsquery``, one parsed phrase inside
+double quotes at a time, so its operators (``or``, ``-``) are words there. The prefix of an
+unfinished last word goes to ``to_tsquery`` as one parsed word (letters and digits only) inside
+single quotes.
+"""
+
+from contextlib import contextmanager
+
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorExact,
+)
+from django.db import connection, transaction
+from django.db.models import BooleanField, F
+
+from ..models import SearchDocument
+from . import ELLIPSIS, MARK_END, MARK_START, SAMPLE_MODULUS, SNIPPET_WORDS, Backend, Matcher
+
+CONFIG = "kb_english"
+WORDS = "kb_search_word"
+SPELLING_CANDIDATES = 30  # the nearest words to a misspelled one, compared by edit distance
+PLAIN_CONFIG = "kb_simple"
+
+
+VECTOR = (
+    SearchVector("title", weight="A", config=CONFIG)
+    + SearchVector("summary", "facts", weight="B", config=CONFIG)
+    + SearchVector("body", weight="C", config=CONFIG)
+    + SearchVector("title", weight="A", config=PLAIN_CONFIG)
+    + SearchVector("summary", "facts", weight="B", config=PLAIN_CONFIG)
+)
+TITLE_VECTOR = SearchVector("title", config=CONFIG) + SearchVector("title", config=PLAIN_CONFIG)
+# ts_rank weights for D, C, B, A.
+RANK_WEIGHTS = [0.05, 0.2, 0.5, 1.0]
+# Divide the rank by 1 + log(length): a long article that names a word once in passing does not
+# outrank a short entry about it.
+RANK_NORMALIZATION = 1
+
+
+def text_search_configuration(name, copy, dictionary):
+    """SQL creating configuration ``name``: ``copy`` with accents removed before ``dictionary``."""
+    return f"""DO $$ BEGIN
+        IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = '{name}') THEN
+            CREATE TEXT SEARCH CONFIGURATION {name} (COPY = {copy});
+            ALTER TEXT SEARCH CONFIGURATION {name}
+                ALTER MAPPING FOR hword, hword_part, word WITH unaccent, {dictionary};
+        END IF;
+    END $$"""
+
+
+INSTALL = [
+    text_search_configuration(CONFIG, "english", "english_stem"),
+    text_search_configuration(PLAIN_CONFIG, "simple", "simple"),
+    "CREATE INDEX IF NOT EXISTS kb_search_document_vector "
+    "ON kb_search_document USING gin (search_vector)",
+    "CREATE INDEX IF NOT EXISTS kb_search_document_title_vector "
+    "ON kb_search_document USING gin (title_vector)",
+    # Samples the documents without visiting the others (see Matcher.sample).
+    "CREATE INDEX IF NOT EXISTS kb_search_document_sample "
+    f"ON kb_search_document ((id % {SAMPLE_MODULUS}))",
+    # The words of titles, summaries and facts, for spelling suggestions. GiST, not GIN: it
+    # returns the nearest words by trigram distance without a threshold.
+    f"CREATE TABLE IF NOT EXISTS {WORDS} (word text PRIMARY KEY)",
+    f"CREATE INDEX IF NOT EXISTS {WORDS}_trigram ON {WORDS} USING gist (word gist_trgm_ops)",
+]
+UNINSTALL = [
+    f"DROP TABLE IF EXISTS {WORDS}",
+    "DROP INDEX IF EXISTS kb_search_document_sample",
+    "DROP INDEX IF EXISTS kb_search_document_title_vector",
+    "DROP INDEX IF EXISTS kb_search_document_vector",
+    f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {CONFIG}",
+    f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {PLAIN_CONFIG}",
+]
+
+
+def websearch_text(phrases):
+    """``websearch_to_tsquery`` text: each phrase as typed, in double quotes.
+
+    PostgreSQL's own parser cuts the typed text the way it cut the documents ("GPT-4" is
+    ``gpt`` and ``-4`` to it). A phrase holds no double quote and no control character.
+    """
+    return " ".join(("-" if p.exclude else "") + f'"{p.text}"' for p in phrases)
+
+
+def search_query(query, prefix):
+    """Every phrase of ``query``; with ``prefix``, its last word as the start of a word."""
+    if not prefix:
+        return SearchQuery(websearch_text(query.phrases), search_type="websearch", config=CONFIG)
+    # The last word holds letters and digits only: quoted, it is one prefix lexeme.
+    last = SearchQuery(f"'{query.prefix_word}':*", search_type="raw", config=PLAIN_CONFIG)
+    rest = query.phrases[:-1]
+    if not rest:
+        return last
+    return SearchQuery(websearch_text(rest), search_type="websearch", config=PLAIN_CONFIG) & last
+
+
+class PostgresMatcher(Matcher):
+    def __init__(self, query, prefix):
+        prefix = prefix and query.prefix_word is not None
+        self.snippet_fields = () if prefix else Matcher.snippet_fields
+        self.query = search_query(query, prefix)
+        self.negated = bool(query.negative)
+
+    def filter(self, queryset):
+        return queryset.filter(search_vector=self.query)
+
+    def filter_title(self, queryset):
+        in_title = queryset.filter(title_vector=self.query)
+        # Excluded words are looked for everywhere, not only in the title.
+        return in_title.filter(search_vector=self.query) if self.negated else in_title
+
+    def title_hit(self):
+        hit = SearchVectorExact(F("title_vector"), self.query)
+        hit.output_field = BooleanField()
+        return hit
+
+    def rank(self):
+        return SearchRank(
+            F("search_vector"),
+            self.query,
+            weights=RANK_WEIGHTS,
+            normalization=RANK_NORMALIZATION,
+        )
+
+    def title_rank(self):
+        return SearchRank(F("title_vector"), self.query, normalization=RANK_NORMALIZATION)
+
+    def snippet(self, field):
+        return SearchHeadline(
+            field,
+            self.query,
+            config=CONFIG,
+            start_sel=MARK_START,
+            stop_sel=MARK_END,
+            max_words=SNIPPET_WORDS,
+            min_words=SNIPPET_WORDS // 2,
+            max_fragments=2,
+            fragment_delimiter=f" {ELLIPSIS} ",
+        )
+
+    def sample(self, queryset, share):
+        # The same expression as the kb_search_document_sample index, which serves it.
+        return queryset.alias(sample=F("pk") % SAMPLE_MODULUS).filter(sample__lt=share)
+
+
+class PostgresBackend(Backend):
+    vendor = "postgresql"
+
+    def install(self, connection):
+        with connection.cursor() as cursor:
+            for statement in INSTALL:
+                cursor.execute(statement)
+
+    def uninstall(self, connection):
+        with connection.cursor() as cursor:
+            for statement in UNINSTALL:
+                cursor.execute(statement)
+
+    def matcher(self, query, prefix=False):
+        return PostgresMatcher(query, prefix)
+
+    @contextmanager
+    def searching(self):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)"
+            )
+            yield
+
+    def documents_written(self, ids):
+        SearchDocument.objects.filter(pk__in=ids).update(
+            search_vector=VECTOR, title_vector=TITLE_VECTOR
+        )
+        # Words are added, never removed: a word whose documents are gone may be suggested,
+        # and the engine, finding nothing for it, then offers no suggestion.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""INSERT INTO {WORDS} (word)
+                SELECT DISTINCT word FROM {SearchDocument._meta.db_table},
+                    unnest(tsvector_to_array(to_tsvector(%s, concat_ws(' ', title, summary, facts))))
+                        AS word
+                WHERE id = ANY(%s) AND word ~ '^[[:alnum:]]+$'
+                ON CONFLICT (word) DO NOTHING""",
+                [PLAIN_CONFIG, list(ids)],
+            )
+
+    def begin_rebuild(self, connection):
+        # TRUNCATE, not DELETE: no dead rows left behind (it is transactional in PostgreSQL).
+        tables = [SearchDocument._meta.db_table, SearchDocument.categories.through._meta.db_table]
+        with connection.cursor() as cursor:
+            # Deferred foreign key checks of rows written earlier in the transaction would
+            # refuse a TRUNCATE: check them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"TRUNCATE {', '.join([*tables, WORDS])}")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys, as they were
+
+    def tidy(self, connection):
+        # Writing a document, then its vectors, leaves a dead row version each; the GIN indexes
+        # hold new entries in a pending list that every search reads until vacuumed.
+        with connection.cursor() as cursor:
+            for table in (SearchDocument._meta.db_table, WORDS):
+                cursor.execute(f"VACUUM ANALYZE {table}")
+
+    def spelling_candidates(self, word):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT word FROM {WORDS} ORDER BY word <-> %s LIMIT %s",
+                [word, SPELLING_CANDIDATES],
+            )
+            return dict.fromkeys((w for (w,) in cursor.fetchall()), 1)

@@ -1,0 +1,328 @@
+"""The search, the same on every engine: find, rank, count facets, paginate, help with spelling.
+
+A query is tried as typed; if nothing matches, with its last word as a prefix (a half-typed
+word); if still nothing, with misspelled words replaced by the closest known word ("did you
+mean"; see ``spelling``).
+
+Results are ordered: the model whose name is exactly the query, titles that start with the
+query, the other titles holding every word, then everything else by relevance. A page inside
+the title matches ranks the title matches alone, which stay few even for a common word that
+matches most documents. Past them, a query with more than ``EXACT_LIMIT`` matches lists the
+others newest first: ranking them all would cost time in proportion to their number (at
+100,000 documents, 30 to 200 ms for a common word), and a word found in thousands of
+documents says little about which of them matters most.
+
+Counting is exact up to ``EXACT_LIMIT`` matches. Beyond, the total and the facet counts are
+estimated from a sample of the documents (by id) and shown as approximate, so a common word
+costs about what a rare one does: one in 64 documents, or one in 16 when that holds fewer than
+``MIN_SAMPLE`` matches.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from .backends import MARK_END, MARK_START, SAMPLE_MODULUS, everything, get_backend
+from .models import Kind, SearchDocument
+from .query import WORD, fold, parse
+from .spelling import closest
+
+PER_PAGE = 20
+MAX_PER_PAGE = 50
+SUGGESTIONS = 6
+FACET_SIZE = 10
+MIN_CORRECTED_LENGTH = 3
+EXACT_LIMIT = 2000
+SAMPLE_SHARES = (1, 4)  # of SAMPLE_MODULUS, tried in turn
+MIN_SAMPLE = 100
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    label: str
+    title: str
+    url: str
+    context: str
+    snippet: str = ""
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str
+    label: str
+    options: list
+
+
+@dataclass
+class Results:
+    asked: object  # the parsed query as typed
+    query: object = None  # the query the results are for (corrected, if it had to be)
+    total: int = 0
+    approximate: bool = False  # total and facet counts estimated from a sample
+    facets: list = field(default_factory=list)
+    page: object = None
+
+    @property
+    def corrected(self):
+        return self.query is not None and self.query != self.asked
+
+
+# The filters a visitor can choose, by GET parameter: how each narrows the documents.
+FILTERS = {
+    "type": lambda documents, value: documents.filter(kind=value),
+    "category": lambda documents, value: documents.filter(categories__slug=value),
+    "organization": lambda documents, value: documents.filter(organization__slug=value),
+}
+
+
+def narrow(documents, filters):
+    for name, value in filters.items():
+        if value:
+            documents = FILTERS[name](documents, value)
+    return documents
+
+
+def highlight(text):
+    """Escaped text with the engine's match markers turned into ``<mark>``."""
+    return mark_safe(escape(text).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
+
+
+def best_snippet(*snippets):
+    """The first extract that shows a match, else the first that has any text."""
+    for snippet in snippets:
+        if snippet and MARK_START in snippet:
+            return highlight(snippet)
+    return highlight(next((s for s in snippets if s), ""))
+
+
+HIT_FIELDS = ("kind", "label", "title", "url", "context")
+
+
+def mark_words(text, query):
+    """``text`` with the words of ``query`` (its last, unfinished word as a prefix) between the
+    highlight markers: the snippet of a search whose index cannot make one."""
+    words = {word for phrase in query.positive for word in phrase.words}
+
+    def mark(match):
+        word = fold(match.group())
+        hit = word in words or (query.prefix_word and word.startswith(query.prefix_word))
+        return f"{MARK_START}{match.group()}{MARK_END}" if hit else match.group()
+
+    return WORD.sub(mark, text)
+
+
+class Ranking:
+    """The matches of a query in order, a window at a time.
+
+    A window inside the title matches ranks the title matches alone (see the module's doc).
+    ``documents`` is the set of documents narrowed by facet filters, or None for all.
+    """
+
+    def __init__(self, matcher, query, documents=None, broad=False):
+        self.matcher = matcher
+        self.query = query
+        self.documents = documents
+        self.broad = broad
+
+    def ids(self, start, stop):
+        in_title = self.matcher.count_in_title(stop, self.documents)
+        if in_title == stop or not self.broad:
+            ordered = self.matcher.ordered(self.query.key, in_title == stop, self.documents)
+            return list(ordered[start:stop])
+        # Past the title matches of a broad query: the others newest first (see the module).
+        titles = self.matcher.ordered(self.query.key, True, self.documents)[start:in_title]
+        others = self.matcher.newest_outside_titles(self.documents)
+        return [
+            *(titles if start < in_title else []),
+            *others[max(0, start - in_title) : stop - in_title],
+        ]
+
+    def rows(self, start, stop, snippets=False):
+        """Dictionaries of HIT_FIELDS (and a ``snippet``, if asked) for the window, in order."""
+        ids = self.ids(start, stop)
+        fields, found = list(HIT_FIELDS), SearchDocument.objects.filter(pk__in=ids)
+        extracts = [f"{name}_snippet" for name in self.matcher.snippet_fields]
+        if snippets and extracts:
+            found = self.matcher.filter_ids(ids).annotate(
+                **{
+                    f"{name}_snippet": self.matcher.snippet(name)
+                    for name in self.matcher.snippet_fields
+                }
+            )
+            fields += extracts
+        elif snippets:
+            fields.append("summary")
+        by_id = {row["pk"]: row for row in found.values("pk", *fields).order_by()}
+        rows = [by_id[pk] for pk in ids]
+        for row in rows if snippets else ():
+            if extracts:
+                row["snippet"] = best_snippet(*(row.pop(name) for name in extracts))
+            else:
+                row["snippet"] = best_snippet(mark_words(row.pop("summary"), self.query))
+        return rows
+
+
+class RankedResults:
+    """The ranked matches with their snippets, a page at a time, for ``Paginator``."""
+
+    def __init__(self, ranking, total):
+        self.ranking = ranking
+        self.total = total
+
+    def count(self):
+        return self.total
+
+    def __len__(self):
+        return self.total
+
+    def __getitem__(self, window):
+        rows = self.ranking.rows(window.start, window.stop, snippets=True)
+        return [Hit(**{k: row[k] for k in (*HIT_FIELDS, "snippet")}) for row in rows]
+
+
+def correct(query, backend):
+    """The query with each misspelled word replaced by the closest known word, or None."""
+    corrections = {}
+    for phrase in query.positive:
+        word = phrase.words[0]
+        if len(phrase.words) == 1 and len(word) >= MIN_CORRECTED_LENGTH:
+            better = closest(word, backend.spelling_candidates(word))
+            if better and better != word:
+                corrections[word] = better
+    return query.with_words(corrections) if corrections else None
+
+
+def matches_up_to_limit(matcher, documents=None):
+    return matcher.filter(everything(documents))[: EXACT_LIMIT + 1].count()
+
+
+def find(query, backend):
+    """The query and matcher that find something (as typed, as a prefix, or corrected), and
+    how many documents they match, counted up to ``EXACT_LIMIT + 1``."""
+    attempts = [(query, False), (query, True)]
+    if query.prefix_word is None:
+        attempts.pop()
+    for attempt, prefix in attempts:
+        matcher = backend.matcher(attempt, prefix)
+        if found := matches_up_to_limit(matcher):
+            return attempt, matcher, found
+    corrected = correct(query, backend)
+    if corrected:
+        matcher = backend.matcher(corrected)
+        if found := matches_up_to_limit(matcher):
+            return corrected, matcher, found
+    return query, None, 0
+
+
+def estimate(count, scale):
+    """A count, or its estimate from a sample rounded to two significant figures."""
+    if scale == 1:
+        return count
+    estimated = round(count * scale)
+    return round(estimated, 2 - len(str(estimated)))
+
+
+def options(counts, names, selected, scale):
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], names[item[0]]))
+    shown = [
+        FacetOption(value, names[value], estimate(n, scale), value == selected)
+        for value, n in ordered
+    ]
+    return shown[:FACET_SIZE] + [o for o in shown[FACET_SIZE:] if o.selected]
+
+
+def tally(documents):
+    """Counts and names, by facet, of ``documents``: grouped by type and facet values first,
+    so that each distinct combination is decoded once."""
+    counts = {name: Counter() for name in FILTERS}
+    names = {"type": dict(Kind.choices), "category": {}, "organization": {}}
+    for kind, facets, n in (
+        documents.values_list("kind", "facets").annotate(n=Count("pk")).order_by()
+    ):
+        counts["type"][kind] += n
+        owners = [facets["organization"]] if facets.get("organization") else []
+        for name, pairs in (("organization", owners), ("category", facets.get("categories", []))):
+            for slug, label in pairs:
+                counts[name][slug] += n
+                names[name][slug] = label
+    return counts, names
+
+
+def count(results, matcher, documents, filters, found):
+    """The total and the facets of ``documents``, of which ``found`` (up to EXACT_LIMIT + 1)
+    match: exact, or estimated from a sample."""
+    counted, scale = documents, 1
+    if found > EXACT_LIMIT:
+        for share in SAMPLE_SHARES:
+            counted, scale = matcher.sample(documents, share), SAMPLE_MODULUS / share
+            counts, names = tally(counted)
+            if counts["type"].total() >= MIN_SAMPLE:
+                break
+    else:
+        counts, names = tally(counted)
+    results.total = estimate(counts["type"].total(), scale)
+    results.approximate = scale > 1
+    results.facets = [
+        Facet(name, label, options(counts[name], names[name], filters.get(name), scale))
+        for name, label in (
+            ("type", "Type"),
+            ("category", "Category"),
+            ("organization", "Organization"),
+        )
+    ]
+
+
+def search(text, filters=None, page=1, per_page=PER_PAGE):
+    """The search page's answer: ranked hits a page at a time, facet counts, spelling help."""
+    filters = filters or {}
+    results = Results(asked=parse(text))
+    if not results.asked:
+        return results
+    backend = get_backend()
+    with backend.searching():
+        results.query, matcher, found = find(results.asked, backend)
+        if matcher is None:
+            return results
+        narrowed = None
+        if any(filters.values()):
+            narrowed = narrow(SearchDocument.objects.all(), filters)
+            found = matches_up_to_limit(matcher, narrowed)
+        count(results, matcher, matcher.filter(everything(narrowed)), filters, found)
+        ranking = Ranking(matcher, results.query, narrowed, broad=results.approximate)
+        ranked = RankedResults(ranking, results.total)
+        per_page = max(1, min(per_page, MAX_PER_PAGE))
+        results.page = Paginator(ranked, per_page).get_page(page)
+    return results
+
+
+def first_rows(backend, query, limit):
+    return Ranking(backend.matcher(query, prefix=True), query).rows(0, limit)
+
+
+def suggest(text, limit=SUGGESTIONS):
+    """The first few matches for a query being typed: its last word may be unfinished."""
+    results = Results(asked=parse(text))
+    if not results.asked:
+        return results, []
+    backend = get_backend()
+    with backend.searching():
+        results.query = results.asked
+        rows = first_rows(backend, results.query, limit)
+        corrected = None if rows else correct(results.asked, backend)
+        if corrected:
+            results.query = corrected
+            rows = first_rows(backend, corrected, limit)
+    return results, [Hit(**{k: row[k] for k in HIT_FIELDS}) for row in rows]

@@ -1,0 +1,235 @@
+"""What is searched: the documents built from the content, and writing them to the index.
+
+Only what visitors may see is indexed: published articles, published model entries, and the
+pros and cons of categories and of published entries. A draft has no document, so no search
+can show it. ``index`` brings the documents of some rows in step with the tables (creating,
+replacing or removing them); ``rebuild`` does it for everything.
+"""
+
+import html
+import re
+from itertools import islice
+
+from django.db import connection, transaction
+from django.db.models import Q
+
+from kb.models import Article, ModelEntry, ProCon
+
+from .backends import get_backend
+from .models import Kind, SearchDocument
+from .query import clean, fold
+
+CategoryLink = SearchDocument.categories.through
+
+# Markdown syntax to remove, in order, leaving the words a reader sees. Rendering through
+# Python-Markdown would be exact but costs about 10 µs a word: minutes for a large catalogue.
+MARKDOWN_SYNTAX = [
+    # Generated-block placeholders ([[comparison]] and the like) and raw HTML that shows nothing.
+    (re.compile(r"^[ \t]*\[\[[^\]\n]*\]\][ \t]*$", re.MULTILINE), " "),
+    (re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL), " "),
+    (re.compile(r"<[^>]*>"), " "),
+    # Link reference definitions; links and images keep their text.
+    (re.compile(r"^ {0,3}\[[^\]]+\]:[ \t]+\S.*$", re.MULTILINE), " "),
+    (re.compile(r"!?\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])"), r"\1"),
+    # Headings, quotes, list markers, table rules and code fences at the start of a line.
+    (re.compile(r"^[ \t]*(?:#{1,6}|>+|[-*+]|\d+[.)])[ \t]+", re.MULTILINE), " "),
+    (re.compile(r"^[ \t|:-]*-{3,}[ \t|:-]*$", re.MULTILINE), " "),
+    (re.compile(r"^[ \t]*(?:`{3,}|~{3,}).*$", re.MULTILINE), " "),
+    # Emphasis, inline code, table pipes.
+    (re.compile(r"[*_~`|]+"), " "),
+]
+
+
+def squash(text):
+    """Text on one line, without control or private-use characters (the highlight markers)."""
+    return " ".join(clean(" ".join(text.split())).split())
+
+
+def plain_text(markdown_text):
+    """The words of a Markdown text as a reader sees them: no syntax, no markup."""
+    text = markdown_text or ""
+    for pattern, replacement in MARKDOWN_SYNTAX:
+        text = pattern.sub(replacement, text)
+    return squash(html.unescape(text))
+
+
+def batched(iterable, size):
+    iterator = iter(iterable)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def facets(organization, categories):
+    return {
+        "organization": [organization.slug, organization.name] if organization else None,
+        "categories": [[category.slug, category.name] for category in categories],
+    }
+
+
+def join(*parts):
+    return " · ".join(part for part in parts if part)
+
+
+class Source:
+    """How one kind of content becomes documents."""
+
+    kind = None
+    model = None
+
+    def visible(self):
+        """The rows that get a document, with what ``document`` reads loaded."""
+        raise NotImplementedError
+
+    def fields(self, obj):
+        """The document's fields, its category ids."""
+        raise NotImplementedError
+
+    def document(self, obj):
+        fields, category_ids = self.fields(obj)
+        fields = {k: squash(v) if isinstance(v, str) else v for k, v in fields.items()}
+        document = SearchDocument(
+            kind=self.kind, object_id=obj.pk, title_key=fold(fields["title"]), **fields
+        )
+        return document, category_ids
+
+
+class ArticleSource(Source):
+    kind = Kind.ARTICLE
+    model = Article
+
+    def visible(self):
+        return Article.objects.published().prefetch_related("categories")
+
+    def fields(self, article):
+        categories = list(article.categories.all())
+        fields = {
+            "title": article.title,
+            "summary": article.lede,
+            "facts": join(*(c.name for c in categories)),
+            "body": plain_text(article.body),
+            "url": article.get_absolute_url(),
+            "label": "Article",
+            "context": join(*(c.name for c in categories)),
+            "facets": facets(None, categories),
+        }
+        return fields, [c.pk for c in categories]
+
+
+class EntrySource(Source):
+    kind = Kind.MODEL
+    model = ModelEntry
+
+    def visible(self):
+        return ModelEntry.objects.published().with_related()
+
+    def fields(self, entry):
+        facts = join(
+            entry.organization.name,
+            entry.category.name,
+            *(m.name for m in entry.modalities.all()),
+            entry.licence_name,
+            entry.get_access_display() if entry.access else "",
+            entry.parameters,
+        )
+        fields = {
+            "title": entry.name,
+            "summary": entry.summary,
+            "facts": facts,
+            "body": plain_text(entry.description),
+            "url": entry.get_absolute_url(),
+            "label": "Model",
+            "context": join(entry.organization.name, entry.category.name),
+            "organization_id": entry.organization_id,
+            "facets": facets(entry.organization, [entry.category]),
+        }
+        return fields, [entry.category_id]
+
+
+class ProConSource(Source):
+    kind = Kind.PROCON
+    model = ProCon
+
+    def visible(self):
+        owner_visible = Q(category__isnull=False) | Q(entry__in=ModelEntry.objects.published())
+        return ProCon.objects.filter(owner_visible).select_related(
+            "category", "entry__category", "entry__organization"
+        )
+
+    def fields(self, procon):
+        owner = procon.owner
+        category = procon.category or procon.entry.category
+        organization = procon.entry.organization if procon.entry_id else None
+        fields = {
+            "title": procon.text,
+            "facts": join(procon.get_kind_display(), owner.name),
+            "url": owner.get_absolute_url(),
+            "label": procon.get_kind_display(),
+            "context": owner.name,
+            "organization_id": organization.pk if organization else None,
+            "facets": facets(organization, [category]),
+        }
+        return fields, [category.pk]
+
+
+SOURCES = {source.kind: source for source in (ArticleSource(), EntrySource(), ProConSource())}
+
+
+def write(documents, backend=None):
+    """Insert built documents and their category links; let the engine index them."""
+    backend = backend or get_backend()
+    created = SearchDocument.objects.bulk_create([document for document, _ in documents])
+    CategoryLink.objects.bulk_create(
+        CategoryLink(searchdocument_id=document.pk, category_id=category_id)
+        for document, (_, category_ids) in zip(created, documents, strict=True)
+        for category_id in category_ids
+    )
+    backend.documents_written([document.pk for document in created])
+    return created
+
+
+@transaction.atomic
+def index(kind, ids):
+    """Bring the documents of rows ``ids`` of ``kind`` in step with the content tables."""
+    ids = set(ids)
+    if not ids:
+        return
+    source = SOURCES[kind]
+    documents = [source.document(obj) for obj in source.visible().filter(pk__in=ids)]
+    SearchDocument.objects.filter(kind=kind, object_id__in=ids).delete()
+    write(documents)
+
+
+def remove(kind, ids):
+    SearchDocument.objects.filter(kind=kind, object_id__in=set(ids)).delete()
+
+
+class NoProgress:
+    def update(self, n):
+        pass
+
+    def close(self):
+        pass
+
+
+def rebuild(batch_size=2000, progress=lambda kind, total: NoProgress()):
+    """Write every document again from the tables; returns the number written per kind.
+
+    ``progress(kind, total)`` returns something with ``update(n)`` and ``close()``, such as a
+    progress bar.
+    """
+    backend = get_backend()
+    counts = {}
+    with transaction.atomic():
+        backend.begin_rebuild(connection)
+        for kind, source in SOURCES.items():
+            rows = source.visible().order_by("pk")
+            bar = progress(kind, rows.count())
+            counts[kind] = 0
+            for batch in batched(rows.iterator(chunk_size=batch_size), batch_size):
+                counts[kind] += len(write([source.document(obj) for obj in batch], backend))
+                bar.update(len(batch))
+            bar.close()
+        backend.finish_rebuild(connection)
+    if not connection.in_atomic_block:  # a caller's transaction leaves tidying to the database
+        backend.tidy(connection)
+    return counts

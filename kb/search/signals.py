@@ -1,0 +1,107 @@
+"""Receivers that keep the search index in step with every save and delete.
+
+They run inside the writer's transaction, so a rolled-back edit leaves the index as it was.
+Admin forms, bulk admin actions (which save each object), the bundled content load and
+relation changes all go through ``save()``, ``delete()`` or the many-to-many managers and so
+reach these receivers. Writes that bypass signals (``QuerySet.update()``, ``bulk_create()``,
+``loaddata``) are followed by ``manage.py rebuild_search_index``.
+"""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.dispatch import receiver
+
+from kb.models import Article, Category, Modality, ModelEntry, Organization, ProCon
+
+from .indexing import index, remove
+from .models import Kind
+
+
+def index_entries(entry_ids):
+    """Model entries and their pros and cons, which show the entry's name and visibility."""
+    entry_ids = list(entry_ids)
+    index(Kind.MODEL, entry_ids)
+    index(Kind.PROCON, ProCon.objects.filter(entry__in=entry_ids).values_list("pk", flat=True))
+
+
+@receiver(post_save, sender=Article, dispatch_uid="search_article_saved")
+def article_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        index(Kind.ARTICLE, [instance.pk])
+
+
+@receiver(post_save, sender=ModelEntry, dispatch_uid="search_entry_saved")
+def entry_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        index_entries([instance.pk])
+
+
+@receiver(post_save, sender=ProCon, dispatch_uid="search_procon_saved")
+def procon_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        index(Kind.PROCON, [instance.pk])
+
+
+@receiver(post_delete, sender=Article, dispatch_uid="search_article_deleted")
+@receiver(post_delete, sender=ModelEntry, dispatch_uid="search_entry_deleted")
+@receiver(post_delete, sender=ProCon, dispatch_uid="search_procon_deleted")
+def content_deleted(sender, instance, **kwargs):
+    kind = {Article: Kind.ARTICLE, ModelEntry: Kind.MODEL, ProCon: Kind.PROCON}[sender]
+    remove(kind, [instance.pk])
+
+
+@receiver(post_save, sender=Organization, dispatch_uid="search_organization_saved")
+def organization_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        index_entries(instance.entries.values_list("pk", flat=True))
+
+
+@receiver(post_save, sender=Category, dispatch_uid="search_category_saved")
+def category_saved(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    index_entries(instance.entries.values_list("pk", flat=True))
+    index(Kind.PROCON, instance.pros_cons.values_list("pk", flat=True))
+    index(Kind.ARTICLE, instance.articles.values_list("pk", flat=True))
+
+
+@receiver(post_save, sender=Modality, dispatch_uid="search_modality_saved")
+def modality_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        index(Kind.MODEL, instance.entries.values_list("pk", flat=True))
+
+
+# Deleting a category or a modality removes rows of a many-to-many table without any
+# m2m_changed signal: remember who was linked, and index them once the row is gone.
+@receiver(pre_delete, sender=Category, dispatch_uid="search_category_deleting")
+@receiver(pre_delete, sender=Modality, dispatch_uid="search_modality_deleting")
+def linked_deleting(sender, instance, **kwargs):
+    related = instance.articles if sender is Category else instance.entries
+    instance._search_linked = list(related.values_list("pk", flat=True))
+
+
+@receiver(post_delete, sender=Category, dispatch_uid="search_category_deleted")
+@receiver(post_delete, sender=Modality, dispatch_uid="search_modality_deleted")
+def linked_deleted(sender, instance, **kwargs):
+    index(Kind.ARTICLE if sender is Category else Kind.MODEL, instance._search_linked)
+
+
+M2M = {
+    ModelEntry.modalities.through: (Kind.MODEL, "entries"),
+    Article.categories.through: (Kind.ARTICLE, "articles"),
+}
+
+
+@receiver(m2m_changed, sender=ModelEntry.modalities.through, dispatch_uid="search_modalities")
+@receiver(m2m_changed, sender=Article.categories.through, dispatch_uid="search_categories")
+def links_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """An entry's modalities or an article's categories changed, from either side."""
+    kind, reverse_name = M2M[sender]
+    if action == "pre_clear" and reverse:
+        instance._search_linked = list(getattr(instance, reverse_name).values_list("pk", flat=True))
+    elif action in ("post_add", "post_remove", "post_clear"):
+        if not reverse:
+            index(kind, [instance.pk])
+        elif action == "post_clear":
+            index(kind, instance._search_linked)
+        else:
+            index(kind, pk_set)

@@ -125,7 +125,9 @@ class CategoryQuerySet(models.QuerySet):
     def with_published_counts(self):
         """Each category with ``entry_count``, the number of its published entries."""
         published = Q(entries__status=Status.PUBLISHED)
-        return self.annotate(entry_count=models.Count("entries", filter=published))
+        # GROUP BY drops Meta.ordering, so the order is stated again.
+        counted = self.annotate(entry_count=models.Count("entries", filter=published))
+        return counted.order_by(*Category._meta.ordering)
 
 
 class Category(SlugKeyed, Tracked):

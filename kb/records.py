@@ -3,7 +3,7 @@
 A fact nobody published is ``None`` (``null`` in JSON, an empty cell in CSV), never ``0`` or "".
 """
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.db.models.functions import Lower
 from django.urls import reverse
 
@@ -37,9 +37,7 @@ def published_articles():
 
 
 def categories_with_entries():
-    return Category.objects.annotate(
-        published_entry_count=Count("entries", filter=Q(entries__status="published"))
-    ).prefetch_related(
+    return Category.objects.with_published_counts().prefetch_related(
         Prefetch(
             "entries",
             queryset=ModelEntry.objects.published()
@@ -127,7 +125,7 @@ def category_record(category, request):
         "url": request.build_absolute_uri(category.get_absolute_url()),
         "description_markdown": category.description,
         "description_html": str(markdown.render(category.description)),
-        "entry_count": category.published_entry_count,
+        "entry_count": category.entry_count,
         "entries": [entry.slug for entry in category.published_entries],
         "pros": [p.text for p in category.pros_cons.all() if p.kind == ProCon.Kind.PRO],
         "cons": [p.text for p in category.pros_cons.all() if p.kind == ProCon.Kind.CON],

@@ -298,6 +298,18 @@ def test_a_broad_query_lists_title_matches_then_the_others_newest_first(client, 
     assert listed == [f"Marsupials {n:02d}" for n in range(61, -1, -1)]
 
 
+def test_too_many_title_matches_to_rank_list_the_exact_name_then_the_newest(
+    client, db, monkeypatch
+):
+    monkeypatch.setattr("kb.search.engine.EXACT_LIMIT", 10)
+    monkeypatch.setattr("kb.search.engine.MIN_SAMPLE", 1)
+    ModelEntryFactory(name="Quokka")
+    for n in range(63):
+        ModelEntryFactory(name=f"Quokka {n:02d}")
+    listed = [name for page in (1, 2, 3, 4) for name in titles(search(client, "quokka", page=page))]
+    assert listed == ["Quokka"] + [f"Quokka {n:02d}" for n in range(62, -1, -1)]
+
+
 @pytest.mark.parametrize("min_sample", [1, 100])  # the first sample enough, or a larger one
 def test_counts_of_many_matches_are_estimated_and_said_to_be(client, db, monkeypatch, min_sample):
     monkeypatch.setattr("kb.search.engine.EXACT_LIMIT", 10)
@@ -345,20 +357,34 @@ def test_a_long_search_is_shortened_with_a_message(client, seed):
 
 
 @pytest.mark.parametrize("entries", [0, 30])
-def test_the_results_page_needs_five_queries_whatever_the_size(
+def test_the_results_page_needs_six_queries_whatever_the_size(
     client, seed, entries, django_assert_num_queries
 ):
     for n in range(entries):
         ModelEntryFactory(name=f"Mistral fine-tune {n}")
-    # How many match (up to a limit); counts by facet; title matches; the page in order; its
-    # rows. Facet filters: how many match them, too.
-    expected = 5 + searching_overhead()
+    # Counts in a sample; how many match (up to a limit); counts by facet; title matches; the
+    # page in order; its rows.
+    expected = 6 + searching_overhead()
     with django_assert_num_queries(expected):
         search(client, "mistral")
     with django_assert_num_queries(expected):
         search(client, "mistral", page=2)
+    # Facet filters: whether anything matches at all first, then the same counts in the filtered.
     with django_assert_num_queries(expected + 1):
         search(client, "mistral", type="model", organization="mistral-ai", category="open-source")
+
+
+def test_a_broad_query_goes_over_its_matches_once(
+    client, db, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr("kb.search.engine.EXACT_LIMIT", 10)
+    monkeypatch.setattr("kb.search.engine.MIN_SAMPLE", 1)
+    for n in range(64):
+        ArticleFactory(title=f"Marsupials {n:02d}", body="A quokka.")
+    # Counts in a sample, which holds enough; title matches; the others, newest first; rows.
+    with django_assert_num_queries(4 + searching_overhead()):
+        page = search(client, "quokka")
+    assert "About 64 results for “quokka”" in visible_text(page.content)
 
 
 def test_an_empty_search_needs_no_query(client, db, django_assert_num_queries):

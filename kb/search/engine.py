@@ -7,7 +7,8 @@ mean"; see ``spelling``).
 Results are ordered: the model whose name is exactly the query, titles that start with the
 query, the other titles holding every word, then everything else by relevance. A page inside
 the title matches ranks the title matches alone, which stay few even for a common word that
-matches most documents. Past them, a query with more than ``EXACT_LIMIT`` matches lists the
+matches most documents; when they too are more than ``EXACT_LIMIT`` (a short prefix such as
+"cod"), the exact name comes first and the other titles newest first. Past them, a query with more than ``EXACT_LIMIT`` matches lists the
 others newest first: ranking them all would cost time in proportion to their number (at
 100,000 documents, 30 to 200 ms for a common word), and a word found in thousands of
 documents says little about which of them matters most.
@@ -124,6 +125,12 @@ def mark_words(text, query):
     return WORD.sub(mark, text)
 
 
+def window(head, size, rest, start, stop):
+    """Items ``start`` to ``stop`` of a list of ``size`` items followed by the queryset
+    ``rest``, where ``head`` holds the list's items from ``start`` to ``stop``."""
+    return [*head, *rest[max(0, start - size) : max(0, stop - size)]]
+
+
 class Ranking:
     """The matches of a query in order, a window at a time.
 
@@ -138,17 +145,21 @@ class Ranking:
         self.broad = broad
 
     def ids(self, start, stop):
-        in_title = self.matcher.count_in_title(stop, self.documents)
+        # A broad query counts its title matches further, to tell whether they can be ranked.
+        limit = EXACT_LIMIT + 1 if self.broad else stop
+        in_title = self.matcher.count_in_title(max(limit, stop), self.documents)
+        if in_title > EXACT_LIMIT:
+            exact, rest = self.matcher.newest_in_titles(self.query.key, self.documents)
+            return window(exact[start:stop], len(exact), rest, start, stop)
+        in_title = min(in_title, stop)
         if in_title == stop or not self.broad:
             ordered = self.matcher.ordered(self.query.key, in_title == stop, self.documents)
             return list(ordered[start:stop])
         # Past the title matches of a broad query: the others newest first (see the module).
-        titles = self.matcher.ordered(self.query.key, True, self.documents)[start:in_title]
+        titles = self.matcher.ordered(self.query.key, True, self.documents)
+        titles = titles[start:in_title] if start < in_title else []
         others = self.matcher.newest_outside_titles(self.documents)
-        return [
-            *(titles if start < in_title else []),
-            *others[max(0, start - in_title) : stop - in_title],
-        ]
+        return window(titles, in_title, others, start, stop)
 
     def rows(self, start, stop, snippets=False):
         """Dictionaries of HIT_FIELDS (and a ``snippet``, if asked) for the window, in order."""
@@ -205,26 +216,60 @@ def correct(query, backend):
     return query.with_words(corrections) if corrections else None
 
 
-def matches_up_to_limit(matcher, documents=None):
-    return matcher.filter(everything(documents))[: EXACT_LIMIT + 1].count()
+@dataclass(frozen=True)
+class Tally:
+    """The matches counted by facet (see ``tally``), in a sample at ``scale`` (1: all)."""
+
+    counts: dict
+    names: dict
+    scale: float
+
+    @property
+    def found(self):
+        return self.scale > 1 or self.counts["type"].total() > 0
 
 
-def find(query, backend):
-    """The query and matcher that find something (as typed, as a prefix, or corrected), and
-    how many documents they match, counted up to ``EXACT_LIMIT + 1``."""
-    attempts = [(query, False), (query, True)]
-    if query.prefix_word is None:
-        attempts.pop()
-    for attempt, prefix in attempts:
+def measure(matcher, documents=None):
+    """The matches of ``matcher`` among ``documents`` counted by facet: exactly up to
+    ``EXACT_LIMIT``, beyond from a sample. The smallest sample is counted first: when it already
+    holds enough matches, the query is broad and the engine goes over its matches once, not
+    twice (finding the matches of a common word or a short prefix is the costly part)."""
+    matches = matcher.filter(everything(documents))
+    first, *larger = SAMPLE_SHARES
+    counted = Tally(*tally(matcher.sample(matches, first)), SAMPLE_MODULUS / first)
+    sampled = counted.counts["type"].total()
+    if sampled >= MIN_SAMPLE and sampled * counted.scale > EXACT_LIMIT:
+        return counted
+    if matches[: EXACT_LIMIT + 1].count() <= EXACT_LIMIT:
+        return Tally(*tally(matches), 1)
+    for share in larger:
+        counted = Tally(*tally(matcher.sample(matches, share)), SAMPLE_MODULUS / share)
+        if counted.counts["type"].total() >= MIN_SAMPLE:
+            break
+    return counted
+
+
+def attempts(query, backend):
+    """The query as typed, with its last word as a prefix, then corrected (worked out only
+    when the others found nothing)."""
+    yield query, False
+    if query.prefix_word is not None:
+        yield query, True
+    if corrected := correct(query, backend):
+        yield corrected, False
+
+
+def find(query, backend, measured=True):
+    """The query and matcher that find something (see ``attempts``), with their matches
+    counted (see ``measure``) if ``measured``."""
+    for attempt, prefix in attempts(query, backend):
         matcher = backend.matcher(attempt, prefix)
-        if found := matches_up_to_limit(matcher):
-            return attempt, matcher, found
-    corrected = correct(query, backend)
-    if corrected:
-        matcher = backend.matcher(corrected)
-        if found := matches_up_to_limit(matcher):
-            return corrected, matcher, found
-    return query, None, 0
+        if not measured:
+            if matcher.filter(SearchDocument.objects.all()).exists():
+                return attempt, matcher, None
+        elif (counted := measure(matcher)).found:
+            return attempt, matcher, counted
+    return query, None, None
 
 
 def estimate(count, scale):
@@ -261,18 +306,9 @@ def tally(documents):
     return counts, names
 
 
-def count(results, matcher, documents, filters, found):
-    """The total and the facets of ``documents``, of which ``found`` (up to EXACT_LIMIT + 1)
-    match: exact, or estimated from a sample."""
-    counted, scale = documents, 1
-    if found > EXACT_LIMIT:
-        for share in SAMPLE_SHARES:
-            counted, scale = matcher.sample(documents, share), SAMPLE_MODULUS / share
-            counts, names = tally(counted)
-            if counts["type"].total() >= MIN_SAMPLE:
-                break
-    else:
-        counts, names = tally(counted)
+def count(results, counted, filters):
+    """The total and the facets, from the matches ``counted``."""
+    counts, names, scale = counted.counts, counted.names, counted.scale
     results.total = estimate(counts["type"].total(), scale)
     results.approximate = scale > 1
     results.facets = [
@@ -293,14 +329,17 @@ def search(text, filters=None, page=1, per_page=PER_PAGE):
         return results
     backend = get_backend()
     with backend.searching():
-        results.query, matcher, found = find(results.asked, backend)
+        # With facet filters, the query is settled on every document, then counted in the
+        # filtered ones.
+        filtered = any(filters.values())
+        results.query, matcher, counted = find(results.asked, backend, measured=not filtered)
         if matcher is None:
             return results
         narrowed = None
-        if any(filters.values()):
+        if filtered:
             narrowed = narrow(SearchDocument.objects.all(), filters)
-            found = matches_up_to_limit(matcher, narrowed)
-        count(results, matcher, matcher.filter(everything(narrowed)), filters, found)
+            counted = measure(matcher, narrowed)
+        count(results, counted, filters)
         ranking = Ranking(matcher, results.query, narrowed, broad=results.approximate)
         ranked = RankedResults(ranking, results.total)
         per_page = max(1, min(per_page, MAX_PER_PAGE))

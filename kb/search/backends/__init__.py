@@ -68,6 +68,14 @@ class Matcher:
         ranks = (self.title_hit(), self.title_rank(), self.rank())
         return order(rows, first, title_only, *ranks, tiebreak="pk")
 
+    def newest_in_titles(self, key, documents=None):
+        """The ids of the title matches, the model named ``key`` exactly first, then the others
+        newest first: for a query whose title matches are too many to rank them all."""
+        titles = self.filter_title(everything(documents))
+        exact = titles.filter(kind=Kind.MODEL, title_key=key).order_by("pk")
+        exact = list(exact.values_list("pk", flat=True))
+        return exact, titles.exclude(pk__in=exact).order_by("-pk").values_list("pk", flat=True)
+
     def newest_outside_titles(self, documents=None):
         """The ids of the matches whose title does not hold every word, newest first: an order
         the engine reads from an index and stops early, whatever the number of matches."""

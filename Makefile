@@ -81,8 +81,8 @@ clean:
 # The search benchmark on a scratch database: SQLite at BENCH_SQLITE, or PostgreSQL when
 # DATABASE_URL is set. The data (100,000 entries, 10,000 articles) is generated once.
 BENCH_SQLITE ?= /tmp/kb_search_bench.sqlite3
-BENCH_ENV := KB_SQLITE_PATH=$(BENCH_SQLITE) DJANGO_DEBUG=1
+SEARCH_BENCH_ENV := KB_SQLITE_PATH=$(BENCH_SQLITE) DJANGO_DEBUG=1
 bench-search: deps
-	$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0
-	$(BENCH_ENV) $(BIN)/python manage.py generate_data --entries 100000 --articles 10000 --seed 42
-	$(BENCH_ENV) $(BIN)/python manage.py bench_search
+	$(SEARCH_BENCH_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0
+	$(SEARCH_BENCH_ENV) $(BIN)/python manage.py generate_data --entries 100000 --articles 10000 --seed 42
+	$(SEARCH_BENCH_ENV) $(BIN)/python manage.py bench_search

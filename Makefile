@@ -8,7 +8,7 @@ PORT ?= 8000
 # Tests run with production-like settings (debug off) and a throwaway key.
 TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1,testserver
 
-.PHONY: run test lint venv deps dev-deps clean serve bench backup restore bench-search
+.PHONY: run test lint venv deps dev-deps clean serve bench backup restore bench-search audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,25 @@ bench: deps
 	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install -y wrk" >&2; exit 2; }
 	rm -rf $(BENCH_DIR) && mkdir -p $(BENCH_DIR)
 	$(BENCH_ENV) $(BIN)/python manage.py bench --port $(PORT) $(BENCH_ARGS)
+
+# Lighthouse scores for the README (see "Lighthouse audit" there): a scratch database in .audit/,
+# `make serve`, Lighthouse on four pages; reports in .audit/. Extra options in AUDIT_ARGS.
+AUDIT_DIR := $(CURDIR)/.audit
+LIGHTHOUSE_VERSION := 12.2.3
+LIGHTHOUSE_STAMP := $(AUDIT_DIR)/.lighthouse-$(LIGHTHOUSE_VERSION)
+CHROME_PATH ?= /usr/bin/chromium
+AUDIT_ENV := env -u DATABASE_URL -u REDIS_URL -u DATABASE_REPLICA_URL DJANGO_DEBUG=0 \
+	DJANGO_SECRET_KEY=audit-only-not-secret DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost \
+	KB_SQLITE_PATH=$(AUDIT_DIR)/kb.sqlite3 CHROME_PATH=$(CHROME_PATH)
+$(LIGHTHOUSE_STAMP):
+	@command -v npm >/dev/null || { echo "make audit needs Node.js 20 and npm" >&2; exit 2; }
+	npm install --prefix $(AUDIT_DIR) --no-audit --no-fund --save-exact lighthouse@$(LIGHTHOUSE_VERSION)
+	touch $@
+audit: deps $(LIGHTHOUSE_STAMP)
+	@test -x $(CHROME_PATH) || { echo "make audit needs Chromium at $(CHROME_PATH): apt-get install -y chromium" >&2; exit 2; }
+	rm -f $(AUDIT_DIR)/kb.sqlite3* && rm -rf $(AUDIT_DIR)/runs
+	$(AUDIT_ENV) $(BIN)/python manage.py audit --port $(PORT) \
+		--lighthouse $(AUDIT_DIR)/node_modules/.bin/lighthouse --output $(AUDIT_DIR) $(AUDIT_ARGS)
 
 lint: dev-deps
 	$(BIN)/ruff check .

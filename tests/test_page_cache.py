@@ -4,6 +4,7 @@ A change made with ``QuerySet.update()`` sends no signal and leaves the version 
 use it to tell a page served from the cache (old text) from one rendered anew (new text).
 """
 
+import gzip
 import time
 
 import pytest
@@ -56,7 +57,10 @@ def retitle_without_signals(article, title="Changed quietly"):
 
 
 def content_changed_a_minute_ago():
-    ContentVersion.objects.update(value=int((time.time() - 60) * 1_000_000))
+    """Returns the change's time in whole seconds."""
+    changed = int(time.time() - 60)
+    ContentVersion.objects.update(value=changed * 1_000_000)
+    return changed
 
 
 def test_a_repeat_visit_is_served_from_the_cache(client, article):
@@ -165,11 +169,11 @@ def test_the_version_only_grows(page_cache):
 
 
 def test_headers_for_browsers(client, article):
-    content_changed_a_minute_ago()
+    changed = content_changed_a_minute_ago()
     response = client.get(article.get_absolute_url())
     assert response["Cache-Control"] == "no-cache"
     assert response["ETag"].startswith('"')
-    assert response["Last-Modified"] == http_date(int(time.time() - 60))
+    assert response["Last-Modified"] == http_date(changed)
     assert int(response["Content-Length"]) == len(response.content)
 
 
@@ -227,6 +231,35 @@ def test_head_is_answered_from_the_cache(client, article):
     assert head.content == b""
     assert head["ETag"] == get["ETag"]
     assert head["Content-Length"] == str(len(get.content))
+
+
+def test_pages_go_compressed_to_browsers_that_accept_gzip(client, article):
+    plain = client.get(article.get_absolute_url())
+    retitle_without_signals(article)
+    accepts = {"accept-encoding": "gzip, deflate, br"}
+    compressed = client.get(article.get_absolute_url(), headers=accepts)
+    assert compressed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(compressed.content) == plain.content
+    assert int(compressed["Content-Length"]) == len(compressed.content) < len(plain.content) / 2
+    assert "Content-Encoding" not in plain
+    assert "Accept-Encoding" in plain["Vary"] and "Accept-Encoding" in compressed["Vary"]
+    # Each encoding has its own ETag, and a browser's revalidation of its copy gets a 304.
+    assert compressed["ETag"] != plain["ETag"]
+    again = {**accepts, "if-none-match": compressed["ETag"]}
+    assert client.get(article.get_absolute_url(), headers=again).status_code == 304
+    other = {**accepts, "if-none-match": plain["ETag"]}
+    assert client.get(article.get_absolute_url(), headers=other).status_code == 200
+
+
+def test_the_wsgi_layer_answers_hits_compressed(client, article):
+    page = client.get(article.get_absolute_url())
+    environ = RequestFactory().get(article.get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip").environ
+    started = {}
+    body = PageCacheApp(None)(
+        environ, lambda status, headers: started.update(status=status, headers=dict(headers))
+    )
+    assert started["headers"]["Content-Encoding"] == "gzip"
+    assert gzip.decompress(b"".join(body)) == page.content
 
 
 def test_cached_pages_keep_every_security_header(client, article):

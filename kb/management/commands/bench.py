@@ -13,13 +13,11 @@ workers' memory, and an in-process loop times uncached article renders.
 import os
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from django.conf import settings
@@ -27,7 +25,12 @@ from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 from django.test import Client, override_settings
 
-from kb.models import Article, Status
+from kb.management.scratch_site import (
+    load_bundled_content,
+    production_server,
+    seed_article,
+    status_of,
+)
 
 # Pages to measure: (name, path). Extend freely; a path may use {article} for the seed article.
 PAGES = [
@@ -39,7 +42,6 @@ PAGES = [
     ("search", "/search/?q=open+weights"),
 ]
 STATIC_PATH = "bench/article.html"
-SEED_ARTICLE = "open-source-vs-closed-models"
 SYNTHETIC = ["--entries", "100000", "--articles", "10000", "--seed", "42"]
 
 
@@ -103,28 +105,22 @@ class Command(BaseCommand):
         self.load_at_start = Path("/proc/loadavg").read_text().split()[0]
         if not options["skip_fill"]:
             self.fill()
-        article = Article.objects.filter(status=Status.PUBLISHED, slug=SEED_ARTICLE).first()
-        if article is None:
-            raise CommandError("The seed article is missing: run without --skip-fill.")
+        article = seed_article()
         pages = [(name, path.format(article=article.get_absolute_url())) for name, path in PAGES]
         call_command("collectstatic", interactive=False, verbosity=0)
         static_file = self.write_static_copy(article)
         render = self.uncached_render_ms(article)
-        server = self.start_server(options["port"])
         try:
-            rows = self.measure(base, pages, static_file, options)
-            soak = self.soak(base, pages, server, options)
+            with production_server(options["port"], self.stdout, log_name="kb-bench") as server:
+                rows = self.measure(base, pages, static_file, options)
+                soak = self.soak(base, pages, server, options)
         finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
             static_file.unlink(missing_ok=True)
         self.report(rows, soak, render, options)
 
     def fill(self):
         self.stdout.write("Filling the scratch database ...")
-        call_command("migrate", verbosity=0, interactive=False)
-        call_command("createcachetable", verbosity=0)
-        call_command("load_content", verbosity=0)
+        load_bundled_content()
         if "generate_data" in get_commands():
             self.stdout.write("Synthetic data: generate_data " + " ".join(SYNTHETIC))
             call_command("generate_data", *SYNTHETIC)
@@ -154,31 +150,6 @@ class Command(BaseCommand):
         times.sort()
         return {"p50": statistics.median(times), "p99": times[int(len(times) * 0.99) - 1]}
 
-    def start_server(self, port):
-        env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "2"}
-        log = Path(tempfile.gettempdir()) / f"kb-bench-server-{port}.log"
-        self.stdout.write(f"Starting make serve on 127.0.0.1:{port} (its log: {log})")
-        with open(log, "w") as log_file:
-            server = subprocess.Popen(
-                ["make", "--no-print-directory", "serve"],
-                cwd=settings.BASE_DIR,
-                env=env,
-                start_new_session=True,
-                stdout=log_file,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                    return server
-            except OSError:
-                if server.poll() is not None:
-                    raise CommandError(f"make serve exited; see {log}.") from None
-                time.sleep(0.5)
-        os.killpg(server.pid, signal.SIGTERM)
-        raise CommandError("The server did not answer /healthz within two minutes.")
-
     def measure(self, base, pages, static_file, options):
         """Each page, between two runs of the static ceiling; ratios use the faster ceiling
         (other load on the machine only ever lowers a run)."""
@@ -192,22 +163,14 @@ class Command(BaseCommand):
         return rows
 
     def run_one(self, base, name, path, options):
-        status = self.status_of(base + path)
+        status = status_of(base + path)
         self.stdout.write(f"  {name}: {path} (HTTP {status}) ...")
         result = wrk(base + path, options["seconds"], options["connections"])
         return {"name": name, "path": path, "status": status, **result}
 
-    @staticmethod
-    def status_of(url):
-        try:
-            with urllib.request.urlopen(url, timeout=10) as response:
-                return response.status
-        except urllib.error.HTTPError as error:
-            return error.code
-
     def soak(self, base, pages, server, options):
         master = int(Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()[0])
-        found = [path for _, path in pages if self.status_of(base + path) == 200]
+        found = [path for _, path in pages if status_of(base + path) == 200]
         paths = ", ".join(f'"{path}"' for path in found)
         script = Path(tempfile.gettempdir()) / f"kb-bench-soak-{os.getpid()}.lua"
         script.write_text(

@@ -113,6 +113,8 @@ def shot(page, request):
     one of the element or page ``x``."""
     folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name)
     folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.png"):  # from an earlier run, whose steps may have differed
+        stale.unlink()
     counter = iter(range(1, 1000))
 
     def take(step, target=None):

@@ -75,6 +75,11 @@ class PageProblems:
         page.on("pageerror", lambda error: self.messages.append(f"pageerror: {error}"))
 
     def _console(self, message):
+        if not message.location.get("url") and "Content Security Policy" in message.text:
+            # Raised by code the test evaluated, not by the site: axe-core injects the text of
+            # @imported stylesheets (the admin's forms.css imports widgets.css) as <style>,
+            # which the CSP refuses. The site's own violations name its page or script.
+            return
         if message.type == "error" or "Content Security Policy" in message.text:
             self.messages.append(f"console {message.type}: {message.text}")
 

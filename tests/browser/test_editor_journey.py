@@ -17,19 +17,13 @@ from kb.models import Article, ModelEntry
 
 from ..factories import UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("media_root")]
 
 ARTICLE = "open-source-vs-closed-models"
 PASSWORD = "a-long-test-password"
 ADDED = "A paragraph written in the browser's Markdown editor."
 SECOND_THOUGHT = "Ada's second thought, saved first."
 COMPETING = "Bob's sentence, typed into an older copy."
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 def make_editor(username):

@@ -70,6 +70,9 @@ def test_searcher_picks_a_suggestion_with_the_keyboard(page, site, problems, sho
     expect(listbox).to_be_hidden()
     expect(box).to_have_attribute("aria-expanded", "false")
     expect(box).to_have_value("mixt")
+    # While typing in a box, "/" is just a character.
+    page.keyboard.press("/")
+    expect(box).to_have_value("mixt/")
 
 
 def assert_results_with_highlights(page, query):

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "markdownx",
@@ -86,6 +87,9 @@ TEMPLATES = [
         },
     },
 ]
+# Widgets render from the same templates as pages, so templates/ can override one (the admin's
+# date-and-time widget, to label its two boxes).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # SQLite on a laptop: a file in the project folder, WAL so readers never wait for the writer,
 # a busy timeout and IMMEDIATE transactions so concurrent writers queue instead of failing.

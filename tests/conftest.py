@@ -26,6 +26,13 @@ def no_page_cache(settings):
 
 
 @pytest.fixture
+def media_root(settings, tmp_path):
+    """Editors' uploads go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
 def page_cache(settings, db):
     """The page cache on, empty, and a content version no earlier test used."""
     settings.KB_PAGE_CACHE = True

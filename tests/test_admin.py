@@ -2,6 +2,7 @@ import pytest
 from django.apps import apps
 from django.test import Client
 from django.urls import reverse
+from pytest_django.asserts import assertContains
 
 from kb.models import Article, Category, ModelEntry, ProCon, Status
 
@@ -182,3 +183,17 @@ def test_every_markdown_field_has_the_live_preview_editor(
     html = page.content.decode()
     assert html.count('<div class="markdownx">') == editors
     assert html.count('<div class="markdownx-preview"></div>') == editors
+
+
+def test_date_and_time_boxes_are_labelled(editor_client):
+    article = ArticleFactory()
+    response = editor_client.get(reverse("admin:kb_article_change", args=[article.pk]))
+    assertContains(response, '<label for="id_published_at_0">Date:</label>', html=True)
+    assertContains(response, '<label for="id_published_at_1">Time:</label>', html=True)
+
+
+def test_every_admin_page_names_its_icon_and_the_accessibility_repairs(editor_client):
+    response = editor_client.get(reverse("admin:index"))
+    assertContains(response, 'rel="icon"')
+    assertContains(response, "js/admin-a11y.js")
+    assertContains(response, "css/admin.css")

@@ -5,7 +5,8 @@
 where ``open`` and ``partial`` count the entry's dimensions with that grade and 9 is the number of
 dimensions (``OpennessGrade.Dimension``). Closed and unknown count 0; a dimension nobody graded
 counts as unknown. Halves round up. The number of unknown dimensions is reported beside the score,
-so "closed" and "not known" stay apart.
+so "closed" and "not known" stay apart. An entry with no known grade at all has no score (None,
+``null``, "not graded"): it is not known to be closed.
 
 The arithmetic is done in integers (half-points: open 2, partial 1), so the score computed here in
 Python and the one the database computes for sorting and filtering are always the same number.
@@ -33,7 +34,8 @@ EXPLANATION = (
     f"The openness score averages the {DIMENSION_COUNT} dimensions of the scorecard, counting "
     "open as 1, partial as ½, closed as 0 and unknown as 0, times 100 and rounded: 100 means "
     "every dimension is open. What has not been published or checked counts as unknown, and the "
-    "number of unknown dimensions is shown beside the score."
+    "number of unknown dimensions is shown beside the score. A model with no dimension graded "
+    "yet has no score."
 )
 
 
@@ -43,7 +45,11 @@ def score_from_half_points(half_points):
 
 
 def score(grades):
-    """The score of an entry's grades (an iterable of grade values; missing ones are unknown)."""
+    """The score of an entry's grades (an iterable of grade values; missing ones are unknown),
+    or None when none of them is known."""
+    grades = list(grades)
+    if all(grade == Grade.UNKNOWN for grade in grades):
+        return None
     return score_from_half_points(sum(HALF_POINTS[grade] for grade in grades))
 
 
@@ -61,7 +67,7 @@ class ScorecardRow:
 @dataclass(frozen=True)
 class Scorecard:
     rows: list[ScorecardRow]
-    score: int
+    score: int | None  # None: not graded
     unknown: int
     explanation: str = EXPLANATION
 
@@ -92,7 +98,8 @@ def scorecard(entry):
 
 
 def annotate_score(queryset):
-    """Add ``openness_score`` (0-100, as ``score``) and ``openness_unknown`` to model entries.
+    """Add ``openness_score`` (0-100, as ``score``; NULL when not graded) and
+    ``openness_unknown`` to model entries.
 
     Subqueries rather than joins, so other joins (modalities, say) cannot multiply the sums.
     """
@@ -104,10 +111,16 @@ def annotate_score(queryset):
     half_points = grades.annotate(total=Sum(points)).values("total")
     known = grades.exclude(grade=Grade.UNKNOWN).annotate(total=Count("pk")).values("total")
     return queryset.annotate(
-        openness_score=(
-            Coalesce(Subquery(half_points, output_field=IntegerField()), 0) * 100 + DIMENSION_COUNT
-        )
-        / MAX_HALF_POINTS,
         openness_unknown=DIMENSION_COUNT
         - Coalesce(Subquery(known, output_field=IntegerField()), 0),
+    ).annotate(
+        openness_score=Case(
+            When(
+                openness_unknown__lt=DIMENSION_COUNT,
+                then=(Subquery(half_points, output_field=IntegerField()) * 100 + DIMENSION_COUNT)
+                / MAX_HALF_POINTS,
+            ),
+            default=None,
+            output_field=IntegerField(),
+        ),
     )

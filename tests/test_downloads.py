@@ -66,7 +66,7 @@ def test_both_downloads_apply_the_directory_filters(client, seed, query, expecte
 
 
 def test_sorting_applies_to_the_downloads(client, seed):
-    rows = csv_rows(client.get("/models.csv?sort=release&category=closed"))
+    rows = csv_rows(client.get("/models.csv?sort=newest&category=closed"))
     assert [row["slug"] for row in rows] == ["sora", "gemini", "claude", "gpt-4"]
 
 

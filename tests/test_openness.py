@@ -21,8 +21,10 @@ Dimension = OpennessGrade.Dimension
     [
         (["open"] * 9, 100),
         (["closed"] * 9, 0),
-        (["unknown"] * 9, 0),
-        ([], 0),
+        # Nothing known is no score ("not graded"), not a score of 0.
+        (["unknown"] * 9, None),
+        ([], None),
+        (["closed"] + ["unknown"] * 8, 0),
         (["partial"] * 9, 50),
         (["open"] * 4 + ["partial"], 50),  # 4.5 of 9
         (["partial"], 6),  # 5.6 rounds to 6

@@ -13,6 +13,7 @@ Python and the one the database computes for sorting and filtering are always th
 """
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Sum, Value, When
@@ -95,6 +96,60 @@ def scorecard(entry):
         )
     grades = [row.grade for row in rows]
     return Scorecard(rows=rows, score=score(grades), unknown=grades.count(Grade.UNKNOWN))
+
+
+@dataclass(frozen=True)
+class GradeCount:
+    grade: str
+    label: str
+    marker: str
+    count: int
+
+
+@dataclass(frozen=True)
+class DimensionSummary:
+    label: str
+    counts: tuple  # GradeCount for each grade some entry has, open first
+
+
+@dataclass(frozen=True)
+class OpennessSummary:
+    """The openness of a group of entries (a category's, in the category comparison)."""
+
+    average: int | None  # of the graded entries' scores, rounded; None when none is graded
+    lowest: int | None
+    highest: int | None
+    graded: int
+    not_graded: int
+    dimensions: tuple  # a DimensionSummary per dimension, in the dimensions' order
+
+
+def summarise(entries):
+    """How open ``entries`` are, overall and dimension by dimension (prefetch ``openness``)."""
+    cards = [scorecard(entry) for entry in entries]
+    scores = [card.score for card in cards if card.score is not None]
+    dimensions = []
+    for index, dimension in enumerate(Dimension):
+        counts = Counter(card.rows[index].grade for card in cards)
+        dimensions.append(
+            DimensionSummary(
+                dimension.label,
+                tuple(
+                    GradeCount(grade.value, grade.label, MARKERS[grade], counts[grade])
+                    for grade in Grade
+                    if counts[grade]
+                ),
+            )
+        )
+    return OpennessSummary(
+        # Round half up in integers, as the score itself does.
+        average=(2 * sum(scores) + len(scores)) // (2 * len(scores)) if scores else None,
+        lowest=min(scores, default=None),
+        highest=max(scores, default=None),
+        graded=len(scores),
+        not_graded=len(cards) - len(scores),
+        dimensions=tuple(dimensions),
+    )
 
 
 def annotate_score(queryset):

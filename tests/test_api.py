@@ -256,3 +256,24 @@ def test_query_counts_do_not_grow_with_rows(client, seed, url, queries):
     add_entries(8)
     ArticleFactory.create_batch(3)
     assert count_queries() == queries
+
+
+def test_an_entry_with_no_grades_has_a_null_score_not_zero(client, seed):
+    ModelEntryFactory(slug="ungraded")
+    record = client.get(reverse("kb:api_model", args=["ungraded"])).json()
+    assert record["openness"]["score"] is None
+    assert record["openness"]["unknown"] == 9
+    assert {grade["grade"] for grade in record["openness"]["grades"]} == {"unknown"}
+    # Sorted by openness it comes last; a least score leaves it out.
+    assert slugs(client.get(f"{MODELS}?sort=openness"))[-1] == "ungraded"
+    assert "ungraded" not in slugs(client.get(f"{MODELS}?min_openness=0"))
+
+
+def test_page_size_is_one_of_the_directory_sizes(client, db):
+    for number in range(55):
+        ModelEntryFactory(name=f"Model {number:02}", slug=f"model-{number:02}")
+    body = client.get(f"{MODELS}?per_page=50").json()
+    assert (body["count"], body["pages"], len(body["results"])) == (55, 2, 50)
+    assert body["next"] == "http://testserver/api/models/?per_page=50&page=2"
+    refused = client.get(f"{MODELS}?per_page=7").json()
+    assert list(refused["detail"]) == ["per_page"]

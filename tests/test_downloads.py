@@ -82,6 +82,17 @@ def test_bad_parameters_get_a_json_400(client, seed, url, query, parameter):
     assert list(response.json()["detail"]) == [parameter]
 
 
+def test_an_entry_with_no_grades_has_an_empty_score_not_zero(client, seed):
+    ModelEntryFactory(slug="ungraded")
+    row = next(row for row in csv_rows(client.get("/models.csv")) if row["slug"] == "ungraded")
+    assert row["openness_score"] == ""
+    assert row["openness_unknown"] == "9"
+    assert row["openness_weights"] == "unknown"
+    records = client.get("/models.json").json()["results"]
+    record = next(record for record in records if record["slug"] == "ungraded")
+    assert record["openness"]["score"] is None
+
+
 @pytest.mark.parametrize("url", ["/models.csv", "/models.json"])
 def test_download_query_counts_do_not_grow_with_rows(client, seed, url):
     def count_queries():

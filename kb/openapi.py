@@ -5,6 +5,8 @@ checks the responses against it. The slugs a filter accepts are listed from the 
 description is served, so a client (or schemathesis) knows the values that exist today.
 """
 
+from django.conf import settings
+
 from .filters import DEFAULT_SORT, FACETS, PAGE_SIZES, SORT_CHOICES, SORTS
 from .models import Access, OpennessGrade
 
@@ -260,6 +262,10 @@ def openapi_spec():
                 "published articles. Unknown facts are null. Unknown parameters and malformed "
                 "values are answered with 400 and an Error saying what was wrong."
             ),
+            "license": {
+                "name": settings.CONTENT_LICENCE["name"],
+                "url": settings.CONTENT_LICENCE["url"],
+            },
         },
         "paths": {
             "/api/models/": get(

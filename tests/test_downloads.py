@@ -122,3 +122,25 @@ def test_the_data_page_describes_the_downloads_as_a_dataset(client, seed):
     ]
     assert [d["encodingFormat"] for d in data["distribution"]] == ["text/csv", "application/json"]
     assert data["url"] == "http://testserver/data/"
+    assert data["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert (
+        "The data is published under Creative Commons Attribution 4.0 International (CC BY 4.0)"
+        in text
+    )
+    assert '<a href="https://creativecommons.org/licenses/by/4.0/" rel="license">' in html
+
+
+def test_the_licence_is_one_setting_stated_everywhere(client, seed, settings):
+    settings.CONTENT_LICENCE = {
+        "name": "CC0 1.0",
+        "title": "Creative Commons Zero 1.0 Universal",
+        "url": "https://creativecommons.org/publicdomain/zero/1.0/",
+    }
+    url = "https://creativecommons.org/publicdomain/zero/1.0/"
+    home = visible_text(client.get("/").content)
+    assert "Text and data: CC0 1.0 (Creative Commons Zero 1.0 Universal)" in home
+    html = client.get(reverse("kb:data")).content.decode()
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html)[1])
+    assert data["license"] == url
+    spec = client.get("/api/openapi.json").json()
+    assert spec["info"]["license"] == {"name": "CC0 1.0", "url": url}

@@ -93,6 +93,37 @@ def test_an_entry_with_no_grades_has_an_empty_score_not_zero(client, seed):
     assert record["openness"]["score"] is None
 
 
+FORMULAS = {
+    "name": '=HYPERLINK("https://evil.example/","click")',
+    "summary": "+cmd|' /C calc'!A0",
+    "parameters": "-2+3",
+    "licence_name": "@SUM(1+1)",
+    "homepage": "",
+}
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_cells_that_would_start_a_formula_are_quoted(client, db, start):
+    entry = ModelEntryFactory(slug="formula", name=f"{start}1+1", summary="Plain - text")
+    row = csv_rows(client.get("/models.csv"))[0]
+    assert row["name"] == f"'{start}1+1"
+    assert row["summary"] == "Plain - text"
+    # The JSON keeps the text as it is.
+    assert client.get("/models.json").json()["results"][0]["name"] == entry.name
+
+
+def test_every_text_column_of_the_csv_is_guarded(client, db):
+    ModelEntryFactory(slug="formulas", **FORMULAS)
+    row = csv_rows(client.get("/models.csv"))[0]
+    for column, value in (
+        ("name", FORMULAS["name"]),
+        ("summary", FORMULAS["summary"]),
+        ("parameters", FORMULAS["parameters"]),
+        ("licence", FORMULAS["licence_name"]),
+    ):
+        assert row[column] == f"'{value}"
+
+
 @pytest.mark.parametrize("url", ["/models.csv", "/models.json"])
 def test_download_query_counts_do_not_grow_with_rows(client, seed, url):
     def count_queries():

@@ -7,7 +7,7 @@ from django.utils.cache import add_never_cache_headers
 
 from . import directory, filters, model_comparison
 from .comparison import category_comparison
-from .facts import openness_grades, pros_and_cons, sourced_facts, split_pros_cons
+from .facts import pros_and_cons, sourced_facts, split_pros_cons
 from .forms import MAX_COMPARED, ModelPickForm
 from .markdown import render_document
 from .models import Article, Category, ModelEntry, Organization
@@ -127,7 +127,6 @@ def model_detail(request, slug):
         "entry": entry,
         "facts": facts,
         "general_sources": general_sources,
-        "openness": openness_grades(entry),
         "pros_cons": pros_and_cons(entry),
         "articles": entry.articles.published(),
         "others": [other for other in model_comparison.picker_entries() if other.pk != entry.pk],

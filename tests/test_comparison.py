@@ -254,8 +254,8 @@ def test_the_openness_row_on_the_page(client, graded):
     assert openness[1].startswith(
         "Average score 39 out of 100, from 0 to 100 "
         "3 models graded, 1 not graded yet "
-        "By dimension Weights ● 2 open, ○ 1 closed, ? 1 unknown "
-        "Training code ● 1 open, ○ 1 closed, ? 2 unknown "
+        "By dimension Weights ● 2 open ○ 1 closed ? 1 unknown "
+        "Training code ● 1 open ○ 1 closed ? 2 unknown "
     )
     assert openness[2] == "Not graded yet"
     assert '<tr class="comparison-openness" role="row">' in html

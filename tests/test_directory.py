@@ -109,12 +109,12 @@ def test_lists_every_published_entry_with_its_key_facts(client, catalogue):
 
 def test_each_entry_shows_its_openness_score_or_not_graded(client, catalogue):
     page = client.get("/models/")
-    assert '<th scope="col">Openness</th>' in page.content.decode()
-    assert "100 /100 out of 100" in row_text(page, "alpha")
-    assert "11 /100 out of 100 · 8 unknown" in row_text(page, "beta")
-    assert "0 /100 out of 100" in row_text(page, "delta")
+    assert '<th scope="col">Openness <span class="muted">0–100</span></th>' in page.content.decode()
+    assert "Alpha Acme · 🔓 Open 100 out of 100 Text" in row_text(page, "alpha")
+    assert "11 out of 100 8 unknown" in row_text(page, "beta")
+    assert "0 out of 100" in row_text(page, "delta")
     gamma = row_text(page, "gamma")
-    assert "Not graded" in gamma and "/100" not in gamma
+    assert "Not graded" in gamma and "out of 100" not in gamma
 
 
 @pytest.mark.parametrize(

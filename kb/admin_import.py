@@ -1,10 +1,14 @@
 """Import and export of model entries and organizations in the admin (django-import-export).
 
 Files are CSV or JSON; rows are matched by slug, and related rows (organization, category,
-modalities) are named by slug too. Every import is previewed as a dry run first; a file with any
+modalities) are named by slug too. Model entries carry their openness grades, three columns per
+dimension as in /models.csv. Every import is previewed as a dry run first; a file with any
 bad row is refused whole, with the errors listed row by row, and nothing is written.
 """
 
+import datetime
+
+import tablib
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
@@ -13,7 +17,11 @@ from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, JSON
 
-from .models import Category, Modality, ModelEntry, Organization
+from .csv_safety import neutralise, restore
+from .models import Category, Modality, ModelEntry, OpennessGrade, Organization
+
+Dimension = OpennessGrade.Dimension
+Grade = OpennessGrade.Grade
 
 
 class SlugWidget(widgets.ForeignKeyWidget):
@@ -89,6 +97,87 @@ class OrganizationResource(CheckedResource):
         report_skipped = True
 
 
+class ModelFieldWidget(widgets.Widget):
+    """A cell checked as the model field checks it (choices, URL, date and its validators)."""
+
+    def __init__(self, model_field):
+        super().__init__()
+        self.model_field = model_field
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            if self.model_field.null:
+                return None
+            value = self.model_field.get_default()  # "" where the field has no default
+        try:
+            return self.model_field.clean(value, None)
+        except ValidationError as error:
+            raise ValueError(" ".join(error.messages)) from None
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+# A grade's parts: the column's ending (as in /models.csv) -> the OpennessGrade field.
+GRADE_PARTS = {"": "grade", "_source": "source_url", "_checked": "checked_on"}
+UNGRADED = {"grade": Grade.UNKNOWN, "source_url": "", "checked_on": None}
+
+
+def current_grades(entry):
+    """``{dimension: {part: value}}`` as stored, read once per entry (prefetch ``openness``)."""
+    if "_current_grades" not in entry.__dict__:
+        stored = entry.openness.all() if entry.pk else []
+        entry._current_grades = {
+            grade.dimension: {part: getattr(grade, part) for part in UNGRADED} for grade in stored
+        }
+    return entry._current_grades
+
+
+def pending_grades(entry):
+    """The grades a file asks for, by dimension, until the entry is saved (``{}`` otherwise)."""
+    return entry.__dict__.setdefault("_pending_grades", {})
+
+
+def wanted_grade(entry, dimension):
+    """What ``dimension`` will be once the pending parts are saved: stored, else ungraded."""
+    stored = current_grades(entry).get(dimension, UNGRADED)
+    return {**stored, **pending_grades(entry).get(dimension, {})}
+
+
+class GradeField(fields.Field):
+    """One part of one openness dimension: its grade, source URL or date checked.
+
+    The columns are named as in /models.csv (``openness_weights``, ``openness_weights_source``,
+    ``openness_weights_checked``). A file without them leaves the grades alone; an empty grade
+    is unknown. Grades are written after their entry is saved, in the import's transaction.
+    """
+
+    def __init__(self, dimension, ending, part):
+        column = f"openness_{dimension}{ending}"
+        model_field = OpennessGrade._meta.get_field(part)
+        super().__init__(attribute=column, column_name=column, widget=ModelFieldWidget(model_field))
+        self.dimension = dimension
+        self.part = part
+
+    def get_value(self, instance):
+        return wanted_grade(instance, self.dimension)[self.part]
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        parts = pending_grades(instance).setdefault(self.dimension, {})
+        parts[self.part] = self.clean(row, **kwargs)
+
+
+def save_grades(entry):
+    for dimension in pending_grades(entry):
+        wanted = wanted_grade(entry, dimension)
+        if wanted != current_grades(entry).get(dimension, UNGRADED):
+            OpennessGrade.objects.update_or_create(
+                entry=entry, dimension=dimension, defaults=wanted
+            )
+
+
 class ModelEntryResource(CheckedResource):
     organization = slug_field("organization", Organization)
     category = slug_field("category", Category)
@@ -122,8 +211,41 @@ class ModelEntryResource(CheckedResource):
         skip_unchanged = True
         report_skipped = True
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        for dimension in Dimension.values:
+            for ending, part in GRADE_PARTS.items():
+                field = GradeField(dimension, ending, part)
+                self.fields[field.column_name] = field
+
+    def filter_export(self, queryset, **kwargs):
+        return super().filter_export(queryset, **kwargs).prefetch_related("openness")
+
+    def save_m2m(self, instance, row, **kwargs):
+        super().save_m2m(instance, row, **kwargs)
+        # As django-import-export writes many-to-many rows: inside the import's transaction,
+        # which a dry run rolls back.
+        if self._is_using_transactions(kwargs) or not self._is_dry_run(kwargs):
+            save_grades(instance)
+
 
 RESOURCES = {ModelEntry: ModelEntryResource, Organization: OrganizationResource}
+
+
+class GuardedCSV(CSV):
+    """CSV whose text cells never start a spreadsheet formula (kb.csv_safety); importing a file
+    takes the guard off again."""
+
+    def export_data(self, dataset, **kwargs):
+        return super().export_data(map_cells(dataset, neutralise), **kwargs)
+
+    def create_dataset(self, in_stream, **kwargs):
+        return map_cells(super().create_dataset(in_stream, **kwargs), restore)
+
+
+def map_cells(dataset, function):
+    rows = [[function(cell) for cell in row] for row in dataset]
+    return tablib.Dataset(*rows, headers=dataset.headers, title=dataset.title)
 
 
 class EditorImportExportMixin(ImportExportMixin):
@@ -132,7 +254,7 @@ class EditorImportExportMixin(ImportExportMixin):
     Importing creates and changes rows, so it takes both the add and the change permission.
     """
 
-    formats = [CSV, JSON]
+    formats = [GuardedCSV, JSON]
 
     def get_resource_classes(self, request):
         return [RESOURCES[self.model]]

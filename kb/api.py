@@ -9,7 +9,7 @@ from django.core.paginator import EmptyPage, Paginator
 from django.http import JsonResponse
 from django.views.decorators.http import require_safe
 
-from .filters import SLUG, ModelFilterForm, PageForm, QueryForm
+from .filters import PAGE_SIZES, SLUG, ModelFilterForm, PageForm, QueryForm
 from .openapi import openapi_spec
 from .records import (
     article_detail_record,
@@ -22,7 +22,7 @@ from .records import (
     published_entries,
 )
 
-PAGE_SIZE = 20
+PAGE_SIZE = PAGE_SIZES[0]
 
 
 def open_to_every_origin(response):
@@ -49,8 +49,8 @@ def not_found(what, slug):
     return error_response(404, f"No published {what} with this slug.", {"slug": [slug]})
 
 
-def page_response(request, queryset, number, to_record):
-    paginator = Paginator(queryset, PAGE_SIZE)
+def page_response(request, queryset, number, to_record, per_page=PAGE_SIZE):
+    paginator = Paginator(queryset, per_page)
     number = number or 1
     try:
         page = paginator.page(number)
@@ -80,8 +80,9 @@ def model_list(request):
     form = ModelFilterForm(request.GET, strict=True)
     if not form.is_valid():
         return invalid_parameters(form)
-    entries = form.apply(published_entries())
-    return page_response(request, entries, form.cleaned_data["page"], entry_record)
+    query = form.query()
+    entries = query.apply(published_entries())
+    return page_response(request, entries, query.page, entry_record, per_page=query.per_page)
 
 
 @require_safe

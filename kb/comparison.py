@@ -6,10 +6,12 @@ entries of each category, so they change as soon as the directory does.
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models.functions import Lower
 
 from .models import Category, ComparisonRow, ModelEntry
+from .openness import summarise
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,11 @@ class Cell:
     def licences(self):
         distinct = {(e.licence_name, bool(e.licence_osi_approved)) for e in self.entries}
         return tuple(Licence(name, osi) for name, osi in sorted(distinct) if name)
+
+    @cached_property
+    def openness(self):
+        """The entries' openness (``kb.openness.summarise``); their grades come prefetched."""
+        return summarise(self.entries)
 
 
 @dataclass(frozen=True)
@@ -59,7 +66,10 @@ def category_comparison():
     rows = list(ComparisonRow.objects.prefetch_related("cells"))
     entries = []
     if any(row.is_generated for row in rows):
-        entries = list(published_by_name())
+        entries = published_by_name()
+        if any(row.kind == ComparisonRow.Kind.OPENNESS for row in rows):
+            entries = entries.prefetch_related("openness")
+        entries = list(entries)
     published = {category.pk: [] for category in categories}
     for entry in entries:
         published[entry.category_id].append(entry)

@@ -1,108 +1,20 @@
-"""The model directory's queries: facet filters, facet counts, sort orders and pagination.
+"""The model directory's facet counts and pagination (the filters and sort orders themselves are
+kb.filters, shared with the API and the downloads).
 
 Within one facet the ticked choices are alternatives (text OR image); across facets they all
 apply (open-source AND text). Each facet counts its choices under the *other* facets' filters,
 so a count says how many entries ticking that choice would add or leave, the way faceted
-catalogues do. The number of queries is fixed: one per facet, the count, the page and its
-modalities.
+catalogues do; the openness score, one choice at a time, counts how many entries reach each
+step. The number of queries is fixed: one per facet, the count, the page and its modalities.
 """
 
-import operator
 from dataclasses import dataclass, field
-from functools import reduce
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
-from django.db.models.functions import Lower
+from django.db.models import Count, Q
 
-from .models import Access, Category, Modality, ModelEntry, Organization
-
-PAGE_SIZES = (20, 50, 100)
-UNKNOWN = "unknown"
-
-
-ACCESS_QUERIES = {
-    **{value: Q(access=value) for value in Access.values},
-    UNKNOWN: Q(access=""),
-}
-LICENCE_QUERIES = {
-    "osi": Q(licence_osi_approved=True),
-    "not-osi": Q(licence_osi_approved=False),
-    UNKNOWN: Q(licence_osi_approved__isnull=True),
-}
-
-
-def any_of(queries):
-    """A facet filter matching any of the ticked values, each with its own query."""
-    return lambda values: reduce(operator.or_, (queries[value] for value in values))
-
-
-def _modality_filter(values):
-    # A subquery rather than a join, so an entry with two ticked modalities is listed once.
-    through = ModelEntry.modalities.through.objects.filter(modality__slug__in=values)
-    return Q(pk__in=through.values("modelentry_id"))
-
-
-@dataclass(frozen=True)
-class FacetSpec:
-    name: str
-    label: str
-    group_by: str  # the column the counts are grouped by
-    filter: object  # ticked values -> Q
-    to_value: object = None  # a grouped column's value -> the choice value, if they differ
-    choices: tuple = ()  # fixed choices; the others come from the database
-
-    def value(self, raw):
-        return self.to_value(raw) if self.to_value else raw
-
-
-FACETS = (
-    FacetSpec("category", "Category", "category__slug", lambda v: Q(category__slug__in=v)),
-    FacetSpec(
-        "organization", "Organization", "organization__slug", lambda v: Q(organization__slug__in=v)
-    ),
-    FacetSpec("modality", "Modality", "modalities__slug", _modality_filter),
-    FacetSpec(
-        "access",
-        "Access",
-        "access",
-        any_of(ACCESS_QUERIES),
-        to_value=lambda raw: raw or UNKNOWN,
-        choices=(*Access.choices, (UNKNOWN, "Not published")),
-    ),
-    FacetSpec(
-        "licence",
-        "Licence",
-        "licence_osi_approved",
-        any_of(LICENCE_QUERIES),
-        to_value=lambda raw: {True: "osi", False: "not-osi", None: UNKNOWN}[raw],
-        choices=(("osi", "OSI-approved"), ("not-osi", "Not OSI-approved"), (UNKNOWN, "Unknown")),
-    ),
-)
-
-
-def facet_choices():
-    """The choices of every facet: (value, label) pairs in display order (three queries)."""
-    from_database = {
-        "category": [
-            (slug, f"{icon} {name}".strip())
-            for slug, name, icon in Category.objects.values_list("slug", "name", "icon")
-        ],
-        "organization": list(Organization.objects.values_list("slug", "name")),
-        "modality": list(Modality.objects.values_list("slug", "name")),
-    }
-    return {spec.name: list(spec.choices) or from_database[spec.name] for spec in FACETS}
-
-
-SORTS = {
-    "name": ("Name (A–Z)", [Lower("name")]),
-    "newest": ("Release date, newest first", [F("release_date").desc(nulls_last=True)]),
-    "oldest": ("Release date, oldest first", [F("release_date").asc(nulls_last=True)]),
-    "largest": ("Parameters, largest first", [F("parameter_count").desc(nulls_last=True)]),
-    "smallest": ("Parameters, smallest first", [F("parameter_count").asc(nulls_last=True)]),
-}
-DEFAULT_SORT = "name"
-SORT_CHOICES = [(key, label) for key, (label, _) in SORTS.items()]
+from .filters import FACETS, OPENNESS_STEPS
+from .models import ModelEntry
 
 
 @dataclass
@@ -118,35 +30,26 @@ class Facet:
     name: str
     label: str
     options: list = field(default_factory=list)
+    input_type: str = "checkbox"  # several choices, or one ("radio")
 
 
-def _filters(selected):
-    return {spec.name: spec.filter(selected[spec.name]) for spec in FACETS if selected[spec.name]}
+def facets(query, choices):
+    """Each facet's choices with how many entries match them and the other filters, then the
+    openness steps with how many entries reach each.
 
-
-def filtered_entries(selected):
-    """Published entries matching every ticked facet. ``selected``: facet name -> values."""
-    return ModelEntry.objects.published().filter(*_filters(selected).values())
-
-
-def sorted_entries(queryset, sort):
-    ordering = SORTS[sort][1]
-    return queryset.order_by(*ordering, Lower("name"), "pk")
-
-
-def facets(selected, choices):
-    """Each facet's choices with how many entries match them and the other facets' filters.
-
-    A choice that matches nothing is left out unless it is ticked (then it shows 0, so it can
-    be unticked).
+    ``query`` is a ``kb.filters.ModelQuery``, ``choices`` what ``kb.filters.facet_choices()``
+    read. A choice that matches nothing is left out unless it is ticked (then it shows 0, so it
+    can be unticked).
     """
-    filters = _filters(selected)
+    filters = query.facet_filters()
+    published = ModelEntry.objects.published()
+    if query.min_openness is not None:
+        published = published.with_openness_score().filter(query.openness_filter())
     result = []
     for spec in FACETS:
-        others = [query for name, query in filters.items() if name != spec.name]
+        others = [q for name, q in filters.items() if name != spec.name]
         rows = (
-            ModelEntry.objects.published()
-            .filter(*others)
+            published.filter(*others)
             .order_by()
             .values(spec.group_by)
             .annotate(count=Count("pk", distinct=True))
@@ -155,11 +58,36 @@ def facets(selected, choices):
         facet = Facet(spec.name, spec.label)
         for value, label in choices[spec.name]:
             count = counts.get(value, 0)
-            ticked = value in selected[spec.name]
+            ticked = value in query.selected[spec.name]
             if count or ticked:
                 facet.options.append(Option(value, label, count, ticked))
         result.append(facet)
+    result.append(openness_facet(query, filters.values()))
     return result
+
+
+def openness_facet(query, filters):
+    """ "Any score" and each step of the least openness score, counted in one query.
+
+    A score given in the URL that is not one of the steps is offered too, so it shows ticked.
+    """
+    steps = sorted({*OPENNESS_STEPS, query.min_openness} - {None})
+    counts = (
+        ModelEntry.objects.published()
+        .filter(*filters)
+        .with_openness_score()
+        .aggregate(
+            any=Count("pk"),
+            **{str(step): Count("pk", filter=Q(openness_score__gte=step)) for step in steps},
+        )
+    )
+    facet = Facet("min_openness", "Openness score", input_type="radio")
+    facet.options.append(Option("", "Any score", counts["any"], query.min_openness is None))
+    for step in steps:
+        selected = step == query.min_openness
+        if counts[str(step)] or selected:
+            facet.options.append(Option(str(step), f"At least {step}", counts[str(step)], selected))
+    return facet
 
 
 @dataclass

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from .api import invalid_parameters, json_response, open_to_every_origin
-from .filters import ModelExportForm
+from .filters import FACETS, SORT_CHOICES, ModelExportForm
 from .records import CSV_COLUMNS, entry_csv_row, entry_record, published_entries
 
 
@@ -16,7 +16,7 @@ def matching_records(request):
     form = ModelExportForm(request.GET, strict=True)
     if not form.is_valid():
         return None, form
-    entries = form.apply(published_entries())
+    entries = form.query().apply(published_entries())
     return [entry_record(entry, request) for entry in entries], form
 
 
@@ -43,4 +43,9 @@ def models_csv(request):
 
 @require_safe
 def data_page(request):
-    return render(request, "kb/data.html", {"csv_columns": CSV_COLUMNS})
+    context = {
+        "csv_columns": CSV_COLUMNS,
+        "fixed_facets": [spec for spec in FACETS if not callable(spec.choices)],
+        "sorts": SORT_CHOICES,
+    }
+    return render(request, "kb/data.html", context)

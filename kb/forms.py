@@ -1,83 +1,16 @@
-"""Forms that read visitors' query strings: the model directory and the model comparison.
+"""The form reading the model-vs-model comparison's query string (the directory's is
+kb.filters).
 
-A shared link outlives what it names (a renamed slug, a sort order that no longer exists), so
-these forms never fail as a whole: what they cannot use they drop, and say so in ``notices``.
+A shared link outlives what it names (a renamed slug), so the form never fails as a whole: what
+it cannot use it drops, and says so in ``notices``.
 """
 
 from django import forms
-from django.utils.text import Truncator
 
-from . import directory
+from .filters import quoted
 
 MIN_COMPARED = 2
 MAX_COMPARED = 5
-
-
-def quoted(value):
-    """A visitor's value, shortened, for a message (templates escape it)."""
-    return f"“{Truncator(value).chars(40)}”"
-
-
-class FacetField(forms.MultipleChoiceField):
-    """Any number of the choices; values that are not among them are dropped, not an error."""
-
-    def __init__(self, **kwargs):
-        super().__init__(required=False, **kwargs)
-
-    def clean(self, value):
-        return list(dict.fromkeys(item for item in self.to_python(value) if self.valid_value(item)))
-
-
-class DirectoryForm(forms.Form):
-    """Filters, sort order and page of the model directory."""
-
-    sort = forms.ChoiceField(choices=directory.SORT_CHOICES, required=False)
-    page = forms.IntegerField(min_value=1, required=False)
-    per_page = forms.TypedChoiceField(
-        coerce=int, choices=[(size, size) for size in directory.PAGE_SIZES], required=False
-    )
-
-    def __init__(self, data, *, choices):
-        super().__init__(data)
-        for spec in directory.FACETS:
-            self.fields[spec.name] = FacetField(label=spec.label, choices=choices[spec.name])
-        self.notices = []
-
-    def clean(self):
-        for spec in directory.FACETS:
-            field = self.fields[spec.name]
-            given = field.widget.value_from_datadict(self.data, self.files, spec.name)
-            for value in given:
-                if not field.valid_value(value):
-                    self.notices.append(
-                        f"No {spec.label.lower()} {quoted(value)}; that filter was left out."
-                    )
-        return self.cleaned_data
-
-    def _value(self, name, default, notice):
-        """A cleaned value, or ``default`` with a notice when the visitor's value was unusable."""
-        if name in self.errors:
-            self.notices.append(
-                notice.format(value=quoted(self.data.get(name, "")), default=default)
-            )
-            return default
-        return self.cleaned_data.get(name) or default
-
-    def query(self):
-        """What to show: ticked values per facet, sort order, page number and page size."""
-        self.is_valid()
-        return {
-            "selected": {spec.name: self.cleaned_data[spec.name] for spec in directory.FACETS},
-            "sort": self._value(
-                "sort", directory.DEFAULT_SORT, "No sort order {value}; sorted by name instead."
-            ),
-            "page": self._value("page", 1, "No page {value}; showing the first page."),
-            "per_page": self._value(
-                "per_page",
-                directory.PAGE_SIZES[0],
-                "Page size {value} is not offered; showing {default} a page.",
-            ),
-        }
 
 
 class ModelPickForm(forms.Form):

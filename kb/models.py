@@ -407,6 +407,7 @@ class ComparisonRow(SlugKeyed, Tracked):
         EXAMPLES = "examples", "Generated: published entries of each category"
         COUNT = "count", "Generated: number of published entries"
         LICENCES = "licences", "Generated: licences of the published entries"
+        OPENNESS = "openness", "Generated: openness scores of the published entries"
 
     label = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)

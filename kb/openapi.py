@@ -5,8 +5,10 @@ checks the responses against it. The slugs a filter accepts are listed from the 
 description is served, so a client (or schemathesis) knows the values that exist today.
 """
 
-from .filters import LICENCE_CHOICES, SORT_CHOICES
-from .models import Access, Category, Modality, OpennessGrade, Organization
+from django.conf import settings
+
+from .filters import DEFAULT_SORT, FACETS, PAGE_SIZES, SORT_CHOICES, SORTS
+from .models import Access, OpennessGrade
 
 SLUG_PARAMETER = {
     "name": "slug",
@@ -104,10 +106,11 @@ SCHEMAS = {
             "openness": obj(
                 {
                     "score": {
-                        "type": "integer",
+                        "type": ["integer", "null"],
                         "minimum": 0,
                         "maximum": 100,
-                        "description": "open 1, partial ½, closed and unknown 0; averaged, ×100.",
+                        "description": "open 1, partial ½, closed and unknown 0; averaged, ×100. "
+                        "null when no dimension is graded yet.",
                     },
                     "unknown": {"type": "integer", "minimum": 0},
                     "grades": {"type": "array", "items": ref("OpennessGrade")},
@@ -193,41 +196,45 @@ def whole_number(**bounds):
 
 
 def slugs(values):
-    items = {"type": "string", "enum": values} if values else {"type": "string"}
+    """Any number of the values (an empty one means none, as a plain HTML form sends it)."""
+    items = {"type": "string", "enum": ["", *values]} if values else {"type": "string"}
     return {"type": "array", "items": items}
 
 
 def filter_parameters():
+    """The filters and the sort order, as kb.filters.ModelFilterForm defines them."""
     many = "Several values mean any of them."
-    return [
-        query("category", slugs(slug_list(Category)), f"Category slugs. {many}"),
-        query("organization", slugs(slug_list(Organization)), f"Organization slugs. {many}"),
-        query("modality", slugs(slug_list(Modality)), f"Modality slugs. {many}"),
-        query("access", choices(Access.values), "How the model can be used."),
+    facets = [
         query(
-            "licence",
-            choices([value for value, _ in LICENCE_CHOICES if value]),
-            "osi: the licence is OSI-approved; non-osi: it is known not to be.",
-        ),
+            spec.name,
+            slugs([value for value, _ in spec.load_choices()]),
+            f"{spec.help_text} {many}",
+        )
+        for spec in FACETS
+    ]
+    return [
+        *facets,
         query(
             "min_openness",
             whole_number(minimum=0, maximum=100),
-            "Only entries whose openness score is at least this.",
+            "Only entries whose openness score is at least this; entries not graded yet have no "
+            "score and are left out.",
         ),
         query(
             "sort",
-            choices([value for value, _ in SORT_CHOICES]),
-            "name (the default), release (newest first), params (largest first), "
-            "openness (most open first). Unknown values sort last.",
+            choices(list(SORTS)),
+            "; ".join(f"{value}: {label}" for value, label in SORT_CHOICES)
+            + f". The default is {DEFAULT_SORT}; unknown values sort last, ties by name.",
         ),
     ]
 
 
-PAGE = query("page", whole_number(minimum=1), "Page number, from 1 (20 per page).")
-
-
-def slug_list(model):
-    return list(model.objects.order_by("slug").values_list("slug", flat=True))
+PAGE = query("page", whole_number(minimum=1), "Page number, from 1.")
+PER_PAGE = query(
+    "per_page",
+    {"anyOf": [{"type": "integer", "enum": list(PAGE_SIZES)}, EMPTY]},
+    f"Entries per page; {PAGE_SIZES[0]} unless given.",
+)
 
 
 def get(operation_id, summary, responses, parameters=(), description=None):
@@ -255,6 +262,10 @@ def openapi_spec():
                 "published articles. Unknown facts are null. Unknown parameters and malformed "
                 "values are answered with 400 and an Error saying what was wrong."
             ),
+            "license": {
+                "name": settings.CONTENT_LICENCE["name"],
+                "url": settings.CONTENT_LICENCE["url"],
+            },
         },
         "paths": {
             "/api/models/": get(
@@ -265,7 +276,7 @@ def openapi_spec():
                     "400": BAD_PARAMETERS,
                     "404": NO_SUCH_PAGE,
                 },
-                [*filters, PAGE],
+                [*filters, PAGE, PER_PAGE],
             ),
             "/api/models/{slug}/": get(
                 "getModel",

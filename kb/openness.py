@@ -5,13 +5,15 @@
 where ``open`` and ``partial`` count the entry's dimensions with that grade and 9 is the number of
 dimensions (``OpennessGrade.Dimension``). Closed and unknown count 0; a dimension nobody graded
 counts as unknown. Halves round up. The number of unknown dimensions is reported beside the score,
-so "closed" and "not known" stay apart.
+so "closed" and "not known" stay apart. An entry with no known grade at all has no score (None,
+``null``, "not graded"): it is not known to be closed.
 
 The arithmetic is done in integers (half-points: open 2, partial 1), so the score computed here in
 Python and the one the database computes for sorting and filtering are always the same number.
 """
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Sum, Value, When
@@ -33,7 +35,8 @@ EXPLANATION = (
     f"The openness score averages the {DIMENSION_COUNT} dimensions of the scorecard, counting "
     "open as 1, partial as ½, closed as 0 and unknown as 0, times 100 and rounded: 100 means "
     "every dimension is open. What has not been published or checked counts as unknown, and the "
-    "number of unknown dimensions is shown beside the score."
+    "number of unknown dimensions is shown beside the score. A model with no dimension graded "
+    "yet has no score."
 )
 
 
@@ -43,7 +46,11 @@ def score_from_half_points(half_points):
 
 
 def score(grades):
-    """The score of an entry's grades (an iterable of grade values; missing ones are unknown)."""
+    """The score of an entry's grades (an iterable of grade values; missing ones are unknown),
+    or None when none of them is known."""
+    grades = list(grades)
+    if all(grade == Grade.UNKNOWN for grade in grades):
+        return None
     return score_from_half_points(sum(HALF_POINTS[grade] for grade in grades))
 
 
@@ -61,7 +68,7 @@ class ScorecardRow:
 @dataclass(frozen=True)
 class Scorecard:
     rows: list[ScorecardRow]
-    score: int
+    score: int | None  # None: not graded
     unknown: int
     explanation: str = EXPLANATION
 
@@ -91,8 +98,63 @@ def scorecard(entry):
     return Scorecard(rows=rows, score=score(grades), unknown=grades.count(Grade.UNKNOWN))
 
 
+@dataclass(frozen=True)
+class GradeCount:
+    grade: str
+    label: str
+    marker: str
+    count: int
+
+
+@dataclass(frozen=True)
+class DimensionSummary:
+    label: str
+    counts: tuple  # GradeCount for each grade some entry has, open first
+
+
+@dataclass(frozen=True)
+class OpennessSummary:
+    """The openness of a group of entries (a category's, in the category comparison)."""
+
+    average: int | None  # of the graded entries' scores, rounded; None when none is graded
+    lowest: int | None
+    highest: int | None
+    graded: int
+    not_graded: int
+    dimensions: tuple  # a DimensionSummary per dimension, in the dimensions' order
+
+
+def summarise(entries):
+    """How open ``entries`` are, overall and dimension by dimension (prefetch ``openness``)."""
+    cards = [scorecard(entry) for entry in entries]
+    scores = [card.score for card in cards if card.score is not None]
+    dimensions = []
+    for index, dimension in enumerate(Dimension):
+        counts = Counter(card.rows[index].grade for card in cards)
+        dimensions.append(
+            DimensionSummary(
+                dimension.label,
+                tuple(
+                    GradeCount(grade.value, grade.label, MARKERS[grade], counts[grade])
+                    for grade in Grade
+                    if counts[grade]
+                ),
+            )
+        )
+    return OpennessSummary(
+        # Round half up in integers, as the score itself does.
+        average=(2 * sum(scores) + len(scores)) // (2 * len(scores)) if scores else None,
+        lowest=min(scores, default=None),
+        highest=max(scores, default=None),
+        graded=len(scores),
+        not_graded=len(cards) - len(scores),
+        dimensions=tuple(dimensions),
+    )
+
+
 def annotate_score(queryset):
-    """Add ``openness_score`` (0-100, as ``score``) and ``openness_unknown`` to model entries.
+    """Add ``openness_score`` (0-100, as ``score``; NULL when not graded) and
+    ``openness_unknown`` to model entries.
 
     Subqueries rather than joins, so other joins (modalities, say) cannot multiply the sums.
     """
@@ -104,10 +166,16 @@ def annotate_score(queryset):
     half_points = grades.annotate(total=Sum(points)).values("total")
     known = grades.exclude(grade=Grade.UNKNOWN).annotate(total=Count("pk")).values("total")
     return queryset.annotate(
-        openness_score=(
-            Coalesce(Subquery(half_points, output_field=IntegerField()), 0) * 100 + DIMENSION_COUNT
-        )
-        / MAX_HALF_POINTS,
         openness_unknown=DIMENSION_COUNT
         - Coalesce(Subquery(known, output_field=IntegerField()), 0),
+    ).annotate(
+        openness_score=Case(
+            When(
+                openness_unknown__lt=DIMENSION_COUNT,
+                then=(Subquery(half_points, output_field=IntegerField()) * 100 + DIMENSION_COUNT)
+                / MAX_HALF_POINTS,
+            ),
+            default=None,
+            output_field=IntegerField(),
+        ),
     )

@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 
 from . import markdown
+from .csv_safety import neutralise
 from .models import Article, Category, ModelEntry, ProCon, Source
 from .openness import Dimension, scorecard
 
@@ -188,7 +189,7 @@ def csv_cell(value):
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return value
+    return neutralise(value)
 
 
 def entry_csv_row(record):

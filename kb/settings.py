@@ -163,6 +163,14 @@ MARKDOWNX_MARKDOWNIFY_FUNCTION = "kb.markdown.render_preview"
 MARKDOWNX_URLS_PATH = "/admin/markdownx/markdownify/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/admin/markdownx/upload/"
 
+# The licence of the site's content: its articles and its data (the downloads, the API). Stated
+# in the footer, on the data page, in the downloads' schema.org Dataset and the OpenAPI document.
+CONTENT_LICENCE = {
+    "name": "CC BY 4.0",
+    "title": "Creative Commons Attribution 4.0 International",
+    "url": "https://creativecommons.org/licenses/by/4.0/",
+}
+
 # django-import-export: editors import and export entries and organizations (CSV or JSON) in the
 # admin. Importing needs the change permission (kb.admin_import also asks for add), exporting the
 # view permission; the uploaded file waits for confirmation in the shared cache, not on one

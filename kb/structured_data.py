@@ -3,6 +3,7 @@ the downloads. Each function returns plain data; kb.templatetags.seo writes it i
 
 import json
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Max
 from django.urls import reverse
@@ -99,6 +100,7 @@ def dataset_data(request):
             "creator": publisher(request),
             "publisher": publisher(request),
             "isAccessibleForFree": True,
+            "license": settings.CONTENT_LICENCE["url"],
             "dateModified": latest,
             "keywords": ["AI models", "open source", "openness", "licences", "LLM"],
             "distribution": [

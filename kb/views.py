@@ -5,10 +5,10 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
-from . import directory, model_comparison
+from . import directory, filters, model_comparison
 from .comparison import category_comparison
-from .facts import openness_grades, pros_and_cons, sourced_facts, split_pros_cons
-from .forms import MAX_COMPARED, DirectoryForm, ModelPickForm
+from .facts import pros_and_cons, sourced_facts, split_pros_cons
+from .forms import MAX_COMPARED, ModelPickForm
 from .markdown import render_document
 from .models import Article, Category, ModelEntry, Organization
 
@@ -101,21 +101,19 @@ def organization_detail(request, slug):
 
 
 def model_list(request):
-    choices = directory.facet_choices()
-    form = DirectoryForm(request.GET, choices=choices)
+    choices = filters.facet_choices()
+    form = filters.ModelFilterForm(request.GET, choices=choices)
     query = form.query()
-    entries = directory.sorted_entries(
-        directory.filtered_entries(query["selected"]).with_related(), query["sort"]
-    )
-    listing = directory.paginate(entries, query["page"], query["per_page"])
+    entries = query.apply(ModelEntry.objects.published().with_related())
+    listing = directory.paginate(entries, query.page, query.per_page)
     context = {
         "page": listing.page,
         "page_range": listing.page_range,
-        "facets": directory.facets(query["selected"], choices),
+        "facets": directory.facets(query, choices),
         "query": query,
-        "sorts": directory.SORT_CHOICES,
-        "page_sizes": directory.PAGE_SIZES,
-        "filtered": any(query["selected"].values()),
+        "sorts": filters.SORT_CHOICES,
+        "page_sizes": filters.PAGE_SIZES,
+        "filtered": query.filtered,
         "notices": form.notices + listing.notices,
         "max_compared": MAX_COMPARED,
     }
@@ -129,7 +127,6 @@ def model_detail(request, slug):
         "entry": entry,
         "facts": facts,
         "general_sources": general_sources,
-        "openness": openness_grades(entry),
         "pros_cons": pros_and_cons(entry),
         "articles": entry.articles.published(),
         "others": [other for other in model_comparison.picker_entries() if other.pk != entry.pk],

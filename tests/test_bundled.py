@@ -167,8 +167,9 @@ def test_unpublished_parameter_counts_stay_unknown(seed):
 
 def test_the_comparison_rows_and_cells(seed):
     rows = list(ComparisonRow.objects.all())
-    assert [r.label for r in rows] == [*TABLE_ROWS, "Number of models", "Licences"]
-    assert [r.kind for r in rows if r.is_generated] == ["examples", "count", "licences"]
+    assert [r.label for r in rows] == [*TABLE_ROWS, "Number of models", "Licences", "Openness"]
+    generated = [r.kind for r in rows if r.is_generated]
+    assert generated == ["examples", "count", "licences", "openness"]
     for row in rows:
         if row.is_generated:
             continue

@@ -1,12 +1,16 @@
 """The category comparison: built from the data, shown at /compare/ and by [[comparison]]."""
 
+import importlib
 import re
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps as django_apps
+from django.db import connection
 from django.urls import reverse
 
 from kb.comparison import category_comparison
-from kb.models import ComparisonRow, Status
+from kb.models import ComparisonRow, ContentVersion, ModelEntry, OpennessGrade, Status
 
 from .dates import OLD_TEXT, age_everything, today
 from .factories import (
@@ -187,8 +191,10 @@ def add_entries(count):
     category = CategoryFactory(slug="many")
     maker = OrganizationFactory()
     ModelEntryFactory.create_batch(count, category=category, organization=maker)
-    for kind in (Kind.EXAMPLES, Kind.COUNT, Kind.LICENCES):
+    for kind in (Kind.EXAMPLES, Kind.COUNT, Kind.LICENCES, Kind.OPENNESS):
         ComparisonRowFactory(kind=kind)
+    for entry in ModelEntry.objects.all():
+        OpennessGrade.objects.create(entry=entry, dimension="weights", grade="open")
     ComparisonCellFactory(category=category)
 
 
@@ -197,7 +203,98 @@ def test_compare_page_queries_do_not_grow_with_the_entries(
     client, django_assert_num_queries, entries
 ):
     add_entries(entries)
-    # Categories, rows, their cells, the published entries.
-    with django_assert_num_queries(4):
+    # Categories, rows, their cells, the published entries, their openness grades.
+    with django_assert_num_queries(5):
         page = client.get(reverse("kb:compare"))
     assert page.content.decode().count("/models/model-") == entries
+
+
+@pytest.fixture
+def graded(table_data):
+    """The Openness row, and grades: Zephyr all open (100), alpha open weights and partial
+    training data (17), Unknown licence all closed (0); Beta and Gamma not graded."""
+    ComparisonRowFactory(label="Openness", kind=Kind.OPENNESS, position=5)
+    grades = {
+        "Zephyr": {dimension: "open" for dimension in OpennessGrade.Dimension.values},
+        "alpha": {"weights": "open", "training_data": "partial"},
+        "Unknown licence": {dimension: "closed" for dimension in OpennessGrade.Dimension.values},
+        "Hidden draft": {"weights": "open"},
+    }
+    for name, by_dimension in grades.items():
+        entry = ModelEntry.objects.get(name=name)
+        for dimension, grade in by_dimension.items():
+            OpennessGrade.objects.create(entry=entry, dimension=dimension, grade=grade)
+    return table_data
+
+
+def test_the_openness_row_summarises_each_categorys_published_entries(graded):
+    open_, closed = (cell.openness for cell in cells(category_comparison(), "Openness"))
+    assert (open_.average, open_.lowest, open_.highest) == (39, 0, 100)  # (100 + 17 + 0) / 3
+    assert (open_.graded, open_.not_graded) == (3, 1)
+    weights, _, training_data, *_ = open_.dimensions
+    assert weights.label == "Weights"
+    assert [(c.grade, c.count) for c in weights.counts] == [
+        ("open", 2),
+        ("closed", 1),
+        ("unknown", 1),
+    ]
+    assert [(c.grade, c.count) for c in training_data.counts] == [
+        ("open", 1),
+        ("partial", 1),
+        ("closed", 1),
+        ("unknown", 1),
+    ]
+    assert (closed.average, closed.graded, closed.not_graded) == (None, 0, 1)
+
+
+def test_the_openness_row_on_the_page(client, graded):
+    html = table_html(client.get(reverse("kb:compare")))
+    openness = rows_of(html)[-1]
+    assert openness[0] == "Openness"
+    assert openness[1].startswith(
+        "Average score 39 out of 100, from 0 to 100 "
+        "3 models graded, 1 not graded yet "
+        "By dimension Weights ● 2 open ○ 1 closed ? 1 unknown "
+        "Training code ● 1 open ○ 1 closed ? 2 unknown "
+    )
+    assert openness[2] == "Not graded yet"
+    assert '<tr class="comparison-openness" role="row">' in html
+    # The same row where an article embeds the table.
+    article = ArticleFactory(body="[[comparison]]")
+    assert table_html(client.get(article.get_absolute_url())) == html
+
+
+def test_the_openness_row_follows_the_grades_through_the_page_cache(client, graded, page_cache):
+    first = rows_of(table_html(client.get(reverse("kb:compare"))))[-1]
+    assert first[1].startswith("Average score 39 out of 100")
+    gamma = ModelEntry.objects.get(name="Gamma")
+    OpennessGrade.objects.create(entry=gamma, dimension="weights", grade="partial")
+    grade = OpennessGrade.objects.get(entry__name="Unknown licence", dimension="weights")
+    grade.grade = "open"
+    grade.save()
+    after = rows_of(table_html(client.get(reverse("kb:compare"))))[-1]
+    assert after[1].startswith("Average score 43 out of 100")  # (100 + 17 + 11) / 3 = 42.7
+    assert after[2].startswith("Average score 6 out of 100 1 model graded")
+
+
+def run_openness_migration():
+    migration = importlib.import_module("kb.migrations.0006_openness_comparison_row")
+    migration.add_openness_row(django_apps, SimpleNamespace(connection=connection))
+
+
+def test_the_migration_adds_the_openness_row_after_the_existing_rows(table_data):
+    before = ContentVersion.objects.get().value
+    run_openness_migration()
+    row = ComparisonRow.objects.get(slug="openness")
+    assert (row.label, row.kind, row.position) == ("Openness", "openness", 5)
+    assert ContentVersion.objects.get().value > before  # cached pages show it at once
+    run_openness_migration()  # twice changes nothing
+    assert ComparisonRow.objects.filter(kind=Kind.OPENNESS).count() == 1
+
+
+def test_the_migration_leaves_an_empty_database_and_an_editors_row_alone(db):
+    run_openness_migration()
+    assert not ComparisonRow.objects.exists()  # the bundled content brings the row
+    ComparisonRowFactory(label="Openness", slug="how-open", position=1)
+    run_openness_migration()
+    assert list(ComparisonRow.objects.values_list("slug", "kind")) == [("how-open", "written")]

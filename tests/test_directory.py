@@ -5,13 +5,15 @@ import re
 
 import pytest
 
-from kb.models import Access, Status
+from kb.models import Access, OpennessGrade, Status
 
 from .catalogue import build_catalogue
 from .factories import CategoryFactory, ModalityFactory, ModelEntryFactory, OrganizationFactory
 from .text import visible_text
 
 pytestmark = pytest.mark.django_db
+
+Dimension = OpennessGrade.Dimension
 
 
 def names(response):
@@ -34,6 +36,12 @@ def checked(response, facet):
     return set(re.findall(rf'name="{facet}" value="([\w-]+)" id="[^"]+" checked', html))
 
 
+def row_text(response, slug):
+    """The visible text of the directory's row for ``slug``."""
+    rows = re.findall(r"<tr>.*?</tr>", response.content.decode(), re.S)
+    return visible_text(next(row for row in rows if f'value="{slug}"' in row))
+
+
 @pytest.fixture
 def catalogue(db):
     """Five published entries with every kind of known and unknown fact, and a draft."""
@@ -53,6 +61,14 @@ def catalogue(db):
         ("Delta", closed, core, [text], (2022, 6, 1), 70_000_000_000, False, Access.HOSTED),
         ("Zeta", open_source, acme, [], (2021, 1, 1), 500_000_000, True, ""),
     ]
+    # Openness: Alpha all open (100), beta only its weights (11), Gamma not graded, Delta all
+    # closed (0), Zeta all partial (50).
+    grades = {
+        "Alpha": {dimension: "open" for dimension in Dimension.values},
+        "beta": {"weights": "open", "api": "unknown"},
+        "Delta": {dimension: "closed" for dimension in Dimension.values},
+        "Zeta": {dimension: "partial" for dimension in Dimension.values},
+    }
     for name, category, organization, modalities, release, parameters, osi, access in rows:
         entry = ModelEntryFactory(
             name=name,
@@ -66,6 +82,8 @@ def catalogue(db):
             access=access,
         )
         entry.modalities.set(modalities)
+        for dimension, grade in grades.get(name, {}).items():
+            OpennessGrade.objects.create(entry=entry, dimension=dimension, grade=grade)
     draft = ModelEntryFactory(
         name="Epsilon draft", slug="epsilon", category=open_source, organization=bolt
     )
@@ -81,8 +99,7 @@ def test_lists_every_published_entry_with_its_key_facts(client, catalogue):
     text = visible_text(page.content)
     assert "5 models" in text
     assert "Epsilon" not in text
-    row = re.search(r"<tr>\s*<td class=\"pick\">.*?alpha.*?</tr>", page.content.decode(), re.S)
-    alpha = visible_text(row.group(0))
+    alpha = row_text(page, "alpha")
     for fact in ("Alpha", "Acme", "Open", "Text", "1 January 2023", "Some licence", "OSI-approved"):
         assert fact in alpha
     assert "Downloadable weights" in alpha
@@ -90,10 +107,89 @@ def test_lists_every_published_entry_with_its_key_facts(client, catalogue):
     assert 'href="/organizations/acme/"' in page.content.decode()
 
 
+def test_each_entry_shows_its_openness_score_or_not_graded(client, catalogue):
+    page = client.get("/models/")
+    assert '<th scope="col">Openness <span class="muted">0–100</span></th>' in page.content.decode()
+    assert "Alpha Acme · 🔓 Open 100 out of 100 Text" in row_text(page, "alpha")
+    assert "11 out of 100 8 unknown" in row_text(page, "beta")
+    assert "0 out of 100" in row_text(page, "delta")
+    gamma = row_text(page, "gamma")
+    assert "Not graded" in gamma and "out of 100" not in gamma
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("min_openness=25", ["Alpha", "Zeta"]),
+        ("min_openness=75", ["Alpha"]),
+        ("min_openness=0", ["Alpha", "beta", "Delta", "Zeta"]),  # not graded is no score at all
+        ("min_openness=50&category=open", ["Alpha", "Zeta"]),
+        ("min_openness=10&licence=not-osi", ["beta"]),
+        ("sort=openness", ["Alpha", "Zeta", "beta", "Delta", "Gamma"]),  # not graded last
+        ("sort=openness&min_openness=50", ["Alpha", "Zeta"]),
+    ],
+)
+def test_filter_and_sort_by_openness(client, catalogue, query, expected):
+    assert names(client.get(f"/models/?{query}")) == expected
+
+
+def test_openness_steps_are_counted_under_the_other_filters(client, catalogue):
+    page = client.get("/models/")
+    assert facet_counts(page, "min_openness") == {"any": 5, "25": 2, "50": 2, "75": 1}
+    html = page.content.decode()
+    assert (
+        '<input type="radio" name="min_openness" value="" id="f-min_openness-any" checked>' in html
+    )
+    assert '<span class="facet-label">At least 75</span>' in html
+    filtered = client.get("/models/?category=closed&min_openness=50")
+    assert names(filtered) == []
+    assert facet_counts(filtered, "min_openness") == {"any": 2, "50": 0}
+    assert checked(filtered, "min_openness") == {"50"}
+    # The facets count under the least score too.
+    assert facet_counts(filtered, "category") == {"open": 2, "closed": 0}
+
+
+def test_a_score_from_a_shared_link_is_offered_ticked(client, catalogue):
+    page = client.get("/models/?min_openness=40")
+    assert names(page) == ["Alpha", "Zeta"]
+    assert checked(page, "min_openness") == {"40"}
+    assert facet_counts(page, "min_openness") == {"any": 5, "25": 2, "40": 2, "50": 2, "75": 1}
+
+
+def test_sorting_keeps_the_least_openness_score(client, catalogue):
+    html = client.get("/models/?min_openness=50&sort=openness").content.decode()
+    sort_form = re.search(r'<form[^>]*class="sort-form".*?</form>', html, re.S).group(0)
+    assert '<input type="hidden" name="min_openness" value="50">' in sort_form
+    assert '<option value="openness" selected>Openness score, most open first</option>' in sort_form
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "category=closed",
+        "organization=acme&organization=core",
+        "modality=text&modality=image",
+        "access=hosted&access=unknown",
+        "licence=osi&licence=unknown",
+        "min_openness=25&sort=newest",
+        "sort=openness",
+        "sort=smallest&category=open",
+        "sort=oldest&access=",
+    ],
+)
+def test_the_api_and_the_downloads_list_what_the_directory_lists(client, catalogue, query):
+    listed = [name.lower() for name in names(client.get(f"/models/?{query}"))]
+    api = client.get(f"/api/models/?{query}")
+    assert api.status_code == 200, api.content
+    assert [record["slug"] for record in api.json()["results"]] == listed
+    download = client.get(f"/models.json?{query}").json()["results"]
+    assert [record["slug"] for record in download] == listed
+
+
 def test_unknown_facts_read_not_published_never_zero(client, catalogue):
     page = client.get("/models/?organization=core")
-    row = re.search(r"<tr>\s*<td class=\"pick\">.*?gamma.*?</tr>", page.content.decode(), re.S)
-    gamma = visible_text(row.group(0))
+    gamma = row_text(page, "gamma")
     assert "Not published" in gamma  # release date, context window, licence
     assert " 0 " not in f" {gamma} "
 
@@ -211,6 +307,8 @@ def test_sorting_keeps_the_filters(client, catalogue):
         ("page=0", "No page “0”; showing the first page.", 5),
         ("page=99", "There is no page 99; showing page 1 of 1.", 5),
         ("per_page=7", "Page size “7” is not offered; showing 20 a page.", 5),
+        ("min_openness=lots", "No openness score “lots”; that filter was left out.", 5),
+        ("min_openness=101", "No openness score “101”; that filter was left out.", 5),
     ],
 )
 def test_bad_parameters_give_a_normal_page_with_a_message(
@@ -284,8 +382,9 @@ def test_page_size_is_bounded_to_the_offered_sizes(client, many, size):
 @pytest.mark.parametrize("count", [10, 200])
 def test_query_count_does_not_grow_with_entries(client, django_assert_num_queries, count):
     build_catalogue(count)
-    # Three facet choice lists, five facets, the count, the page and its modalities.
-    with django_assert_num_queries(11):
+    # Three facet choice lists, five facets, the openness steps, the count, the page and its
+    # modalities.
+    with django_assert_num_queries(12):
         page = client.get("/models/?modality=text&sort=largest&licence=osi&licence=not-osi")
     assert page.status_code == 200
     assert names(page)
@@ -293,7 +392,7 @@ def test_query_count_does_not_grow_with_entries(client, django_assert_num_querie
 
 def test_query_count_of_the_plain_directory(client, django_assert_num_queries):
     build_catalogue(30)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         assert client.get("/models/").status_code == 200
 
 
@@ -309,6 +408,9 @@ def test_query_count_of_the_plain_directory(client, django_assert_num_queries):
         "per_page=100000",
         "sort=%00",
         "sort=name&sort=newest&sort=bogus",
+        "min_openness=%00",
+        "min_openness=-5",
+        "min_openness=1e400",
     ],
 )
 def test_odd_input_never_breaks_the_page(client, catalogue, query):

@@ -66,7 +66,7 @@ def test_both_downloads_apply_the_directory_filters(client, seed, query, expecte
 
 
 def test_sorting_applies_to_the_downloads(client, seed):
-    rows = csv_rows(client.get("/models.csv?sort=release&category=closed"))
+    rows = csv_rows(client.get("/models.csv?sort=newest&category=closed"))
     assert [row["slug"] for row in rows] == ["sora", "gemini", "claude", "gpt-4"]
 
 
@@ -80,6 +80,48 @@ def test_bad_parameters_get_a_json_400(client, seed, url, query, parameter):
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
     assert list(response.json()["detail"]) == [parameter]
+
+
+def test_an_entry_with_no_grades_has_an_empty_score_not_zero(client, seed):
+    ModelEntryFactory(slug="ungraded")
+    row = next(row for row in csv_rows(client.get("/models.csv")) if row["slug"] == "ungraded")
+    assert row["openness_score"] == ""
+    assert row["openness_unknown"] == "9"
+    assert row["openness_weights"] == "unknown"
+    records = client.get("/models.json").json()["results"]
+    record = next(record for record in records if record["slug"] == "ungraded")
+    assert record["openness"]["score"] is None
+
+
+FORMULAS = {
+    "name": '=HYPERLINK("https://evil.example/","click")',
+    "summary": "+cmd|' /C calc'!A0",
+    "parameters": "-2+3",
+    "licence_name": "@SUM(1+1)",
+    "homepage": "",
+}
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_cells_that_would_start_a_formula_are_quoted(client, db, start):
+    entry = ModelEntryFactory(slug="formula", name=f"{start}1+1", summary="Plain - text")
+    row = csv_rows(client.get("/models.csv"))[0]
+    assert row["name"] == f"'{start}1+1"
+    assert row["summary"] == "Plain - text"
+    # The JSON keeps the text as it is.
+    assert client.get("/models.json").json()["results"][0]["name"] == entry.name
+
+
+def test_every_text_column_of_the_csv_is_guarded(client, db):
+    ModelEntryFactory(slug="formulas", **FORMULAS)
+    row = csv_rows(client.get("/models.csv"))[0]
+    for column, value in (
+        ("name", FORMULAS["name"]),
+        ("summary", FORMULAS["summary"]),
+        ("parameters", FORMULAS["parameters"]),
+        ("licence", FORMULAS["licence_name"]),
+    ):
+        assert row[column] == f"'{value}"
 
 
 @pytest.mark.parametrize("url", ["/models.csv", "/models.json"])
@@ -111,3 +153,25 @@ def test_the_data_page_describes_the_downloads_as_a_dataset(client, seed):
     ]
     assert [d["encodingFormat"] for d in data["distribution"]] == ["text/csv", "application/json"]
     assert data["url"] == "http://testserver/data/"
+    assert data["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert (
+        "The data is published under Creative Commons Attribution 4.0 International (CC BY 4.0)"
+        in text
+    )
+    assert '<a href="https://creativecommons.org/licenses/by/4.0/" rel="license">' in html
+
+
+def test_the_licence_is_one_setting_stated_everywhere(client, seed, settings):
+    settings.CONTENT_LICENCE = {
+        "name": "CC0 1.0",
+        "title": "Creative Commons Zero 1.0 Universal",
+        "url": "https://creativecommons.org/publicdomain/zero/1.0/",
+    }
+    url = "https://creativecommons.org/publicdomain/zero/1.0/"
+    home = visible_text(client.get("/").content)
+    assert "Text and data: CC0 1.0 (Creative Commons Zero 1.0 Universal)" in home
+    html = client.get(reverse("kb:data")).content.decode()
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html)[1])
+    assert data["license"] == url
+    spec = client.get("/api/openapi.json").json()
+    assert spec["info"]["license"] == {"name": "CC0 1.0", "url": url}

@@ -11,8 +11,9 @@ from django.urls import reverse
 
 from kb.admin_import import ModelEntryResource
 from kb.models import ModelEntry, Organization
+from kb.openness import scorecard
 
-from .factories import UserFactory
+from .factories import ModelEntryFactory, UserFactory
 from .test_bundled import counts
 from .text import visible_text
 
@@ -178,3 +179,118 @@ def test_staff_without_permissions_cannot_import_or_export(client, seed):
     assert client.get(reverse("admin:kb_modelentry_import")).status_code == 403
     user.user_permissions.set(Permission.objects.none())
     assert client.get(reverse("admin:kb_modelentry_export")).status_code == 403
+
+
+def export_csv(client):
+    page = client.get(reverse("admin:kb_modelentry_export"))
+    form = page.context["form"]
+    data = {name: form[name].value() for name in form.fields if name != "export_items"}
+    data["format"] = CSV_FORMAT
+    response = client.post(reverse("admin:kb_modelentry_export"), data)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_export_holds_every_openness_grade_as_the_download_names_it(editor_client, seed):
+    ModelEntryFactory(slug="ungraded")
+    rows = {row["slug"]: row for row in csv.DictReader(io.StringIO(export_csv(editor_client)))}
+    llama = rows["llama-2"]
+    assert llama["openness_weights"] == "open"
+    assert llama["openness_training_data"] == "closed"
+    assert llama["openness_weights_licence"] == "partial"
+    assert llama["openness_weights_licence_source"] == "https://ai.meta.com/llama/license/"
+    assert llama["openness_weights_checked"] == "2026-11-28"
+    assert rows["ungraded"]["openness_api"] == "unknown"
+    assert rows["ungraded"]["openness_api_checked"] == ""
+    download = csv.DictReader(io.StringIO(editor_client.get("/models.csv").content.decode()))
+    grade_columns = [name for name in download.fieldnames if name.startswith("openness_")][2:]
+    assert [name for name in next(iter(rows.values())) if name.startswith("openness_")] == (
+        grade_columns
+    )
+
+
+GRADES_HEADER = "slug,name,organization,category,openness_weights,openness_weights_source,openness_api_checked"  # fmt: skip
+
+
+def test_importing_grades_sets_them_after_a_dry_run(editor_client, seed):
+    content = (
+        f"{GRADES_HEADER}\n"
+        # Only grades change: the row is an update, not skipped.
+        "llama-2,LLaMA 2,meta,open-source,partial,https://example.org/weights,2026-12-01\n"
+        "olmo,OLMo,meta,open-source,open,,\n"
+    )
+    preview = upload(editor_client, "modelentry", content)
+    assert "confirm_form" in preview.context
+    assert [row.import_type for row in preview.context["result"].rows] == ["update", "new"]
+    preview_html = preview.content.decode()
+    assert "<ins" in preview_html and "example.org/weights" in preview_html
+    assert "None" not in visible_text(preview.content)
+    llama = ModelEntry.objects.get(slug="llama-2")
+    assert llama.openness.get(dimension="weights").grade == "open"  # the dry run wrote nothing
+    assert not ModelEntry.objects.filter(slug="olmo").exists()
+
+    confirm(editor_client, "modelentry", preview)
+    weights = llama.openness.get(dimension="weights")
+    assert (weights.grade, weights.source_url) == ("partial", "https://example.org/weights")
+    assert str(llama.openness.get(dimension="api").checked_on) == "2026-12-01"
+    # Columns the file leaves out keep their values.
+    assert llama.openness.get(dimension="training_data").grade == "closed"
+    olmo = ModelEntry.objects.get(slug="olmo")
+    assert {(g.dimension, g.grade) for g in olmo.openness.all()} == {("weights", "open")}
+    assert scorecard(olmo).score == 11
+
+
+def test_bad_grades_are_row_errors_and_nothing_is_imported(editor_client, seed):
+    before = counts()
+    content = (
+        f"{GRADES_HEADER}\n"
+        "llama-2,LLaMA 2,meta,open-source,closed,,\n"  # fine on its own
+        "mistral,Mistral 7B,mistral-ai,open-source,sorta,,\n"
+        "mixtral,Mixtral,mistral-ai,open-source,open,not a url,\n"
+        "falcon,Falcon,tii,open-source,open,,2026-02-30\n"
+        "bloom,BLOOM,bigscience,open-source,open,,2999-01-01\n"
+    )
+    page = upload(editor_client, "modelentry", content)
+    assert "confirm_form" not in page.context
+    errors = {r.number: r.field_specific_errors for r in page.context["result"].invalid_rows}
+    assert sorted(errors) == [2, 3, 4, 5]
+    assert "Value 'sorta' is not a valid choice." in errors[2]["openness_weights"][0]
+    assert "Enter a valid URL." in errors[3]["openness_weights_source"][0]
+    assert "openness_api_checked" in errors[4]
+    assert "almost certainly a typo" in errors[5]["openness_api_checked"][0]
+    assert counts() == before
+    weights = ModelEntry.objects.get(slug="llama-2").openness.get(dimension="weights")
+    assert weights.grade == "open"
+
+
+def test_an_import_that_fails_on_confirmation_leaves_the_grades_alone(editor_client, seed):
+    Organization.objects.create(name="Short-lived Lab", slug="short-lived")
+    content = (
+        f"{GRADES_HEADER}\n"
+        "llama-2,LLaMA 2,meta,open-source,closed,,\n"
+        "new-model,New model,short-lived,open-source,open,,\n"
+    )
+    preview = upload(editor_client, "modelentry", content)
+    assert "confirm_form" in preview.context
+    # Between preview and confirmation the second row's organization goes away.
+    Organization.objects.filter(slug="short-lived").delete()
+    before = counts()
+    done = confirm(editor_client, "modelentry", preview)
+    assert done["Location"] == reverse("admin:kb_modelentry_import")
+    assert counts() == before
+    weights = ModelEntry.objects.get(slug="llama-2").openness.get(dimension="weights")
+    assert weights.grade == "open"
+    assert not ModelEntry.objects.filter(slug="new-model").exists()
+
+
+def test_the_admin_csv_export_quotes_formulas_and_imports_them_back_unchanged(editor_client, seed):
+    formula = '=HYPERLINK("https://evil.example/","click")'
+    ModelEntryFactory(slug="formula", name=formula, summary="@SUM(1+1)", parameters="-1")
+    exported = export_csv(editor_client)
+    row = next(r for r in csv.DictReader(io.StringIO(exported)) if r["slug"] == "formula")
+    assert (row["name"], row["summary"], row["parameters"]) == (f"'{formula}", "'@SUM(1+1)", "'-1")
+    preview = upload(editor_client, "modelentry", exported)
+    assert {r.import_type for r in preview.context["result"].rows} == {"skip"}
+    confirm(editor_client, "modelentry", preview)
+    entry = ModelEntry.objects.get(slug="formula")
+    assert (entry.name, entry.summary, entry.parameters) == (formula, "@SUM(1+1)", "-1")

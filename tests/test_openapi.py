@@ -50,9 +50,16 @@ def test_every_operation_documents_its_400(spec):
 
 def test_the_filter_values_are_those_in_the_database(spec):
     parameters = {p["name"]: p for p in spec["paths"]["/api/models/"]["get"]["parameters"]}
-    assert parameters["category"]["schema"]["items"]["enum"] == ["closed", "open-source"]
+    assert parameters["category"]["schema"]["items"]["enum"] == ["", "open-source", "closed"]
     assert "meta" in parameters["organization"]["schema"]["items"]["enum"]
-    assert parameters["access"]["schema"]["enum"] == ["", "weights", "hosted", "both"]
+    access = ["", "weights", "hosted", "both", "unknown"]
+    assert parameters["access"]["schema"] == {
+        "type": "array",
+        "items": {"type": "string", "enum": access},
+    }
+    assert parameters["licence"]["schema"]["items"]["enum"] == ["", "osi", "not-osi", "unknown"]
+    sorts = ["", "name", "newest", "oldest", "largest", "smallest", "openness"]
+    assert parameters["sort"]["schema"]["enum"] == sorts
     assert list(parameters) == list(ModelFilterForm().fields)
 
 

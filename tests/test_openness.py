@@ -21,8 +21,10 @@ Dimension = OpennessGrade.Dimension
     [
         (["open"] * 9, 100),
         (["closed"] * 9, 0),
-        (["unknown"] * 9, 0),
-        ([], 0),
+        # Nothing known is no score ("not graded"), not a score of 0.
+        (["unknown"] * 9, None),
+        ([], None),
+        (["closed"] + ["unknown"] * 8, 0),
         (["partial"] * 9, 50),
         (["open"] * 4 + ["partial"], 50),  # 4.5 of 9
         (["partial"], 6),  # 5.6 rounds to 6
@@ -108,3 +110,15 @@ def test_the_scorecard_costs_no_query_when_grades_are_prefetched(seed, django_as
     entry = ModelEntry.objects.prefetch_related("openness").get(slug="bloom")
     with django_assert_num_queries(0):
         assert "Openness score: 83 out of 100" in visible_text(render_scorecard(entry))
+
+
+def test_an_entry_with_no_known_grade_is_not_graded_rather_than_zero(client):
+    entry = ModelEntryFactory(name="Fresh", slug="fresh")
+    grade(entry, Dimension.API, Grade.UNKNOWN)
+    card = scorecard(entry)
+    assert (card.score, card.unknown) == (None, 9)
+    annotated = ModelEntry.objects.with_openness_score().get(pk=entry.pk)
+    assert (annotated.openness_score, annotated.openness_unknown) == (None, 9)
+    text = visible_text(client.get("/models/fresh/").content)
+    assert "Openness score: not graded yet · none of the 9 dimensions has a known grade" in text
+    assert "out of 100" not in text

@@ -1,4 +1,5 @@
 from django import template
+from django.conf import settings
 
 from .. import facts, markdown
 
@@ -21,3 +22,9 @@ def inline_markdown(text):
 def entry_facts(entry):
     """``{% entry_facts entry as facts %}``: the entry's facts by name (``facts.licence.text``)."""
     return facts.entry_facts(entry)
+
+
+@register.simple_tag
+def content_licence():
+    """``{% content_licence as licence %}``: the licence of the site's text and data."""
+    return settings.CONTENT_LICENCE

@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from .accessibility import assert_accessible
 from .conftest import DESKTOP, PHONE, assert_no_page_scroll
 from .keyboard import tab_to
 
@@ -93,3 +94,37 @@ def test_visitor_filters_and_sorts_the_directory_with_the_keyboard(page, site, p
     expect(page).to_have_url(re.compile(r"category=closed"))
     expect(page.locator("tbody tr")).to_have_count(4)
     shot("sorted")
+
+
+def test_visitor_finds_the_most_open_models(page, site, problems, shot):
+    page.set_viewport_size(DESKTOP)
+    page.goto(site + "/models/")
+    # A radio group is one tab stop; the arrow keys choose within it.
+    tab_to(page, "#f-min_openness-any")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    expect(page.locator("#f-min_openness-50")).to_be_checked()
+    tab_to(page, ".filter-form button[type=submit]")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"min_openness=50"))
+    expect(page.locator("#f-min_openness-50")).to_be_checked()
+    page.select_option("#sort", "openness")
+    page.locator(".sort-form button[type=submit]").click()
+    expect(page).to_have_url(
+        re.compile(r"min_openness=50.*sort=openness|sort=openness.*min_openness=50")
+    )
+    cells = page.locator('tbody td[data-label="Openness"] .openness-score').all_inner_texts()
+    scores = [int(text) for text in cells]
+    assert scores and all(score >= 50 for score in scores)
+    assert scores == sorted(scores, reverse=True)
+    expect(page.locator("tbody tr").first).to_contain_text("BLOOM")
+    assert_accessible(page)
+    shot("most-open")
+
+    page.goto(site + "/compare/")
+    row = page.locator("tr.comparison-openness")
+    expect(row).to_contain_text("Average score")
+    row.locator("summary").first.click()
+    expect(row.locator("dl").first).to_contain_text("Weights")
+    assert_accessible(page)
+    shot("compare-openness")

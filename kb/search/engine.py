@@ -146,8 +146,8 @@ class Ranking:
 
     def ids(self, start, stop):
         # A broad query counts its title matches further, to tell whether they can be ranked.
-        limit = EXACT_LIMIT + 1 if self.broad else stop
-        in_title = self.matcher.count_in_title(max(limit, stop), self.documents)
+        limit = max(EXACT_LIMIT + 1, stop) if self.broad else stop
+        in_title = self.matcher.count_in_title(limit, self.documents)
         if in_title > EXACT_LIMIT:
             exact, rest = self.matcher.newest_in_titles(self.query.key, self.documents)
             return window(exact[start:stop], len(exact), rest, start, stop)

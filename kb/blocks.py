@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.template.loader import render_to_string
 
-from .comparison import category_comparison, published_by_name
+from .comparison import Changed, category_comparison, first_published, published_totals
 from .models import Category, ModelEntry, ProCon
 
 OWNER_KINDS = ("examples", "pros", "cons")
@@ -77,12 +77,10 @@ class BlockData:
             entries = ModelEntry.objects.published().filter(slug__in=entry_slugs)
             self.entries = {e.slug: e for e in entries.select_related("organization")}
 
-        self.examples = defaultdict(list)
-        example_categories = self._owners(wanted, ("examples",), self.categories)
-        if example_categories:
-            entries = published_by_name().filter(category__in=example_categories)
-            for entry in entries.select_related("organization"):
-                self.examples[entry.category_id].append(entry)
+        self.examples, self.totals = defaultdict(list), {}
+        if example_categories := self._owners(wanted, ("examples",), self.categories):
+            self.examples = first_published(example_categories, with_organization=True)
+            self.totals = published_totals(example_categories)
 
         self.points = defaultdict(list)
         categories = self._owners(wanted, ("pros", "cons"), self.categories)
@@ -94,6 +92,22 @@ class BlockData:
         self.comparison = None
         if any(p.kind == "comparison" for p in wanted):
             self.comparison = category_comparison()
+
+    def examples_block(self, owner):
+        if isinstance(owner, ModelEntry):
+            context = {"entries": [owner]}
+            return "blocks/examples.html", context, [owner, owner.organization]
+        entries = self.examples[owner.pk]
+        if not entries:
+            raise NotShown(f"{owner} has no published model entries yet.")
+        total = self.totals[owner.pk]
+        context = {"entries": entries, "category": owner, "more": total.count - len(entries)}
+        # The entries not named count too: "and N more" changes with them.
+        return (
+            "blocks/examples.html",
+            context,
+            [owner, Changed(total.latest), *(e.organization for e in entries)],
+        )
 
     @staticmethod
     def _owners(placeholders, kinds, found):
@@ -111,11 +125,7 @@ class BlockData:
         if owner is None:
             raise NotShown(f'No category or published model entry has the slug "{slug}".')
         if placeholder.kind == "examples":
-            entries = self.examples[owner.pk] if isinstance(owner, Category) else [owner]
-            if not entries:
-                raise NotShown(f"{owner} has no published model entries yet.")
-            shown = [owner, *entries, *(entry.organization for entry in entries)]
-            return "blocks/examples.html", {"entries": entries}, shown
+            return self.examples_block(owner)
         points = self.points[(*_owner_key(owner), POINT_KINDS[placeholder.kind])]
         if not points:
             raise NotShown(f"{owner} has no {placeholder.kind} yet.")

@@ -3,18 +3,33 @@
 Columns are the categories in order, rows the comparison rows in order. Written rows hold the
 editors' Markdown (the template renders it); generated rows are computed from the published
 entries of each category, so they change as soon as the directory does.
+
+Generated rows are database aggregates (counts, distinct licences, openness scores) and the
+first few entries of each category, so the table costs the same with ten entries or a hundred
+thousand; and each process keeps the latest table under the content version it was built for,
+so it is built once per change, not once per request (``kb.freshness`` says why a version can
+never serve stale content).
 """
 
+import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
 
-from django.db.models.functions import Lower
+from django.db.models import Count, F, Max, Window
+from django.db.models.functions import Lower, RowNumber
 
+from .freshness import PerVersion
 from .models import Category, ComparisonRow, ModelEntry
-from .openness import summarise
+from .openness import OpennessSummary, summarise
+
+Kind = ComparisonRow.Kind
+
+# The Examples row names this many entries of each category, then links to the rest.
+EXAMPLES_SHOWN = 12
+NOTHING_TO_SUMMARISE = OpennessSummary(None, None, None, graded=0, not_graded=0, dimensions=())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Licence:
     name: str
     osi_approved: bool
@@ -24,21 +39,17 @@ class Licence:
 class Cell:
     category: Category
     text: str = ""  # written rows
-    entries: tuple = ()  # generated rows: the category's published entries
+    # Generated rows: the category's published entries, their number, the first of them by
+    # name, their licences, their openness.
+    count: int = 0
+    examples: tuple = ()
+    licences: tuple = ()
+    openness: OpennessSummary | None = None
 
     @property
-    def count(self):
-        return len(self.entries)
-
-    @property
-    def licences(self):
-        distinct = {(e.licence_name, bool(e.licence_osi_approved)) for e in self.entries}
-        return tuple(Licence(name, osi) for name, osi in sorted(distinct) if name)
-
-    @cached_property
-    def openness(self):
-        """The entries' openness (``kb.openness.summarise``); their grades come prefetched."""
-        return summarise(self.entries)
+    def more(self):
+        """How many published entries the Examples row does not name."""
+        return self.count - len(self.examples)
 
 
 @dataclass(frozen=True)
@@ -49,10 +60,17 @@ class Row:
 
 
 @dataclass(frozen=True)
+class Changed:
+    """When the newest of many rows changed, for "Last updated" (which reads ``updated_at``)."""
+
+    updated_at: datetime.datetime
+
+
+@dataclass(frozen=True)
 class Comparison:
     categories: tuple
     rows: tuple
-    # Every row of data the table shows, for its "Last updated" date.
+    # Everything the table shows, or when it last changed, for its "Last updated" date.
     shown: tuple = field(repr=False)
 
 
@@ -61,28 +79,98 @@ def published_by_name():
     return ModelEntry.objects.published().order_by(Lower("name"), "pk")
 
 
-def category_comparison():
+@dataclass(frozen=True)
+class Total:
+    count: int
+    latest: datetime.datetime  # when the newest change to one of them was made
+
+
+def published_totals(categories=None):
+    """``{category id: Total}`` of the published entries of ``categories`` (default: all)."""
+    entries = ModelEntry.objects.published().order_by()
+    if categories is not None:
+        entries = entries.filter(category__in=categories)
+    totals = entries.values("category").annotate(n=Count("pk"), latest=Max("updated_at"))
+    return {row["category"]: Total(row["n"], row["latest"]) for row in totals}
+
+
+def first_published(categories=None, *, with_organization=False):
+    """``{category id: [entries]}``: the first EXAMPLES_SHOWN published entries of each of
+    ``categories`` (default: all) by name, in one query however many there are."""
+    entries = published_by_name()
+    if categories is not None:
+        entries = entries.filter(category__in=categories)
+    ranked = entries.annotate(
+        rank=Window(
+            RowNumber(), partition_by=F("category"), order_by=[Lower("name").asc(), F("pk").asc()]
+        )
+    )
+    fields = ["name", "slug", "category"]
+    if with_organization:
+        ranked = ranked.select_related("organization")
+        fields += ["organization__name", "organization__updated_at"]
+    first = defaultdict(list)
+    for entry in ranked.filter(rank__lte=EXAMPLES_SHOWN).only(*fields):
+        first[entry.category_id].append(entry)
+    return first
+
+
+class Published:
+    """What the generated rows show of each category's published entries."""
+
+    def __init__(self, kinds):
+        entries = ModelEntry.objects.published()
+        self.totals = published_totals()
+        self.latest = max((total.latest for total in self.totals.values()), default=None)
+        self.examples = first_published() if Kind.EXAMPLES in kinds else defaultdict(list)
+
+        self.licences = defaultdict(set)
+        if Kind.LICENCES in kinds:
+            licences = entries.exclude(licence_name="").order_by()
+            for category, name, osi in licences.values_list(
+                "category", "licence_name", "licence_osi_approved"
+            ).distinct():
+                self.licences[category].add(Licence(name, bool(osi)))
+
+        self.openness = {}
+        if Kind.OPENNESS in kinds:
+            self.openness = summarise(entries, by="category")
+
+    def cell(self, category):
+        return Cell(
+            category,
+            count=self.totals[category.pk].count if category.pk in self.totals else 0,
+            examples=tuple(self.examples[category.pk]),
+            licences=tuple(sorted(self.licences[category.pk])),
+            openness=self.openness.get(category.pk, NOTHING_TO_SUMMARISE),
+        )
+
+
+def build_category_comparison():
     categories = tuple(Category.objects.all())
     rows = list(ComparisonRow.objects.prefetch_related("cells"))
-    entries = []
-    if any(row.is_generated for row in rows):
-        entries = published_by_name()
-        if any(row.kind == ComparisonRow.Kind.OPENNESS for row in rows):
-            entries = entries.prefetch_related("openness")
-        entries = list(entries)
-    published = {category.pk: [] for category in categories}
-    for entry in entries:
-        published[entry.category_id].append(entry)
+    shown = [*categories]
+    kinds = {row.kind for row in rows if row.is_generated}
+    published = Published(kinds) if kinds else None
+    if published and published.latest:
+        shown.append(Changed(published.latest))
 
     table_rows = []
-    shown = [*categories, *entries]
     for row in rows:
         cells = row.cells.all()
         if row.is_generated:
-            values = [Cell(c, entries=tuple(published[c.pk])) for c in categories]
+            values = [published.cell(c) for c in categories]
         else:
             texts = {cell.category_id: cell.text for cell in cells}
             values = [Cell(c, text=texts.get(c.pk, "")) for c in categories]
         table_rows.append(Row(row.label, row.kind, tuple(values)))
         shown += [row, *cells]
     return Comparison(categories, tuple(table_rows), tuple(shown))
+
+
+_built = PerVersion(maxsize=1)
+
+
+def category_comparison():
+    """The table for the current content version, built when this process has not yet."""
+    return _built.get("comparison", build_category_comparison)

@@ -23,7 +23,9 @@ and after a restore from an old backup the next change jumps past every number u
 also tells when content last changed, for ``Last-Modified``.
 """
 
+import threading
 import time
+from collections import OrderedDict
 
 from django.db import connections, router
 from django.db.models import F, Value
@@ -77,6 +79,42 @@ def read_content_version(using):
         )
         row = cursor.fetchone()
     return row[0] if row else None
+
+
+class PerVersion:
+    """Values this process built from the content, kept for the current content version only.
+
+    For what is costly to build and the same for every request until content changes (the
+    category comparison, a document's generated blocks). The version is read on every lookup,
+    as page requests read it, so a value is never served once content has changed; the newest
+    ``maxsize`` keys are kept. Without a version row nothing is kept.
+    """
+
+    def __init__(self, maxsize):
+        self.maxsize = maxsize
+        self.version = None
+        self.values = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key, build):
+        version = read_content_version(router.db_for_read(kb_models.ContentVersion))
+        if version is None:
+            return build()
+        with self.lock:
+            if version == self.version and key in self.values:
+                self.values.move_to_end(key)
+                return self.values[key]
+        value = build()
+        with self.lock:
+            if version != self.version:
+                if self.version is not None and version < self.version:
+                    return value  # built from older content than what is kept
+                self.version = version
+                self.values.clear()
+            self.values[key] = value
+            while len(self.values) > self.maxsize:
+                self.values.popitem(last=False)
+        return value
 
 
 def content_changed(sender, using, **kwargs):

@@ -6,7 +6,8 @@ block by block (so never inside code), stands in the HTML as a random token that
 keeps, and is expanded after sanitising from autoescaped templates: no text an editor writes,
 escaped or entity-encoded, can forge one.
 
-Everything before the expansion depends on the text alone, so it is cached per process.
+Everything before the expansion depends on the text alone, so it is cached per process; the
+expansion depends on the data too, so it is kept per process for the current content version.
 """
 
 import functools
@@ -26,6 +27,7 @@ from markdown.extensions.toc import slugify_unicode
 from markdown.util import AtomicString
 
 from .blocks import expand_placeholders, parse_placeholder
+from .freshness import PerVersion
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "dl", "dt", "em",
@@ -235,11 +237,20 @@ class Rendered:
     shown: tuple
 
 
+# The generated blocks of recent documents, built once per content version (they read the data).
+_expanded = PerVersion(maxsize=256)
+
+
 def render_document(text, *, preview=False):
     """The full pipeline. ``preview`` shows a warning where a placeholder cannot be expanded;
     visitors see nothing there."""
     converted = convert(text or "")
-    blocks, shown = expand_placeholders(converted.placeholders, preview=preview)
+    if not converted.placeholders:
+        return Rendered(mark_safe(converted.html), converted.toc, ())
+    blocks, shown = _expanded.get(
+        (converted.placeholders, preview),
+        lambda: expand_placeholders(converted.placeholders, preview=preview),
+    )
     return Rendered(mark_safe(converted.fill(blocks)), converted.toc, tuple(shown))
 
 

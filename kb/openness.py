@@ -16,7 +16,18 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from .models import OpennessGrade
@@ -124,32 +135,62 @@ class OpennessSummary:
     dimensions: tuple  # a DimensionSummary per dimension, in the dimensions' order
 
 
-def summarise(entries):
-    """How open ``entries`` are, overall and dimension by dimension (prefetch ``openness``)."""
-    cards = [scorecard(entry) for entry in entries]
-    scores = [card.score for card in cards if card.score is not None]
-    dimensions = []
-    for index, dimension in enumerate(Dimension):
-        counts = Counter(card.rows[index].grade for card in cards)
-        dimensions.append(
-            DimensionSummary(
-                dimension.label,
-                tuple(
-                    GradeCount(grade.value, grade.label, MARKERS[grade], counts[grade])
-                    for grade in Grade
-                    if counts[grade]
-                ),
-            )
+def summarise(entries, by):
+    """How open each group of ``entries`` (a queryset of model entries) is, overall and
+    dimension by dimension: ``{value of the field by: OpennessSummary}``, for the groups that
+    have entries.
+
+    Computed by the database in two queries, whatever the number of entries: a dimension an
+    entry has no grade for counts as unknown, as in its scorecard.
+    """
+    entries = entries.order_by()
+    scores = {
+        row[by]: row
+        for row in annotate_score(entries)
+        .values(by)
+        .annotate(
+            size=Count("pk"),
+            graded=Count("openness_score"),
+            total=Sum("openness_score"),
+            lowest=Min("openness_score"),
+            highest=Max("openness_score"),
         )
-    return OpennessSummary(
-        # Round half up in integers, as the score itself does.
-        average=(2 * sum(scores) + len(scores)) // (2 * len(scores)) if scores else None,
-        lowest=min(scores, default=None),
-        highest=max(scores, default=None),
-        graded=len(scores),
-        not_graded=len(cards) - len(scores),
-        dimensions=tuple(dimensions),
+    }
+    counts = Counter()
+    grades = OpennessGrade.objects.filter(entry__in=entries.values("pk")).exclude(
+        grade=Grade.UNKNOWN
     )
+    for group, dimension, grade, count in (
+        grades.values_list(f"entry__{by}", "dimension", "grade").annotate(Count("pk")).order_by()
+    ):
+        counts[group, dimension, grade] = count
+    summaries = {}
+    for group, row in scores.items():
+        size, graded = row["size"], row["graded"]
+        dimensions = []
+        for dimension in Dimension:
+            known = {grade: counts[group, dimension, grade] for grade in Grade}
+            known[Grade.UNKNOWN] = size - sum(known.values())
+            dimensions.append(
+                DimensionSummary(
+                    dimension.label,
+                    tuple(
+                        GradeCount(grade.value, grade.label, MARKERS[grade], known[grade])
+                        for grade in Grade
+                        if known[grade]
+                    ),
+                )
+            )
+        summaries[group] = OpennessSummary(
+            # Round half up in integers, as the score itself does.
+            average=(2 * row["total"] + graded) // (2 * graded) if graded else None,
+            lowest=row["lowest"],
+            highest=row["highest"],
+            graded=graded,
+            not_graded=size - graded,
+            dimensions=tuple(dimensions),
+        )
+    return summaries
 
 
 def annotate_score(queryset):

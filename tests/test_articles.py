@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from kb.comparison import EXAMPLES_SHOWN
 from kb.models import (
     Article,
     Category,
@@ -239,11 +240,18 @@ def test_article_page_queries_do_not_grow_with_the_entries(
     client, django_assert_num_queries, entries
 ):
     article = add_entries(entries)
-    # The article, its categories, its entries; the blocks' categories, entries, examples,
-    # pros and cons; the comparison's categories, rows, cells and entries.
-    with django_assert_num_queries(11):
+    # The article, its categories, its entries; the content version; the blocks' categories,
+    # entries, first entries by name, their number, pros and cons; the content version again
+    # for the comparison, its categories, rows, cells, numbers of entries and first entries.
+    with django_assert_num_queries(15):
         page = client.get(article.get_absolute_url())
-    assert page.content.decode().count('<a href="/models/model-') >= 3 * entries
+    # Related entries all; the examples block and the comparison the first few.
+    named = entries + 2 * min(entries, EXAMPLES_SHOWN) + 1  # the [[examples SLUG]] of an entry
+    assert page.content.decode().count('<a href="/models/model-') == named
+    # Until content changes, the blocks are not built again.
+    with django_assert_num_queries(4):
+        again = client.get(article.get_absolute_url())
+    assert again.content == page.content
 
 
 @pytest.mark.parametrize("articles", [3, 30])

@@ -7,9 +7,10 @@ from types import SimpleNamespace
 import pytest
 from django.apps import apps as django_apps
 from django.db import connection
+from django.db.models.functions import Lower
 from django.urls import reverse
 
-from kb.comparison import category_comparison
+from kb.comparison import EXAMPLES_SHOWN, category_comparison
 from kb.models import ComparisonRow, ContentVersion, ModelEntry, OpennessGrade, Status
 
 from .dates import OLD_TEXT, age_everything, today
@@ -83,7 +84,7 @@ def test_generated_rows_come_from_the_published_entries(table_data):
         cells(category_comparison(), label)
         for label in ("Examples", "Number of models", "Licences")
     )
-    assert [[e.name for e in cell.entries] for cell in examples] == [
+    assert [[e.name for e in cell.examples] for cell in examples] == [
         ["alpha", "Beta", "Unknown licence", "Zephyr"],
         ["Gamma"],
     ]
@@ -100,7 +101,7 @@ def test_the_table_changes_with_the_data(table_data):
     draft = ModelEntryFactory(name="Late", category=closed, status=Status.DRAFT)
     open_.cells.update(text="Now **paid**")
     comparison = category_comparison()
-    assert [e.name for e in cells(comparison, "Examples")[1].entries] == ["Delta", "Gamma"]
+    assert [e.name for e in cells(comparison, "Examples")[1].examples] == ["Delta", "Gamma"]
     assert cells(comparison, "Number of models")[1].count == 2
     assert cells(comparison, "Access")[0].text == "Now **paid**"
     draft.status = Status.PUBLISHED
@@ -203,10 +204,45 @@ def test_compare_page_queries_do_not_grow_with_the_entries(
     client, django_assert_num_queries, entries
 ):
     add_entries(entries)
-    # Categories, rows, their cells, the published entries, their openness grades.
-    with django_assert_num_queries(5):
+    # The content version; categories, rows, their cells; per category: the number of published
+    # entries, the first of them, the distinct licences, the openness scores, the grade counts.
+    with django_assert_num_queries(9):
         page = client.get(reverse("kb:compare"))
-    assert page.content.decode().count("/models/model-") == entries
+    assert page.content.decode().count("/models/model-") == min(entries, EXAMPLES_SHOWN)
+
+
+def test_examples_name_the_first_entries_then_link_to_the_rest(client):
+    add_entries(EXAMPLES_SHOWN + 3)
+    ModelEntryFactory(
+        name="aaa draft", category=ModelEntry.objects.first().category, status=Status.DRAFT
+    )
+    examples = next(row for row in category_comparison().rows if row.kind == Kind.EXAMPLES)
+    cell = examples.cells[0]
+    by_name = ModelEntry.objects.published().order_by(Lower("name"), "pk")
+    assert [e.name for e in cell.examples] == [e.name for e in by_name[:EXAMPLES_SHOWN]]
+    assert (cell.count, cell.more) == (EXAMPLES_SHOWN + 3, 3)
+    html = table_html(client.get(reverse("kb:compare")))
+    assert '<a href="/models/?category=many">and 3 more</a>' in html
+    assert f"{EXAMPLES_SHOWN + 3} models" in visible_text(html)
+    assert "aaa draft" not in html
+
+
+def test_the_table_is_built_once_per_content_version(client, table_data, django_assert_num_queries):
+    client.get(reverse("kb:compare"))
+    with django_assert_num_queries(1):  # the content version only
+        again = client.get(reverse("kb:compare"))
+    assert "Gamma" in table_html(again)
+    entry = ModelEntry.objects.get(name="Gamma")
+    entry.name = "Gamma 2"
+    entry.save()
+    assert "Gamma 2" in table_html(client.get(reverse("kb:compare")))
+
+
+def test_the_table_is_not_kept_without_a_content_version(table_data):
+    ContentVersion.objects.all().delete()
+    assert cells(category_comparison(), "Number of models")[1].count == 1
+    ModelEntry.objects.filter(name="Hidden draft").update(status=Status.PUBLISHED)
+    assert cells(category_comparison(), "Number of models")[0].count == 5
 
 
 @pytest.fixture

@@ -6,8 +6,9 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import reverse
 
+from kb.comparison import EXAMPLES_SHOWN, Changed
 from kb.markdown import ALLOWED_TAGS, render, render_document, render_inline, render_preview
-from kb.models import Status
+from kb.models import ModelEntry, Status
 
 from .factories import (
     CategoryFactory,
@@ -173,6 +174,18 @@ def test_examples_of_a_category_list_its_published_entries_with_their_makers(wor
     assert "Secret" not in html
 
 
+def test_examples_of_a_large_category_name_the_first_and_link_to_the_rest(world):
+    zed = OrganizationFactory(name="Zed Labs")
+    for n in range(EXAMPLES_SHOWN):
+        ModelEntryFactory(name=f"Zeta {n:02}", category=world, organization=zed)
+    html = render("[[examples open]]")
+    named = items(html, "block-examples")
+    assert named[:2] == ["Alpaca (Makers & Co)", "Llama (Makers & Co)"]
+    assert len(named) == EXAMPLES_SHOWN and named[-1] == f"Zeta {EXAMPLES_SHOWN - 3:02} (Zed Labs)"
+    assert '<a href="/models/?category=open">and 2 more in the directory</a>' in html
+    assert "and 2 more" not in render("[[examples llama]]")
+
+
 def test_examples_of_an_entry_is_that_entry(world):
     assert items(render("[[examples llama]]"), "block-examples") == ["Llama (Makers & Co)"]
 
@@ -282,7 +295,10 @@ def test_what_a_document_shows_is_reported(world):
     rendered = render_document("[[examples open]]\n\n[[pros llama]]")
     shown = {(type(row).__name__, str(row)) for row in rendered.shown}
     assert ("Category", "Open things") in shown
-    assert ("ModelEntry", "Alpaca") in shown and ("ModelEntry", "Llama") in shown
+    assert ("ModelEntry", "Llama") in shown
+    # The category's entries, named or not, by the date of the latest change to one of them.
+    latest = max(entry.updated_at for entry in ModelEntry.objects.published())
+    assert Changed(latest) in rendered.shown
     assert ("Organization", "Makers & Co") in shown
     assert ("ProCon", "Runs at home") in shown
     assert ("ModelEntry", "Secret") not in shown

@@ -13,7 +13,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils.http import http_date
 
-from kb.freshness import CONTENT_MODELS, bump_content_version, read_content_version
+from kb.freshness import CONTENT_MODELS, PerVersion, bump_content_version, read_content_version
 from kb.models import (
     Article,
     Category,
@@ -383,3 +383,42 @@ def test_pages_behind_a_tls_proxy_are_cached_apart_from_plain_http(client, artic
     retitle_without_signals(article)
     secure = client.get(article.get_absolute_url(), headers={"x-forwarded-proto": "https"})
     assert "Changed quietly" in secure.content.decode()
+
+
+# What is costly to build is kept per process for the current content version only.
+
+
+def test_a_value_is_built_once_per_content_version(db):
+    kept, builds = PerVersion(maxsize=2), []
+
+    def build():
+        builds.append(read_content_version("default"))
+        return len(builds)
+
+    assert kept.get("key", build) == kept.get("key", build) == 1  # no version row: not kept
+    bump_content_version()
+    assert kept.get("key", build) == kept.get("key", build) == 2
+    bump_content_version()
+    assert kept.get("key", build) == 3
+    assert builds[1] < builds[2]
+
+
+def test_only_the_newest_keys_are_kept(db):
+    kept = PerVersion(maxsize=2)
+    bump_content_version()
+    for key in ("a", "b", "c"):
+        kept.get(key, lambda key=key: key)
+    assert list(kept.values) == ["b", "c"]
+    assert kept.get("a", lambda: "built again") == "built again"
+
+
+def test_a_value_built_from_older_content_is_not_kept(db):
+    kept = PerVersion(maxsize=2)
+    bump_content_version()
+    older = read_content_version("default")
+    bump_content_version()
+    kept.get("key", lambda: "new")
+    # The process already keeps the values of a newer version: this build read an older one.
+    kept.version, kept.values = older + 10**9, {}
+    assert kept.get("key", lambda: "old") == "old"
+    assert "key" not in kept.values

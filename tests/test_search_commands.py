@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from kb.models import Article, ModelEntry, Organization, ProCon, Status
+from kb.models import Article, ModelEntry, OpennessGrade, Organization, ProCon, Status
 from kb.search.models import SearchDocument
 from kb.search.synthetic import Generator
 
@@ -30,6 +30,9 @@ def test_generated_data_fills_the_catalogue_and_the_index(client):
     assert entry.modalities.exists()
     assert f"**{entry.name}**" in entry.description
     assert entry.name in titles(client.get(search_url(entry.name)))
+    graded = ModelEntry.objects.filter(openness__isnull=False).distinct().count()
+    assert 5 <= graded <= 40  # about one entry in three
+    assert OpennessGrade.objects.values("grade").distinct().count() > 1
 
 
 def test_the_same_seed_gives_the_same_data():
@@ -37,6 +40,7 @@ def test_the_same_seed_gives_the_same_data():
     organization = Organization(name="Blue Labs", slug="blue-labs", website="https://b.example/")
     assert first.entry(1, organization, "closed") == second.entry(1, organization, "closed")
     assert first.article(1, ["X"]) == second.article(1, ["X"])
+    assert [first.openness(True) for _ in range(9)] == [second.openness(True) for _ in range(9)]
     assert Generator(6).article(1, ["X"]) != Generator(5).article(1, ["X"])
 
 

@@ -11,7 +11,7 @@ from string import Formatter
 
 from django.utils.text import slugify
 
-from kb.models import Access, Status
+from kb.models import Access, OpennessGrade, Status
 
 PREFIX = "gen-"
 TODAY = datetime.date(2025, 6, 30)  # fixed, so the data does not depend on the day it is made
@@ -51,6 +51,10 @@ LICENCES = [
     ("Research-only licence", "", False),
 ]
 CLOSED_LICENCE = ("Proprietary terms of service", "", False)
+DIMENSIONS = list(OpennessGrade.Dimension.values)
+GRADES = ["open", "partial", "closed", "unknown"]
+GRADE_WEIGHTS_OPEN = [6, 3, 1, 1]
+GRADE_WEIGHTS_CLOSED = [1, 2, 6, 2]
 MODALITIES = [
     ("text", "Text"), ("image", "Image"), ("video", "Video"), ("audio", "Audio"),
     ("code", "Code"),
@@ -174,6 +178,8 @@ SENTENCES = [
 class Generator:
     def __init__(self, seed):
         self.random = random.Random(seed)
+        # Grades draw from their own stream, so adding them left the rest of the data unchanged.
+        self.grade_random = random.Random(f"{seed}-openness")
 
     def pick(self, items):
         return self.random.choice(items)
@@ -259,6 +265,14 @@ class Generator:
         self.random.shuffle(sentences)
         cut = self.random.randrange(2, len(sentences))
         return " ".join(sentences[:cut]) + "\n\n" + " ".join(sentences[cut:])
+
+    def openness(self, is_open):
+        """Openness grades for about one entry in three: (dimension, grade) pairs."""
+        if self.grade_random.random() >= 1 / 3:
+            return []
+        weights = GRADE_WEIGHTS_OPEN if is_open else GRADE_WEIGHTS_CLOSED
+        dimensions = self.grade_random.sample(DIMENSIONS, k=self.grade_random.randint(3, 9))
+        return [(d, self.grade_random.choices(GRADES, weights)[0]) for d in dimensions]
 
     def pros_cons(self):
         """A few pros and cons for about one entry in ten."""

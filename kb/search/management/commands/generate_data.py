@@ -3,7 +3,7 @@ from django.db import transaction
 from tqdm import tqdm
 
 from kb.bundled import read_content
-from kb.models import Article, Category, Modality, ModelEntry, Organization, ProCon
+from kb.models import Article, Category, Modality, ModelEntry, OpennessGrade, Organization, ProCon
 from kb.search.indexing import batched, rebuild
 from kb.search.models import Kind
 from kb.search.synthetic import CATEGORIES, MODALITIES, PREFIX, Generator
@@ -97,12 +97,20 @@ class Command(BaseCommand):
                 slug = generator.random.choices(list(categories), weights)[0]
                 organization = generator.pick(organizations)
                 values, modality_slugs = generator.entry(n, organization, slug)
-                made.append((ModelEntry(category=categories[slug], **values), modality_slugs))
-            created = ModelEntry.objects.bulk_create(entry for entry, _ in made)
+                grades = generator.openness(slug == "open-source")
+                made.append(
+                    (ModelEntry(category=categories[slug], **values), modality_slugs, grades)
+                )
+            created = ModelEntry.objects.bulk_create(entry for entry, *_ in made)
             Links.objects.bulk_create(
                 Links(modelentry_id=entry.pk, modality_id=modalities[slug].pk)
-                for entry, (_, slugs) in zip(created, made, strict=True)
+                for entry, (_, slugs, _) in zip(created, made, strict=True)
                 for slug in slugs
+            )
+            OpennessGrade.objects.bulk_create(
+                OpennessGrade(entry_id=entry.pk, dimension=dimension, grade=grade)
+                for entry, (*_, grades) in zip(created, made, strict=True)
+                for dimension, grade in grades
             )
             ProCon.objects.bulk_create(
                 ProCon(entry_id=entry.pk, kind=kind, text=text, position=position)

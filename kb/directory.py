@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 
-from .filters import FACETS, OPENNESS_STEPS
+from .filters import FACETS, OPENNESS_STEPS, PAGE_SIZES, ModelFilterForm, PageForm, quoted
 from .models import ModelEntry
 
 
@@ -96,6 +96,10 @@ class Listing:
     page_range: list  # page numbers with gaps, for the page links
     notices: list
 
+    def context(self):
+        """What includes/pagination.html and includes/notices.html read."""
+        return {"page": self.page, "page_range": self.page_range, "notices": self.notices}
+
 
 def paginate(queryset, number, per_page):
     """The requested page; past the end, the last page with a notice."""
@@ -107,3 +111,18 @@ def paginate(queryset, number, per_page):
             f"There is no page {number}; showing page {page.number} of {paginator.num_pages}."
         )
     return Listing(page, list(paginator.get_elided_page_range(page.number)), notices)
+
+
+def entries_page(request, entries):
+    """A page of ``entries`` (ordered) for a category's or an organization's page, chosen by the
+    ``page`` parameter: a page that is not a number gives the first, one past the end the last,
+    each with a notice."""
+    form = PageForm(request.GET)
+    notices = []
+    if form.is_valid():
+        number = form.cleaned_data["page"]
+    else:
+        notice, number = ModelFilterForm.FALLBACKS["page"]
+        notices.append(notice.format(value=quoted(request.GET.get("page", ""))))
+    listing = paginate(entries, number, PAGE_SIZES[0])
+    return Listing(listing.page, listing.page_range, notices + listing.notices)

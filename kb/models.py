@@ -268,6 +268,9 @@ class ModelEntry(SlugKeyed, Publishable):
             models.Index(fields=["status", "name"], name="entry_status_name"),
             models.Index(fields=["release_date"], name="entry_release_date"),
             models.Index(fields=["parameter_count"], name="entry_parameter_count"),
+            # A category's page and counts; the home page's recently updated entries.
+            models.Index(fields=["category", "status", "name"], name="entry_category_status_name"),
+            models.Index(fields=["status", "-updated_at"], name="entry_status_updated"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -480,7 +483,14 @@ class Article(SlugKeyed, Publishable):
 
     class Meta:
         ordering = ["-published_at", "title"]
-        indexes = [models.Index(fields=["status", "-published_at"], name="article_status_date")]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_date"),
+            models.Index(
+                fields=["status", "-published_at"],
+                condition=Q(featured=True),
+                name="article_featured_date",
+            ),
+        ]
 
     def __str__(self):
         return self.title

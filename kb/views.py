@@ -85,18 +85,19 @@ def compare(request):
 
 def category_detail(request, slug):
     category = get_object_or_404(Category.objects.prefetch_related("pros_cons"), slug=slug)
+    listing = directory.entries_page(request, category.entries.published().with_related())
     context = {
         "category": category,
-        "entries": category.entries.published().with_related(),
         "pros_cons": split_pros_cons(category.pros_cons.all()),
+        **listing.context(),
     }
     return render(request, "kb/category_detail.html", context)
 
 
 def organization_detail(request, slug):
     organization = get_object_or_404(Organization, slug=slug)
-    entries = organization.entries.published().with_related()
-    context = {"organization": organization, "entries": entries}
+    listing = directory.entries_page(request, organization.entries.published().with_related())
+    context = {"organization": organization, **listing.context()}
     return render(request, "kb/organization_detail.html", context)
 
 
@@ -107,8 +108,7 @@ def model_list(request):
     entries = query.apply(ModelEntry.objects.published().with_related())
     listing = directory.paginate(entries, query.page, query.per_page)
     context = {
-        "page": listing.page,
-        "page_range": listing.page_range,
+        **listing.context(),
         "facets": directory.facets(query, choices),
         "query": query,
         "sorts": filters.SORT_CHOICES,

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.views.defaults import server_error
 
+from kb.filters import PAGE_SIZES
 from kb.models import ModelEntry, OpennessGrade, ProCon, Source, Status
 
 from .catalogue import build_catalogue
@@ -245,6 +246,28 @@ def test_organization_page_lists_its_published_entries(client, world):
     assert "/models/?organization=meta" in links(page)
 
 
+@pytest.mark.parametrize("url", ["/categories/{category}/", "/organizations/{organization}/"])
+def test_category_and_organization_pages_list_their_entries_a_page_at_a_time(client, url):
+    first = build_catalogue(3 * PAGE_SIZES[0] + 6)[0]  # a third of them made by each maker
+    url = url.format(category=first.category.slug, organization=first.organization.slug)
+    owner = first.category if "categories" in url else first.organization
+    total = owner.entries.published().count()
+    assert PAGE_SIZES[0] < total < 2 * PAGE_SIZES[0]
+    page = client.get(url)
+    assert visible_text(page.content).count("Released") == PAGE_SIZES[0]
+    assert f'<span class="count">{total}</span>' in page.content.decode()
+    assert '<a href="?page=2" rel="next">Next →</a>' in page.content.decode()
+    second = client.get(url + "?page=2")
+    assert visible_text(second.content).count("Released") == total - PAGE_SIZES[0]
+    for wrong, notice in (
+        ("x", "No page “x”; showing the first page."),
+        ("9", "There is no page 9"),
+    ):
+        answer = client.get(f"{url}?page={wrong}")
+        assert answer.status_code == 200
+        assert notice in visible_text(answer.content)
+
+
 @pytest.mark.parametrize("url", ["/categories/nope/", "/organizations/nope/"])
 def test_unknown_category_or_organization_is_404(client, world, url):
     assert client.get(url).status_code == 404
@@ -357,10 +380,10 @@ def test_500_page_needs_neither_the_database_nor_a_request(settings, django_asse
         ("/", 3, "Recently updated models Bulk model"),
         # Entry; modalities, sources, grades, pros/cons, category pros/cons; articles; picker.
         ("/models/bulk-000/", 8, "Bulk model 000"),
-        # Category, its pros/cons; entries and their modalities.
-        ("/categories/{category}/", 4, "Bulk model 000"),
-        # Organization; entries and their modalities.
-        ("/organizations/{organization}/", 3, "Bulk model 000"),
+        # Category, its pros/cons; the number of entries, a page of them and their modalities.
+        ("/categories/{category}/", 5, "Bulk model 000"),
+        # Organization; the number of entries, a page of them and their modalities.
+        ("/organizations/{organization}/", 4, "Bulk model 000"),
     ],
 )
 def test_query_counts(client, django_assert_num_queries, count, url, queries, shows):

@@ -27,7 +27,7 @@ from django.db.models import Count
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .backends import MARK_END, MARK_START, SAMPLE_MODULUS, everything, get_backend
+from .backends import MARK_END, MARK_START, SAMPLE_MODULUS, SAMPLE_SHARES, everything, get_backend
 from .models import Kind, SearchDocument
 from .query import WORD, fold, parse
 from .spelling import closest
@@ -38,7 +38,6 @@ SUGGESTIONS = 6
 FACET_SIZE = 10
 MIN_CORRECTED_LENGTH = 3
 EXACT_LIMIT = 2000
-SAMPLE_SHARES = (1, 4)  # of SAMPLE_MODULUS, tried in turn
 MIN_SAMPLE = 100
 
 

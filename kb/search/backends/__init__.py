@@ -25,6 +25,7 @@ SNIPPET_WORDS = 24
 # Counting the matches of a common word row by row is slow at scale: a sample of the documents
 # whose id modulo SAMPLE_MODULUS is below some share estimates them instead.
 SAMPLE_MODULUS = 64
+SAMPLE_SHARES = (1, 4)  # of SAMPLE_MODULUS, tried in turn (see kb.search.engine.measure)
 
 
 def flag(condition):

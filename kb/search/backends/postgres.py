@@ -37,7 +37,16 @@ from django.db import connection, transaction
 from django.db.models import BooleanField, F
 
 from ..models import SearchDocument
-from . import ELLIPSIS, MARK_END, MARK_START, SAMPLE_MODULUS, SNIPPET_WORDS, Backend, Matcher
+from . import (
+    ELLIPSIS,
+    MARK_END,
+    MARK_START,
+    SAMPLE_MODULUS,
+    SAMPLE_SHARES,
+    SNIPPET_WORDS,
+    Backend,
+    Matcher,
+)
 
 CONFIG = "kb_english"
 WORDS = "kb_search_word"
@@ -81,6 +90,12 @@ INSTALL = [
     # Samples the documents without visiting the others (see Matcher.sample).
     "CREATE INDEX IF NOT EXISTS kb_search_document_sample "
     f"ON kb_search_document ((id % {SAMPLE_MODULUS}))",
+    # The vectors of the smallest sample alone, the one a broad query is counted in: a common
+    # word's or a short prefix's matches there are found without reading its long list of
+    # matches in the whole index (10 to 15 ms of about 20 at 100,000 documents, measured).
+    "CREATE INDEX IF NOT EXISTS kb_search_document_sample_vector "
+    "ON kb_search_document USING gin (search_vector) "
+    f"WHERE (id % {SAMPLE_MODULUS}) < {SAMPLE_SHARES[0]}",
     # The words of titles, summaries and facts, for spelling suggestions. GiST, not GIN: it
     # returns the nearest words by trigram distance without a threshold.
     f"CREATE TABLE IF NOT EXISTS {WORDS} (word text PRIMARY KEY)",
@@ -88,6 +103,7 @@ INSTALL = [
 ]
 UNINSTALL = [
     f"DROP TABLE IF EXISTS {WORDS}",
+    "DROP INDEX IF EXISTS kb_search_document_sample_vector",
     "DROP INDEX IF EXISTS kb_search_document_sample",
     "DROP INDEX IF EXISTS kb_search_document_title_vector",
     "DROP INDEX IF EXISTS kb_search_document_vector",

@@ -155,3 +155,7 @@ def test_model_suggestions_refuse_a_nul(client, seed):
     response = model_suggestions(client, "a\x00b")
     assert response.status_code == 400
     assert response.json() == {"errors": {"q": ["Null characters are not allowed."]}}
+
+
+def test_the_model_picker_script_is_a_static_file():
+    assert finders.find("js/model-picker.js")

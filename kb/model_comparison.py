@@ -1,10 +1,19 @@
 """Model-vs-model comparison: chosen entries side by side, a row per fact and per openness
 dimension, rows whose values differ marked. (The category comparison is kb.comparison.)"""
 
+from collections import defaultdict
 from dataclasses import dataclass
+
+from django.db.models import Q
 
 from .facts import entry_facts, openness_grades, pros_and_cons
 from .models import ModelEntry
+from .search.models import Kind, SearchDocument
+from .search.query import fold
+
+# Up to this many published entries, the pickers are <select> lists of them all; beyond, a list
+# would make each page as large as the catalogue, so they are text inputs taking a name or slug.
+PICKER_CHOICES_LIMIT = 200
 
 # Every fact but the homepage: each model has its own, so that row would always "differ".
 COMPARED_FACTS = (
@@ -35,14 +44,55 @@ class Comparison:
     pros_cons: list  # a facts.ProsCons per entry, in the entries' order
 
 
-def picker_entries():
-    """Published entries for the pickers, grouped by category (one query)."""
+def picker_choices():
+    """Published entries for ``<select>`` pickers, grouped by category, or None when there are
+    more than ``PICKER_CHOICES_LIMIT`` (then the pickers are text inputs).
+
+    Counting stops past the limit, so it costs the same at any size: one query, and one more to
+    list the entries when they are few enough.
+    """
+    published = ModelEntry.objects.published()
+    if published.order_by()[: PICKER_CHOICES_LIMIT + 1].count() > PICKER_CHOICES_LIMIT:
+        return None
     return list(
-        ModelEntry.objects.published()
-        .select_related("category")
+        published.select_related("category")
         .only("slug", "name", "category__name", "category__position")
         .order_by("category__position", "category__name", "name")
     )
+
+
+def resolve(values):
+    """The published entries each of ``values`` names, in one query at any catalogue size.
+
+    A value is a published entry's slug, or else its name compared as the search compares
+    titles (``fold``: case, accents and spacing ignored), found through the search index's
+    indexed title keys (so an entry written past the index's receivers, by ``bulk_create``, is
+    found by name only once ``rebuild_search_index`` has run). Returns a dict from each value
+    to its entries: one for a slug or a name only one entry has, several for a shared name (by
+    organization, then slug), none for an unknown value.
+    """
+    if not values:
+        return {}
+    # A NUL byte makes PostgreSQL's driver raise; no slug holds one (fold drops it from names).
+    slugs = [value for value in values if "\x00" not in value]
+    named = SearchDocument.objects.filter(
+        kind=Kind.MODEL, title_key__in={fold(value) for value in values}
+    ).values("object_id")
+    found = (
+        ModelEntry.objects.published()
+        .filter(Q(slug__in=slugs) | Q(pk__in=named))
+        .select_related("organization")
+        .only("slug", "name", "organization__name")
+        .order_by("organization__name", "slug")
+    )
+    by_slug, by_name = {}, defaultdict(list)
+    for entry in found:
+        by_slug[entry.slug] = entry
+        by_name[fold(entry.name)].append(entry)
+    return {
+        value: [by_slug[value]] if value in by_slug else by_name.get(fold(value), [])
+        for value in values
+    }
 
 
 def _row(label, cells, key):

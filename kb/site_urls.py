@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("kb.opendata_urls")),
     path("search/", search_views.search, name="search"),
     path("search/suggest/", search_views.suggest, name="search_suggest"),
+    path("search/suggest/models/", search_views.suggest_models, name="search_suggest_models"),
 ]

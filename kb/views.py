@@ -120,6 +120,12 @@ def model_list(request):
     return render(request, "kb/model_list.html", context)
 
 
+def others_to_compare(entry):
+    """The "Compare with…" choices: every other published entry, or None for a text input."""
+    choices = model_comparison.picker_choices()
+    return None if choices is None else [other for other in choices if other.pk != entry.pk]
+
+
 def model_detail(request, slug):
     entry = get_object_or_404(visible(ModelEntry.objects.with_details(), request), slug=slug)
     facts, general_sources = sourced_facts(entry)
@@ -129,22 +135,22 @@ def model_detail(request, slug):
         "general_sources": general_sources,
         "pros_cons": pros_and_cons(entry),
         "articles": entry.articles.published(),
-        "others": [other for other in model_comparison.picker_entries() if other.pk != entry.pk],
+        "others": others_to_compare(entry),
     }
     return render_item(request, "kb/model_detail.html", entry, context)
 
 
 def compare_models(request):
-    entries = model_comparison.picker_entries()
     # Unbound on a first visit (no ``m`` at all), so it greets rather than complains.
     data = request.GET if "m" in request.GET else None
-    form = ModelPickForm(data, entries=[(entry.slug, entry.name) for entry in entries])
+    form = ModelPickForm(data)
     valid = form.is_valid()
-    picked = form.slugs or form.given
+    picked = form.slots or form.given
     context = {
         "form": form,
         "comparison": model_comparison.compare(form.slugs) if valid else None,
-        "picker": entries,
+        # None above the limit: then the pickers are text inputs.
+        "picker": model_comparison.picker_choices(),
         # Five pickers, the first ones showing what was asked for.
         "picker_slots": (picked + [""] * MAX_COMPARED)[:MAX_COMPARED],
         "max_compared": MAX_COMPARED,

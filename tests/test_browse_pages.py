@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.views.defaults import server_error
 
+from kb import model_comparison
 from kb.filters import PAGE_SIZES
 from kb.models import ModelEntry, OpennessGrade, ProCon, Source, Status
 
@@ -192,14 +193,17 @@ def test_model_page_without_own_pros_shows_its_categorys_and_says_so(client, wor
     assert "Free to run" in text
 
 
+def compare_picker(html):
+    """The model page's "Compare with…" form."""
+    return re.search(r'<form method="get" action="/compare/models/".*?</form>', html, re.S).group(0)
+
+
 def test_model_page_links_organization_category_and_a_compare_picker(client, world):
     page = client.get("/models/llama-2/")
     assert "/organizations/meta/" in links(page)
     assert "/categories/open-source/" in links(page)
     html = page.content.decode()
-    picker = re.search(r'<form method="get" action="/compare/models/".*?</form>', html, re.S).group(
-        0
-    )
+    picker = compare_picker(html)
     assert '<input type="hidden" name="m" value="llama-2">' in picker
     options = re.findall(r'<option value="([\w-]+)">', picker)
     # Every other published entry, grouped by category in the categories' order.
@@ -208,6 +212,41 @@ def test_model_page_links_organization_category_and_a_compare_picker(client, wor
         "Open-source models",
         "Closed models",
     ]
+
+
+def test_model_page_above_the_picker_limit_asks_to_type_a_model(client, world, monkeypatch):
+    monkeypatch.setattr(model_comparison, "PICKER_CHOICES_LIMIT", 2)
+    html = client.get("/models/llama-2/").content.decode()
+    picker = compare_picker(html)
+    assert '<input type="hidden" name="m" value="llama-2">' in picker
+    assert "<select" not in picker and "<option" not in picker
+    assert (
+        '<input type="text" name="m" id="compare-with" value="" autocomplete="off" '
+        'spellcheck="false" aria-describedby="compare-with-hint" '
+        'data-model-suggest-url="/search/suggest/models/" required>'
+    ) in picker
+    assert '<label for="compare-with">Another model</label>' in picker
+    assert '<p id="compare-with-hint" class="picker-hint">Type its name or slug.</p>' in picker
+    assert '<script src="/static/js/model-picker.js" defer></script>' in html
+
+
+def test_model_page_below_the_picker_limit_loads_no_picker_script(client, world):
+    html = client.get("/models/llama-2/").content.decode()
+    assert '<select name="m" id="compare-with" required>' in html
+    assert "model-picker.js" not in html
+
+
+@pytest.mark.parametrize("count", [10, 200])
+def test_model_page_query_count_above_the_picker_limit(
+    client, django_assert_num_queries, monkeypatch, count
+):
+    monkeypatch.setattr(model_comparison, "PICKER_CHOICES_LIMIT", 5)
+    build_catalogue(count)
+    # Entry; modalities, sources, grades, pros/cons, category pros/cons; articles; the count.
+    with django_assert_num_queries(8):
+        page = client.get("/models/bulk-000/")
+    assert page.status_code == 200
+    assert 'id="compare-with" value=""' in page.content.decode()
 
 
 def test_model_page_of_an_unknown_slug_is_a_friendly_404(client, world):
@@ -378,8 +417,9 @@ def test_500_page_needs_neither_the_database_nor_a_request(settings, django_asse
     [
         # Categories with counts, featured articles, recent entries.
         ("/", 3, "Recently updated models Bulk model"),
-        # Entry; modalities, sources, grades, pros/cons, category pros/cons; articles; picker.
-        ("/models/bulk-000/", 8, "Bulk model 000"),
+        # Entry; modalities, sources, grades, pros/cons, category pros/cons; articles; the
+        # picker's count and list.
+        ("/models/bulk-000/", 9, "Bulk model 000"),
         # Category, its pros/cons; the number of entries, a page of them and their modalities.
         ("/categories/{category}/", 5, "Bulk model 000"),
         # Organization; the number of entries, a page of them and their modalities.

@@ -5,6 +5,8 @@ import re
 
 import pytest
 
+from kb import model_comparison
+from kb.forms import MAX_GIVEN
 from kb.models import OpennessGrade, ProCon, Status
 
 from .catalogue import build_catalogue
@@ -203,15 +205,33 @@ def test_long_or_hostile_slugs_are_shortened_and_escaped(client, models):
     assert "x" * 100 not in html
 
 
+def typed_pickers(monkeypatch):
+    """Pickers as text inputs: the catalogue counts as too large to list."""
+    monkeypatch.setattr(model_comparison, "PICKER_CHOICES_LIMIT", 3)
+
+
 @pytest.mark.parametrize("count", [10, 200])
-def test_query_count_does_not_grow_with_entries(client, django_assert_num_queries, count):
+@pytest.mark.parametrize(
+    ("limit", "queries"),
+    [
+        # Count and list the pickers' entries; resolve the choices; the entries, then
+        # modalities, sources, grades, pros/cons, category pros/cons.
+        (200, 9),
+        # Above the limit: the count alone.
+        (5, 8),
+    ],
+)
+def test_query_count_does_not_grow_with_entries(
+    client, django_assert_num_queries, monkeypatch, count, limit, queries
+):
+    monkeypatch.setattr(model_comparison, "PICKER_CHOICES_LIMIT", limit)
     entries = build_catalogue(count)
     query = "&".join(f"m={entry.slug}" for entry in entries[:5])
-    # Picker list, the entries, then modalities, sources, grades, pros/cons, category pros/cons.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(queries):
         page = client.get(f"/compare/models/?{query}")
     assert page.status_code == 200
     assert page.content.decode().count('<a class="model-name"') == 5
+    assert page.content.decode().count('<select name="m"') == (5 if count <= limit else 0)
 
 
 @pytest.mark.parametrize("query", ["m=%00&m=llama-2", "m=%E2%80%AE", "m=" + "x" * 5000, "m=+"])
@@ -219,3 +239,147 @@ def test_odd_input_gets_a_message_not_an_error(client, models, query):
     page = client.get(f"/compare/models/?{query}")
     assert page.status_code == 400
     assert "Choose at least 2 models to compare" in notices(page)
+
+
+# ---------- Above PICKER_CHOICES_LIMIT: text inputs taking a name or a slug ----------
+
+
+def pickers(response):
+    return re.findall(r"<input [^>]*name=\"m\"[^>]*>", response.content.decode())
+
+
+def test_above_the_limit_each_picker_is_a_text_input_with_a_hint(client, models, monkeypatch):
+    typed_pickers(monkeypatch)
+    page = client.get("/compare/models/?m=gpt-4&m=llama-2")
+    html = page.content.decode()
+    assert "<select" not in html and "<option" not in html
+    assert pickers(page) == [
+        f'<input type="text" name="m" id="pick-{number}" value="{value}" '
+        'autocomplete="off" spellcheck="false" aria-describedby="picker-hint" '
+        'data-model-suggest-url="/search/suggest/models/">'
+        for number, value in zip(range(1, 6), ["gpt-4", "llama-2", "", "", ""], strict=True)
+    ]
+    assert '<label for="pick-1">Model 1</label>' in html
+    assert "Type each model’s name, or its slug" in visible_text(html)
+    assert '<script src="/static/js/model-picker.js" defer></script>' in html
+
+
+def test_at_the_limit_the_pickers_stay_lists(client, models, monkeypatch):
+    monkeypatch.setattr(model_comparison, "PICKER_CHOICES_LIMIT", 6)  # six published
+    page = client.get("/compare/models/")
+    html = page.content.decode()
+    assert html.count('<select name="m"') == 5
+    assert pickers(page) == []
+    assert "model-picker.js" not in html and "picker-hint" not in html
+
+
+def test_a_typed_value_is_kept_escaped(client, models, monkeypatch):
+    typed_pickers(monkeypatch)
+    page = client.get('/compare/models/?m="><script>alert(1)</script>&m=gpt-4')
+    assert page.status_code == 400
+    assert "<script>alert" not in page.content.decode()
+    assert 'value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in pickers(page)[0]
+
+
+@pytest.mark.parametrize("query", ["m=LLaMA+2&m=GPT-4", "m=llama++2&m=gpt-4", "m=LLAMA+2&m=gpt-4"])
+def test_a_model_can_be_named_by_its_name_in_any_case(client, models, query):
+    page = client.get(f"/compare/models/?{query}")
+    assert page.status_code == 200
+    assert notices(page) == ""
+    html = page.content.decode()
+    assert '<h1>LLaMA 2 <span class="vs">vs</span> GPT-4</h1>' in html
+
+
+def test_text_inputs_show_slugs_and_keep_what_named_nothing_to_correct(client, models, monkeypatch):
+    typed_pickers(monkeypatch)
+    page = client.get("/compare/models/?m=llama+2&m=gtp-4&m=gpt-4&m=GPT-4")
+    assert page.status_code == 200
+    assert [re.search(r'value="([^"]*)"', picker).group(1) for picker in pickers(page)] == [
+        "llama-2",
+        "gtp-4",
+        "gpt-4",
+        "",
+        "",
+    ]
+
+
+@pytest.fixture
+def namesakes(models):
+    """Two published "Nova" by different makers, a draft one, and an entry whose slug is "nova"."""
+    for slug, maker in (("nova-globex", "Globex"), ("nova-acme", "Acme")):
+        ModelEntryFactory(name="Nova", slug=slug, organization=OrganizationFactory(name=maker))
+    ModelEntryFactory(name="NOVA", slug="nova-draft", status=Status.DRAFT)
+    ModelEntryFactory(name="Supernova", slug="nova")
+
+
+def test_a_name_several_models_share_picks_none_and_lists_them(client, namesakes):
+    page = client.get("/compare/models/?m=llama-2&m=Nova+&m=gpt-4")
+    assert page.status_code == 200
+    assert notices(page) == (
+        "“Nova” names 2 published models: Nova by Acme (nova-acme); Nova by Globex "
+        "(nova-globex). None was taken: give the one you mean by its slug, in brackets."
+    )
+    assert '<h1>LLaMA 2 <span class="vs">vs</span> GPT-4</h1>' in page.content.decode()
+
+
+def test_an_ambiguous_name_alone_leaves_too_few_models(client, namesakes):
+    page = client.get("/compare/models/?m=llama-2&m=NOVA")
+    assert page.status_code == 400
+    assert notices(page).startswith(
+        "Choose at least 2 models to compare; you chose only LLaMA 2. “NOVA” names 2 published"
+    )
+
+
+def test_a_slug_comes_before_a_name(client, namesakes):
+    page = client.get("/compare/models/?m=nova&m=nova-acme")
+    assert page.status_code == 200
+    assert '<h1>Supernova <span class="vs">vs</span> Nova</h1>' in page.content.decode()
+
+
+def test_a_model_named_twice_by_name_and_slug_is_shown_once(client, models):
+    page = client.get("/compare/models/?m=llama-2&m=llama+2&m=gpt-4")
+    assert page.status_code == 200
+    assert notices(page) == "LLaMA 2 was chosen twice; it is shown once."
+
+
+def test_names_are_resolved_in_one_query_at_any_size(
+    client, django_assert_num_queries, monkeypatch
+):
+    typed_pickers(monkeypatch)
+    build_catalogue(10)
+    names = [ModelEntryFactory(name=f"Named {number}").name for number in range(5)]
+    query = "&".join(f"m={name.lower().replace(' ', '+')}" for name in names)
+    # Count; resolve; the entries and their five relations.
+    with django_assert_num_queries(8):
+        page = client.get(f"/compare/models/?{query}")
+    assert page.status_code == 200
+    assert page.content.decode().count('<a class="model-name"') == 5
+
+
+@pytest.mark.parametrize("count", [MAX_GIVEN + 1, 900])
+def test_too_many_values_are_refused_before_any_lookup(
+    client, models, django_assert_num_queries, count
+):
+    query = "&".join(["m=llama-2"] * count)
+    # Only the pickers' count and list: nothing is looked up.
+    with django_assert_num_queries(2):
+        page = client.get(f"/compare/models/?{query}")
+    assert page.status_code == 400
+    assert notices(page) == (
+        f"That asks for {count} models; you can compare at most 5 at a time. Choose them below."
+    )
+    assert "compare-table" not in page.content.decode()
+
+
+def test_a_query_string_with_thousands_of_values_is_a_bad_request(client, models):
+    # Django refuses more than DATA_UPLOAD_MAX_NUMBER_FIELDS parameters before the view runs.
+    page = client.get("/compare/models/?" + "&".join(["m=llama-2"] * 3000))
+    assert page.status_code == 400
+
+
+def test_up_to_max_given_values_are_looked_up(client, models):
+    slugs = ["llama-2", "gpt-4", "extra-0", "extra-1"] * (MAX_GIVEN // 4)
+    assert len(slugs) == MAX_GIVEN
+    page = client.get("/compare/models/?" + "&".join(f"m={slug}" for slug in slugs))
+    assert page.status_code == 200
+    assert page.content.decode().count('<a class="model-name"') == 4

@@ -1,9 +1,13 @@
-"""Suggestions as you type: the header's search box and the fragment its script fetches."""
+"""Suggestions as you type: the header's search box and the fragment its script fetches; the
+model pickers' JSON."""
 
 import re
+from urllib.parse import quote
 
 import pytest
 from django.contrib.staticfiles import finders
+
+from kb.models import ModelEntry
 
 from .factories import ModelEntryFactory
 from .search_pages import hits, searching_overhead, suggest_url
@@ -102,3 +106,56 @@ def test_the_box_shows_the_current_search(client, seed):
 
 def test_the_script_is_a_static_file():
     assert finders.find("js/search.js")
+
+
+# The model pickers' suggestions (static/js/model-picker.js): models only, as JSON.
+
+
+def model_suggestions(client, text):
+    response = client.get(f"/search/suggest/models/?q={quote(text, errors='surrogatepass')}")
+    assert response["Content-Type"] == "application/json"
+    return response
+
+
+def test_model_suggestions_offer_slugs_labelled_with_name_and_maker(client, seed):
+    response = model_suggestions(client, "mis")
+    assert response.status_code == 200
+    assert response.json() == {
+        "models": [
+            {"value": "mistral", "label": "Mistral · Mistral AI · Open-source models"},
+            {"value": "mixtral", "label": "Mixtral · Mistral AI · Open-source models"},
+        ]
+    }
+
+
+def test_model_suggestions_hold_models_only(client, seed):
+    assert any("/articles/" in hit["url"] for hit in hits(suggestions(client, "open")))
+    values = [model["value"] for model in model_suggestions(client, "open").json()["models"]]
+    assert values
+    published = set(ModelEntry.objects.published().values_list("slug", flat=True))
+    assert set(values) <= published
+
+
+def test_model_suggestions_help_with_spelling(client, seed):
+    assert model_suggestions(client, "mixtrl").json()["models"][0]["value"] == "mixtral"
+
+
+def test_model_suggestions_of_nothing_are_empty(client, seed):
+    assert model_suggestions(client, "").json() == {"models": []}
+    assert model_suggestions(client, "xylophone").json() == {"models": []}
+
+
+def test_model_suggestions_need_four_queries(client, seed, django_assert_num_queries):
+    # Title matches, the first matches in order, their names, their slugs.
+    with django_assert_num_queries(4 + searching_overhead()):
+        model_suggestions(client, "mis")
+
+
+def test_model_suggestions_refuse_a_nul(client, seed):
+    response = model_suggestions(client, "a\x00b")
+    assert response.status_code == 400
+    assert response.json() == {"errors": {"q": ["Null characters are not allowed."]}}
+
+
+def test_the_model_picker_script_is_a_static_file():
+    assert finders.find("js/model-picker.js")

@@ -44,6 +44,7 @@ MIN_SAMPLE = 100
 @dataclass(frozen=True)
 class Hit:
     kind: str
+    object_id: int  # the article's, entry's or pro or con's primary key
     label: str
     title: str
     url: str
@@ -108,7 +109,7 @@ def best_snippet(*snippets):
     return highlight(next((s for s in snippets if s), ""))
 
 
-HIT_FIELDS = ("kind", "label", "title", "url", "context")
+HIT_FIELDS = ("kind", "object_id", "label", "title", "url", "context")
 
 
 def mark_words(text, query):
@@ -346,21 +347,23 @@ def search(text, filters=None, page=1, per_page=PER_PAGE):
     return results
 
 
-def first_rows(backend, query, limit):
-    return Ranking(backend.matcher(query, prefix=True), query).rows(0, limit)
+def first_rows(backend, query, limit, documents):
+    return Ranking(backend.matcher(query, prefix=True), query, documents).rows(0, limit)
 
 
-def suggest(text, limit=SUGGESTIONS):
-    """The first few matches for a query being typed: its last word may be unfinished."""
+def suggest(text, limit=SUGGESTIONS, filters=None):
+    """The first few matches for a query being typed: its last word may be unfinished.
+    ``filters`` narrows them as the search page's do (the model pickers ask for models only)."""
     results = Results(asked=parse(text))
     if not results.asked:
         return results, []
+    documents = narrow(SearchDocument.objects.all(), filters) if filters else None
     backend = get_backend()
     with backend.searching():
         results.query = results.asked
-        rows = first_rows(backend, results.query, limit)
+        rows = first_rows(backend, results.query, limit, documents)
         corrected = None if rows else correct(results.asked, backend)
         if corrected:
             results.query = corrected
-            rows = first_rows(backend, corrected, limit)
+            rows = first_rows(backend, corrected, limit, documents)
     return results, [Hit(**{k: row[k] for k in HIT_FIELDS}) for row in rows]

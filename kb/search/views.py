@@ -1,9 +1,13 @@
-"""The search page and the suggestions under the header's search box."""
+"""The search page, the suggestions under the header's search box and those of the model pickers."""
 
+from django.http import JsonResponse
 from django.shortcuts import render
+
+from kb.models import ModelEntry
 
 from . import engine
 from .forms import SearchForm
+from .models import Kind
 from .query import MAX_LENGTH
 
 TEMPLATE = "search/search.html"
@@ -68,3 +72,23 @@ def suggest(request):
     results, hits = engine.suggest(form.cleaned_data["q"])
     context = {"form": form, "results": results, "hits": hits}
     return render(request, f"{TEMPLATE}#suggestions", context)
+
+
+def suggest_models(request):
+    """Models only, as JSON, for the model pickers' text inputs (static/js/model-picker.js):
+    each option's value is the model's slug, which the comparison takes as it is."""
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors}, status=400)
+    _, hits = engine.suggest(form.cleaned_data["q"], filters={"type": Kind.MODEL})
+    slugs = dict(
+        ModelEntry.objects.published()
+        .filter(pk__in=[hit.object_id for hit in hits])
+        .values_list("pk", "slug")
+    )
+    models = [
+        {"value": slugs[hit.object_id], "label": f"{hit.title} · {hit.context}"}
+        for hit in hits
+        if hit.object_id in slugs
+    ]
+    return JsonResponse({"models": models})

@@ -3,17 +3,61 @@
 (function () {
   "use strict";
 
-  var DELAY = 150;
+  // Calls show(body, query) with the suggestions for what is typed in the input, fetched from
+  // url?q=… a moment after the typing stops, each request cancelling the one before. The body
+  // is the response read as "text" or "json", or null for an empty box or a failed request.
+  // The model pickers use it too (model-picker.js).
+  window.kbSuggest = function (input, url, read, show) {
+    var DELAY = 150;
+    var timer = null;
+    var controller = null;
+    var lastQuery = "";
+
+    function load() {
+      var query = input.value.trim();
+      if (query === lastQuery) {
+        return;
+      }
+      lastQuery = query;
+      if (controller) {
+        controller.abort();
+      }
+      if (!query) {
+        show(null, query);
+        return;
+      }
+      controller = new AbortController();
+      fetch(url + "?q=" + encodeURIComponent(query), {
+        signal: controller.signal,
+        headers: { Accept: read === "json" ? "application/json" : "text/html" },
+      })
+        .then(function (response) {
+          return response.ok ? response[read]() : null;
+        })
+        .then(function (body) {
+          show(body, query);
+        })
+        .catch(function (error) {
+          if (error.name !== "AbortError") {
+            show(null, query);
+          }
+        });
+    }
+
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(load, DELAY);
+    });
+  };
+
   var input = document.querySelector("input[data-suggest-url]");
   if (!input) {
     return;
   }
   var listbox = document.getElementById(input.getAttribute("aria-controls"));
   var status = document.getElementById(input.dataset.status);
-  var timer = null;
-  var controller = null;
   var active = -1;
-  var lastQuery = "";
+  var shownQuery = "";
 
   function options() {
     return Array.prototype.slice.call(listbox.querySelectorAll('[role="option"]'));
@@ -57,43 +101,16 @@
     announce(count);
   }
 
-  function load() {
-    var query = input.value.trim();
-    if (query === lastQuery) {
-      return;
-    }
-    lastQuery = query;
-    if (controller) {
-      controller.abort();
-    }
-    if (!query) {
-      fill("");
-      status.textContent = "";
-      return;
-    }
-    controller = new AbortController();
-    fetch(input.dataset.suggestUrl + "?q=" + encodeURIComponent(query), {
-      signal: controller.signal,
-      headers: { Accept: "text/html" },
-    })
-      .then(function (response) {
-        return response.ok ? response.text() : "";
-      })
-      .then(fill)
-      .catch(function (error) {
-        if (error.name !== "AbortError") {
-          fill("");
-        }
-      });
-  }
-
   function go(option) {
     window.location.assign(option.dataset.url);
   }
 
-  input.addEventListener("input", function () {
-    window.clearTimeout(timer);
-    timer = window.setTimeout(load, DELAY);
+  window.kbSuggest(input, input.dataset.suggestUrl, "text", function (html, query) {
+    shownQuery = query;
+    fill(html || "");
+    if (!query) {
+      status.textContent = "";
+    }
   });
 
   input.addEventListener("keydown", function (event) {
@@ -121,7 +138,7 @@
   });
 
   input.addEventListener("focus", function () {
-    if (options().length && input.value.trim() === lastQuery) {
+    if (options().length && input.value.trim() === shownQuery) {
       show(true);
     }
   });

@@ -78,8 +78,11 @@ lint: dev-deps
 	$(BIN)/ruff format --check .
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
+# Tests run in parallel, one process per core (TEST_WORKERS=0: in this process), each taking
+# the tests in the suite's order (database-flushing tests last), the app-server tests together.
+TEST_WORKERS ?= auto
 test: lint
-	$(TEST_ENV) $(BIN)/pytest
+	$(TEST_ENV) $(BIN)/pytest --numprocesses $(TEST_WORKERS) --dist loadgroup
 
 # Backups use the environment as it is (DATABASE_URL, DJANGO_SECRET_KEY, ...); on a laptop,
 # DJANGO_DEBUG=1 make backup. FILE names the file; by default a dated one in backups/.

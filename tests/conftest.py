@@ -1,4 +1,8 @@
+import os
+from urllib.parse import urlsplit, urlunsplit
+
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 
@@ -7,6 +11,20 @@ from kb.freshness import bump_content_version
 from kb.pagecache import pages
 
 from .factories import UserFactory
+
+
+def pytest_configure(config):
+    """Under pytest-xdist, each worker process gets a Redis database of its own (REDIS_URL's
+    number plus the worker's): ``cache.clear()`` empties a whole database, and workers must not
+    empty each other's. The app processes some tests start inherit it from the environment."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    url = os.environ.get("REDIS_URL")
+    if not (worker.startswith("gw") and url):
+        return
+    parts = urlsplit(url)
+    number = int(parts.path.strip("/") or 0) + int(worker.removeprefix("gw"))
+    os.environ["REDIS_URL"] = urlunsplit(parts._replace(path=f"/{number}"))
+    settings.CACHES["default"]["LOCATION"] = os.environ["REDIS_URL"]
 
 
 @pytest.fixture(autouse=True)

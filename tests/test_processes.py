@@ -22,6 +22,9 @@ from .servers import (
 
 ARTICLE = "/articles/open-source-vs-closed-models/"
 
+# Fixed ports: under pytest-xdist, the whole file runs in one worker.
+pytestmark = pytest.mark.xdist_group("app-processes")
+
 
 @pytest.fixture(scope="module")
 def site_env(tmp_path_factory):

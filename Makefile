@@ -79,10 +79,10 @@ lint: dev-deps
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
 # Tests run in parallel, one process per core (TEST_WORKERS=0: in this process), each taking
-# the tests in the suite's order (database-flushing tests last), the app-server tests together.
+# tests in the suite's order (so database-flushing tests still come after the others).
 TEST_WORKERS ?= auto
 test: lint
-	$(TEST_ENV) $(BIN)/pytest --numprocesses $(TEST_WORKERS) --dist loadgroup
+	$(TEST_ENV) $(BIN)/pytest --numprocesses $(TEST_WORKERS) --dist load
 
 # Backups use the environment as it is (DATABASE_URL, DJANGO_SECRET_KEY, ...); on a laptop,
 # DJANGO_DEBUG=1 make backup. FILE names the file; by default a dated one in backups/.

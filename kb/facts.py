@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.dateformat import format as format_date
 
-from .models import OpennessGrade, Source
+from .models import Source
 
 NOT_PUBLISHED = "Not published"
 UNKNOWN = "Unknown"
@@ -73,27 +73,6 @@ def sourced_facts(entry):
         for fact in entry_facts(entry).values()
     ]
     return rows, by_fact[Source.Fact.GENERAL]
-
-
-@dataclass(frozen=True)
-class Grade:
-    dimension: str
-    label: str
-    grade: str
-    text: str
-
-
-def openness_grades(entry):
-    """One grade per openness dimension, in the dimensions' order; a missing grade is Unknown.
-
-    Reads ``entry.openness.all()``, so prefetch ``openness`` when showing several entries.
-    """
-    graded = {item.dimension: item.grade for item in entry.openness.all()}
-    grades = []
-    for dimension, label in OpennessGrade.Dimension.choices:
-        grade = graded.get(dimension, OpennessGrade.Grade.UNKNOWN)
-        grades.append(Grade(dimension, label, grade, OpennessGrade.Grade(grade).label))
-    return grades
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from .facts import entry_facts, openness_grades, pros_and_cons
+from .facts import entry_facts, pros_and_cons
 from .models import ModelEntry
+from .openness import scorecard
 from .search.models import Kind, SearchDocument
 from .search.query import fold
 
@@ -104,7 +105,7 @@ def compare(slugs):
     found = ModelEntry.objects.published().with_details().in_bulk(slugs, field_name="slug")
     entries = [found[slug] for slug in slugs if slug in found]
     facts = [entry_facts(entry) for entry in entries]
-    grades = [openness_grades(entry) for entry in entries]
+    grades = [scorecard(entry).rows for entry in entries]
     fact_rows = [
         _row(facts[0][key].label, [entry[key] for entry in facts], key=lambda fact: fact.text)
         for key in COMPARED_FACTS

@@ -5,6 +5,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.db import connection, connections
 
 from kb.bundled import load_bundled_content
 from kb.freshness import bump_content_version
@@ -25,6 +26,26 @@ def pytest_configure(config):
     number = int(parts.path.strip("/") or 0) + int(worker.removeprefix("gw"))
     os.environ["REDIS_URL"] = urlunsplit(parts._replace(path=f"/{number}"))
     settings.CACHES["default"]["LOCATION"] = os.environ["REDIS_URL"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, dropped at the end even if a session is still on it.
+
+    pytest-django closes the default connection only, and PostgreSQL refuses to drop a database
+    another session is on (a thread's idle connection, or one the server is still ending): close
+    every connection of this process, then end whatever sessions remain.
+    """
+    yield
+    connections.close_all()
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    connection.close()
 
 
 @pytest.fixture(autouse=True)

@@ -45,6 +45,13 @@ def with_port(url, port):
     return urlunsplit(parts._replace(netloc=f"{netloc[0]}@{host}" if len(netloc) == 2 else host))
 
 
+def free_port():
+    """A port nothing listens on now, for a server this test starts (tests run in parallel)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def recreate_postgres_database(url):
     import psycopg
 

@@ -1,5 +1,6 @@
 """Real gunicorn processes on one database and one cache, as in production."""
 
+import os
 import re
 import shutil
 from urllib.parse import urlsplit
@@ -11,6 +12,7 @@ from .servers import (
     TcpProxy,
     base_env,
     drop_postgres_database,
+    free_port,
     manage,
     postgres_url,
     prepare_site,
@@ -31,11 +33,14 @@ def site_env(tmp_path_factory):
     """A migrated scratch database with the bundled content, and the environment to use it."""
     url = postgres_url()
     if url:
-        name = urlsplit(url).path.lstrip("/") + "_procs"
+        # One per test process when tests run in parallel (pytest-xdist names its workers).
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        name = urlsplit(url).path.lstrip("/") + "_procs" + (f"_{worker}" if worker else "")
         env = base_env(DATABASE_URL=with_database_name(url, name))
         recreate_postgres_database(env["DATABASE_URL"])
     else:
         env = base_env(KB_SQLITE_PATH=str(tmp_path_factory.mktemp("site") / "kb.sqlite3"))
+    env["KB_STATIC_ROOT"] = str(tmp_path_factory.mktemp("static"))
     prepare_site(env)
     yield env
     if url:
@@ -44,7 +49,7 @@ def site_env(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def two_apps(site_env):
-    with running(App(8106, site_env), App(8107, site_env)) as apps:
+    with running(App(free_port(), site_env), App(free_port(), site_env)) as apps:
         yield apps
 
 
@@ -113,9 +118,10 @@ def test_database_outage_gives_503_and_the_app_recovers_without_restart(site_env
     if url:
         # Behind a proxy we can cut: the app's live connection drops, new ones are refused.
         target = (urlsplit(url).hostname, urlsplit(url).port or 5432)
-        proxy = TcpProxy(8109, target)
+        proxy_port = free_port()
+        proxy = TcpProxy(proxy_port, target)
         proxy.restore()
-        env = {**site_env, "DATABASE_URL": with_port(site_env["DATABASE_URL"], 8109)}
+        env = {**site_env, "DATABASE_URL": with_port(site_env["DATABASE_URL"], proxy_port)}
         first_up, go_down, come_back = True, proxy.cut, proxy.restore
     else:
         # SQLite keeps an open file working, so the outage is a database file that is not
@@ -129,7 +135,7 @@ def test_database_outage_gives_503_and_the_app_recovers_without_restart(site_env
 
         first_up, go_down = False, None
 
-    with running(App(8108, env)) as (app,):
+    with running(App(free_port(), env)) as (app,):
         if first_up:
             assert app.get(ARTICLE)[0] == 200
             go_down()

@@ -15,8 +15,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Max, Window
-from django.db.models.functions import Lower, RowNumber
+from django.db.models import Count, Max
+from django.db.models.functions import Lower
 
 from .freshness import PerVersion
 from .models import Category, ComparisonRow, ModelEntry
@@ -94,35 +94,33 @@ def published_totals(categories=None):
     return {row["category"]: Total(row["n"], row["latest"]) for row in totals}
 
 
-def first_published(categories=None, *, with_organization=False):
+def first_published(categories, *, with_organization=False):
     """``{category id: [entries]}``: the first EXAMPLES_SHOWN published entries of each of
-    ``categories`` (default: all) by name, in one query however many there are."""
-    entries = published_by_name()
-    if categories is not None:
-        entries = entries.filter(category__in=categories)
-    ranked = entries.annotate(
-        rank=Window(
-            RowNumber(), partition_by=F("category"), order_by=[Lower("name").asc(), F("pk").asc()]
-        )
-    )
+    ``categories`` by name. One query per category, each a short walk along the
+    ``entry_category_by_name`` index, whatever the number of entries (one query over all the
+    categories, ranking every entry with a window function, took 230 ms at 100,000 entries)."""
     fields = ["name", "slug", "category"]
     if with_organization:
-        ranked = ranked.select_related("organization")
         fields += ["organization__name", "organization__updated_at"]
     first = defaultdict(list)
-    for entry in ranked.filter(rank__lte=EXAMPLES_SHOWN).only(*fields):
-        first[entry.category_id].append(entry)
+    for category in categories:
+        entries = published_by_name().filter(category=category).only(*fields)
+        if with_organization:
+            entries = entries.select_related("organization")
+        first[category.pk] = list(entries[:EXAMPLES_SHOWN])
     return first
 
 
 class Published:
     """What the generated rows show of each category's published entries."""
 
-    def __init__(self, kinds):
+    def __init__(self, categories, kinds):
         entries = ModelEntry.objects.published()
         self.totals = published_totals()
         self.latest = max((total.latest for total in self.totals.values()), default=None)
-        self.examples = first_published() if Kind.EXAMPLES in kinds else defaultdict(list)
+        self.examples = defaultdict(list)
+        if Kind.EXAMPLES in kinds:
+            self.examples = first_published(categories)
 
         self.licences = defaultdict(set)
         if Kind.LICENCES in kinds:
@@ -134,7 +132,8 @@ class Published:
 
         self.openness = {}
         if Kind.OPENNESS in kinds:
-            self.openness = summarise(entries, by="category")
+            sizes = {category: total.count for category, total in self.totals.items()}
+            self.openness = summarise(entries, by="category", sizes=sizes)
 
     def cell(self, category):
         return Cell(
@@ -151,7 +150,7 @@ def build_category_comparison():
     rows = list(ComparisonRow.objects.prefetch_related("cells"))
     shown = [*categories]
     kinds = {row.kind for row in rows if row.is_generated}
-    published = Published(kinds) if kinds else None
+    published = Published(categories, kinds) if kinds else None
     if published and published.latest:
         shown.append(Changed(published.latest))
 

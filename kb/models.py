@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models, router, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
@@ -270,6 +271,14 @@ class ModelEntry(SlugKeyed, Publishable):
             models.Index(fields=["parameter_count"], name="entry_parameter_count"),
             # A category's page and counts; the home page's recently updated entries.
             models.Index(fields=["category", "status", "name"], name="entry_category_status_name"),
+            # Each category's number of published entries and their latest change.
+            models.Index(
+                fields=["status", "category", "updated_at"], name="entry_status_category_updated"
+            ),
+            # The first entries of a category by name, as the generated lists show them.
+            models.Index(
+                F("category"), F("status"), Lower("name"), F("id"), name="entry_category_by_name"
+            ),
             models.Index(fields=["status", "-updated_at"], name="entry_status_updated"),
         ]
         constraints = [

@@ -13,16 +13,15 @@ Python and the one the database computes for sorting and filtering are always th
 """
 
 import datetime
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.db.models import (
     Case,
     Count,
     IntegerField,
-    Max,
-    Min,
     OuterRef,
+    Q,
     Subquery,
     Sum,
     Value,
@@ -49,6 +48,14 @@ EXPLANATION = (
     "number of unknown dimensions is shown beside the score. A model with no dimension graded "
     "yet has no score."
 )
+
+
+# The same, for the database: a grade's half-points, and whether a grade is known.
+HALF_POINTS_SQL = Case(
+    *[When(grade=grade, then=Value(value)) for grade, value in HALF_POINTS.items() if value],
+    default=Value(0),
+)
+KNOWN = ~Q(grade=Grade.UNKNOWN)
 
 
 def score_from_half_points(half_points):
@@ -135,62 +142,63 @@ class OpennessSummary:
     dimensions: tuple  # a DimensionSummary per dimension, in the dimensions' order
 
 
-def summarise(entries, by):
+def summarise(entries, by, sizes=None):
     """How open each group of ``entries`` (a queryset of model entries) is, overall and
     dimension by dimension: ``{value of the field by: OpennessSummary}``, for the groups that
-    have entries.
+    have entries. ``sizes``, the number of entries in each group, when the caller has it.
 
-    Computed by the database in two queries, whatever the number of entries: a dimension an
-    entry has no grade for counts as unknown, as in its scorecard.
+    The database sums each graded entry's grades and counts the grades by dimension, whatever
+    the number of entries; the scores follow from the sums as ``score`` computes them. A
+    dimension an entry has no grade for counts as unknown, as in its scorecard.
     """
     entries = entries.order_by()
-    scores = {
-        row[by]: row
-        for row in annotate_score(entries)
-        .values(by)
-        .annotate(
-            size=Count("pk"),
-            graded=Count("openness_score"),
-            total=Sum("openness_score"),
-            lowest=Min("openness_score"),
-            highest=Max("openness_score"),
-        )
-    }
+    if sizes is None:
+        sizes = dict(entries.values_list(by).annotate(Count("pk")))
+    grades = OpennessGrade.objects.filter(entry__in=entries.values("pk")).order_by()
+    scores = defaultdict(list)
+    for group, half_points, known in (
+        grades.values_list(f"entry__{by}", "entry")
+        .annotate(half_points=Sum(HALF_POINTS_SQL), known=Count("pk", filter=KNOWN))
+        .values_list(f"entry__{by}", "half_points", "known")
+    ):
+        if known:
+            scores[group].append(score_from_half_points(half_points))
     counts = Counter()
-    grades = OpennessGrade.objects.filter(entry__in=entries.values("pk")).exclude(
-        grade=Grade.UNKNOWN
-    )
     for group, dimension, grade, count in (
-        grades.values_list(f"entry__{by}", "dimension", "grade").annotate(Count("pk")).order_by()
+        grades.filter(KNOWN).values_list(f"entry__{by}", "dimension", "grade").annotate(Count("pk"))
     ):
         counts[group, dimension, grade] = count
-    summaries = {}
-    for group, row in scores.items():
-        size, graded = row["size"], row["graded"]
-        dimensions = []
-        for dimension in Dimension:
-            known = {grade: counts[group, dimension, grade] for grade in Grade}
-            known[Grade.UNKNOWN] = size - sum(known.values())
-            dimensions.append(
-                DimensionSummary(
-                    dimension.label,
-                    tuple(
-                        GradeCount(grade.value, grade.label, MARKERS[grade], known[grade])
-                        for grade in Grade
-                        if known[grade]
-                    ),
-                )
+    return {
+        group: summary(size, scores[group], counts, group) for group, size in sizes.items() if size
+    }
+
+
+def summary(size, scores, counts, group):
+    """The OpennessSummary of a group of ``size`` entries, the ``scores`` of the graded ones."""
+    dimensions = []
+    for dimension in Dimension:
+        known = {grade: counts[group, dimension, grade] for grade in Grade}
+        known[Grade.UNKNOWN] = size - sum(known.values())
+        dimensions.append(
+            DimensionSummary(
+                dimension.label,
+                tuple(
+                    GradeCount(grade.value, grade.label, MARKERS[grade], known[grade])
+                    for grade in Grade
+                    if known[grade]
+                ),
             )
-        summaries[group] = OpennessSummary(
-            # Round half up in integers, as the score itself does.
-            average=(2 * row["total"] + graded) // (2 * graded) if graded else None,
-            lowest=row["lowest"],
-            highest=row["highest"],
-            graded=graded,
-            not_graded=size - graded,
-            dimensions=tuple(dimensions),
         )
-    return summaries
+    graded = len(scores)
+    return OpennessSummary(
+        # Round half up in integers, as the score itself does.
+        average=(2 * sum(scores) + graded) // (2 * graded) if graded else None,
+        lowest=min(scores, default=None),
+        highest=max(scores, default=None),
+        graded=graded,
+        not_graded=size - graded,
+        dimensions=tuple(dimensions),
+    )
 
 
 def annotate_score(queryset):
@@ -200,12 +208,8 @@ def annotate_score(queryset):
     Subqueries rather than joins, so other joins (modalities, say) cannot multiply the sums.
     """
     grades = OpennessGrade.objects.filter(entry=OuterRef("pk")).order_by().values("entry")
-    points = Case(
-        *[When(grade=grade, then=Value(value)) for grade, value in HALF_POINTS.items() if value],
-        default=Value(0),
-    )
-    half_points = grades.annotate(total=Sum(points)).values("total")
-    known = grades.exclude(grade=Grade.UNKNOWN).annotate(total=Count("pk")).values("total")
+    half_points = grades.annotate(total=Sum(HALF_POINTS_SQL)).values("total")
+    known = grades.filter(KNOWN).annotate(total=Count("pk")).values("total")
     return queryset.annotate(
         openness_unknown=DIMENSION_COUNT
         - Coalesce(Subquery(known, output_field=IntegerField()), 0),

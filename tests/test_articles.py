@@ -241,8 +241,9 @@ def test_article_page_queries_do_not_grow_with_the_entries(
 ):
     article = add_entries(entries)
     # The article, its categories, its entries; the content version; the blocks' categories,
-    # entries, first entries by name, their number, pros and cons; the content version again
-    # for the comparison, its categories, rows, cells, numbers of entries and first entries.
+    # entries, the first entries of the one category, their number, pros and cons; the content
+    # version again for the comparison, its categories, rows, cells, numbers of entries and the
+    # first entries of the one category.
     with django_assert_num_queries(15):
         page = client.get(article.get_absolute_url())
     # Related entries all; the examples block and the comparison the first few.

@@ -204,8 +204,9 @@ def test_compare_page_queries_do_not_grow_with_the_entries(
     client, django_assert_num_queries, entries
 ):
     add_entries(entries)
-    # The content version; categories, rows, their cells; per category: the number of published
-    # entries, the first of them, the distinct licences, the openness scores, the grade counts.
+    # The content version; categories, rows, their cells; the number of published entries by
+    # category; the first entries of the one category; the distinct licences; the grades summed
+    # by entry and counted by dimension.
     with django_assert_num_queries(9):
         page = client.get(reverse("kb:compare"))
     assert page.content.decode().count("/models/model-") == min(entries, EXAMPLES_SHOWN)

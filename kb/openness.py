@@ -156,28 +156,27 @@ def summarise(entries, by, sizes=None):
         sizes = dict(entries.values_list(by).annotate(Count("pk")))
     grades = OpennessGrade.objects.filter(entry__in=entries.values("pk")).order_by()
     scores = defaultdict(list)
-    for group, half_points, known in (
-        grades.values_list(f"entry__{by}", "entry")
-        .annotate(half_points=Sum(HALF_POINTS_SQL), known=Count("pk", filter=KNOWN))
-        .values_list(f"entry__{by}", "half_points", "known")
+    for group, _entry, half_points, known in grades.values_list(f"entry__{by}", "entry").annotate(
+        half_points=Sum(HALF_POINTS_SQL), known=Count("pk", filter=KNOWN)
     ):
         if known:
             scores[group].append(score_from_half_points(half_points))
-    counts = Counter()
+    counts = defaultdict(Counter)  # {group: {(dimension, grade): number of known grades}}
     for group, dimension, grade, count in (
         grades.filter(KNOWN).values_list(f"entry__{by}", "dimension", "grade").annotate(Count("pk"))
     ):
-        counts[group, dimension, grade] = count
+        counts[group][dimension, grade] = count
     return {
-        group: summary(size, scores[group], counts, group) for group, size in sizes.items() if size
+        group: summary(size, scores[group], counts[group]) for group, size in sizes.items() if size
     }
 
 
-def summary(size, scores, counts, group):
-    """The OpennessSummary of a group of ``size`` entries, the ``scores`` of the graded ones."""
+def summary(size, scores, counts):
+    """The OpennessSummary of a group of ``size`` entries: ``scores`` of the graded ones,
+    ``counts`` of their known grades by (dimension, grade)."""
     dimensions = []
     for dimension in Dimension:
-        known = {grade: counts[group, dimension, grade] for grade in Grade}
+        known = {grade: counts[dimension, grade] for grade in Grade}
         known[Grade.UNKNOWN] = size - sum(known.values())
         dimensions.append(
             DimensionSummary(

@@ -23,7 +23,8 @@ that accept it: gunicorn serves pages uncompressed otherwise, and whitenoise com
 static files.
 
 What is never cached: requests with any cookie but the CSRF cookie (a session means a logged-in
-editor or pending messages), with an Authorization header, non-GET/HEAD requests, the admin,
+editor or pending messages), with an Authorization header or a script name other than the
+configured one (``FORCE_SCRIPT_NAME``), non-GET/HEAD requests, the admin,
 static and media files; and responses that are not 200, stream, set a cookie, used the CSRF
 token, carry a CSP nonce, vary on anything but ``Cookie``/``Accept-Encoding`` or ask not to be
 cached (drafts, the health check).
@@ -118,7 +119,13 @@ def request_key(environ):
     cookies = environ.get("HTTP_COOKIE")
     if cookies and set(parse_cookie(cookies)) - {settings.CSRF_COOKIE_NAME}:
         return None
-    path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+    # The key holds nothing a client chooses but the public URL (and the scheme and host the
+    # URL names). A request naming another script name (a SCRIPT_NAME header a proxy passed
+    # on) is not the page at this URL: it is never cached.
+    script_name = settings.FORCE_SCRIPT_NAME or ""
+    if environ.get("SCRIPT_NAME", "") != script_name:
+        return None
+    path = script_name + environ.get("PATH_INFO", "")
     if path.startswith(skipped_prefixes()):
         return None
     proxy_ssl_header = settings.SECURE_PROXY_SSL_HEADER

@@ -71,6 +71,10 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "kb.urls"
+# The site is served at the root. Its path prefix is configuration, never read from a request:
+# gunicorn takes SCRIPT_NAME from a header of its trusted forwarders, and links built from a
+# visitor's prefix would be kept for everyone (kb.pagecache, the generated blocks).
+FORCE_SCRIPT_NAME = ""
 WSGI_APPLICATION = "kb.wsgi.application"
 
 TEMPLATES = [

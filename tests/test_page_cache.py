@@ -6,11 +6,15 @@ use it to tell a page served from the cache (old text) from one rendered anew (n
 
 import gzip
 import time
+from contextlib import contextmanager
 
 import pytest
 from django.core.cache import cache
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import RequestFactory
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 from django.utils.http import http_date
 
 from kb.freshness import CONTENT_MODELS, PerVersion, bump_content_version, read_content_version
@@ -383,6 +387,63 @@ def test_pages_behind_a_tls_proxy_are_cached_apart_from_plain_http(client, artic
     retitle_without_signals(article)
     secure = client.get(article.get_absolute_url(), headers={"x-forwarded-proto": "https"})
     assert "Changed quietly" in secure.content.decode()
+
+
+# gunicorn takes SCRIPT_NAME from a request header when the peer is a trusted forwarder (by
+# default, any client on 127.0.0.1): "GET /articles/" with "SCRIPT_NAME: /articles" arrives as
+# SCRIPT_NAME "/articles", PATH_INFO "/". Such a request must change nothing for anyone else.
+FOREIGN_SCRIPT_NAME = {"SCRIPT_NAME": "/articles"}
+
+
+def test_a_foreign_script_name_is_never_stored_for_others(client, page_cache, article):
+    client.get("/", **FOREIGN_SCRIPT_NAME)
+    response = client.get("/articles/")
+    assert "<h1>Articles</h1>" in response.content.decode()
+    assert 'href="/articles/articles/' not in response.content.decode()
+
+
+def test_a_foreign_script_name_is_never_answered_from_the_cache(client, article):
+    client.get("/articles/")
+    reached = []
+
+    def django(environ, start_response):
+        reached.append(environ["PATH_INFO"])
+        start_response("200 OK", [])
+        return [b""]
+
+    foreign = RequestFactory().get("/", **FOREIGN_SCRIPT_NAME).environ
+    PageCacheApp(django)(foreign, lambda *a: None)
+    assert reached == ["/"]
+
+
+@contextmanager
+def wsgi_pages():
+    """GETs through Django's WSGI handler (which takes the script prefix from the environ, as
+    under gunicorn; the test client does not), inside the test's transaction."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+
+    def get(path, **environ):
+        body = WSGIHandler()(RequestFactory().get(path, **environ).environ, lambda *a: None)
+        return b"".join(body).decode()
+
+    try:
+        yield get
+    finally:
+        set_script_prefix("/")
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
+
+
+def test_a_foreign_script_name_never_reaches_links_kept_for_other_requests(db):
+    # A document's generated blocks are kept per content version in each process.
+    entry = ModelEntryFactory(slug="kept-entry")
+    article = ArticleFactory(body="[[examples kept-entry]]")
+    with wsgi_pages() as get:
+        get(article.get_absolute_url(), SCRIPT_NAME="/elsewhere")
+        html = get(article.get_absolute_url())
+    assert f'href="{entry.get_absolute_url()}"' in html
+    assert "/elsewhere/" not in html
 
 
 # What is costly to build is kept per process for the current content version only.

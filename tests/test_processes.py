@@ -79,6 +79,24 @@ def test_an_edit_shows_at_once_on_every_app_process(two_apps, site_env):
         assert headers["ETag"] != etag
 
 
+def test_a_script_name_header_changes_nothing_for_other_visitors(two_apps, site_env):
+    """gunicorn's default forwarders (127.0.0.1) may set SCRIPT_NAME by a header; the site's
+    gunicorn configuration takes it from no one, and nothing such a request renders is kept."""
+    app = two_apps[0]
+    manage(site_env, "from kb.freshness import bump_content_version\nbump_content_version()")
+    app.get("/models/?probe=1", {"SCRIPT_NAME": "/models"})  # would be the home page
+    # Every link under /elsewhere/ if gunicorn took the header: it takes none, so a 404.
+    assert app.get("/elsewhere" + ARTICLE, {"SCRIPT_NAME": "/elsewhere"})[0] == 404
+    for _ in range(2):
+        status, _, body = app.get("/models/?probe=1")
+        assert status == 200
+        assert "<h1>Model directory</h1>" in body
+        status, _, body = app.get(ARTICLE)
+        assert status == 200
+        assert 'href="/elsewhere/' not in body
+        assert 'href="/models/llama-2/"' in body
+
+
 def test_a_browser_revalidates_and_gets_304(two_apps):
     app = two_apps[0]
     _, headers, _ = app.get(ARTICLE)

@@ -34,12 +34,11 @@ import gzip
 import hashlib
 import logging
 import os
-import re
 import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from django.conf import settings
@@ -73,7 +72,6 @@ ALLOWED_VARY = {"cookie", "accept-encoding"}
 MAX_PAGE_BYTES = 1024 * 1024
 # Pages are compressed once, when stored; smaller bodies gain nothing from it.
 MIN_GZIP_BYTES = 200
-ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as Django's GZipMiddleware reads Accept-Encoding
 LOCAL_MAX_ITEMS = 512
 LOCAL_MAX_BYTES = 32 * 1024 * 1024
 
@@ -141,6 +139,29 @@ def request_key(environ):
     return hashlib.md5(text, usedforsecurity=False).hexdigest()
 
 
+@lru_cache(maxsize=64)  # browsers send few distinct values
+def accepts_gzip(accept_encoding):
+    """Whether an Accept-Encoding value takes gzip: named, or matched by ``*``, with a q-value
+    above 0 (RFC 9110, section 12.5.3; ``gzip;q=0`` refuses it). A q-value that does not
+    parse counts as 0: the plain body always does."""
+    qualities = {}
+    for item in accept_encoding.split(","):
+        coding, *params = (part.strip() for part in item.split(";"))
+        quality = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        qualities.setdefault(coding.lower(), quality)
+    for coding in ("gzip", "x-gzip", "*"):
+        if coding in qualities:
+            return qualities[coding] > 0
+    return False
+
+
 def current_version(environ):
     """The content version for this request (read once per request), or None when unknown."""
     if VERSION_ENVIRON_KEY not in environ:
@@ -192,7 +213,7 @@ class CachedPage:
 
     def representation(self, environ):
         """Body, ETag and extra headers for the client: gzip when it accepts it."""
-        if self.gzipped and ACCEPTS_GZIP.search(environ.get("HTTP_ACCEPT_ENCODING", "")):
+        if self.gzipped and accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", "")):
             return self.gzipped, self.etag[:-1] + '-gzip"', [("Content-Encoding", "gzip")]
         return self.body, self.etag, []
 

@@ -266,6 +266,33 @@ def test_the_wsgi_layer_answers_hits_compressed(client, article):
     assert gzip.decompress(b"".join(body)) == page.content
 
 
+@pytest.mark.parametrize(
+    ("accept_encoding", "gzipped"),
+    [
+        ("gzip;q=0", False),
+        ("gzip; q=0.000, br", False),
+        ("br, GZIP;Q=0.5", True),
+        ("*", True),
+        ("*;q=0", False),
+        ("gzip;q=0, *", False),
+        ("identity, *;q=0.1", True),
+        ("x-gzip", True),
+        ("deflate, gzipper", False),
+        ("", False),
+    ],
+)
+def test_gzip_goes_only_where_accepted(client, article, accept_encoding, gzipped):
+    headers = {"accept-encoding": accept_encoding}
+    rendered = client.get(article.get_absolute_url(), headers=headers)  # the middleware path
+    cached = client.get(article.get_absolute_url(), headers=headers)
+    environ = RequestFactory().get(article.get_absolute_url()).environ
+    environ["HTTP_ACCEPT_ENCODING"] = accept_encoding
+    started = {}
+    PageCacheApp(None)(environ, lambda status, headers: started.update(headers=dict(headers)))
+    for headers in (rendered, cached, started["headers"]):
+        assert (headers.get("Content-Encoding") == "gzip") is gzipped
+
+
 def test_cached_pages_keep_every_security_header(client, article):
     first = client.get(article.get_absolute_url())
     second = client.get(article.get_absolute_url())

@@ -177,11 +177,12 @@ CONTENT_LICENCE = {
 
 # django-import-export: editors import and export entries and organizations (CSV or JSON) in the
 # admin. Importing needs the change permission (kb.admin_import also asks for add), exporting the
-# view permission; the uploaded file waits for confirmation in the shared cache, not on one
-# instance's disk.
+# view permission. The uploaded file waits for confirmation in MEDIA_ROOT (its
+# django-import-export/ folder, never served), which every instance shares as it shares the
+# uploads: not in the cache, so importing works while Redis is down, and not on one instance's disk.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 LOGGING = {

@@ -11,6 +11,10 @@ Here nothing comes from headers unless the proxy setup says so:
 - ``secure_scheme_headers``: only the header Django trusts, ``DJANGO_SECURE_PROXY_SSL_HEADER``
   (set it when a TLS proxy always sets or strips it), so gunicorn and Django agree.
 
+Web requests also get a statement timeout on PostgreSQL (``KB_DATABASE_STATEMENT_TIMEOUT``,
+seconds, 10 unless set; kb/settings.py): a page must not wait on one query for long, while
+management commands (migrations, rebuilding the search index) may.
+
 ``GUNICORN_CMD_ARGS`` overrides this file (e.g. ``--forwarder-headers REMOTE_USER`` for a proxy
 that must pass more on, with its address in ``FORWARDED_ALLOW_IPS``).
 """
@@ -20,3 +24,5 @@ import os
 forwarder_headers = ""
 proxy_ssl_header = os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", "")
 secure_scheme_headers = {proxy_ssl_header.upper(): "https"} if proxy_ssl_header else {}
+
+os.environ.setdefault("KB_DATABASE_STATEMENT_TIMEOUT", "10")  # read by the workers' settings

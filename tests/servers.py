@@ -203,6 +203,14 @@ class TcpProxy:
 
 
 @contextmanager
+def silent_server():
+    """A port that takes connections and never answers (a database or cache that hangs): the
+    kernel completes each connection into the listener's backlog, nothing reads or writes."""
+    with socket.create_server(("127.0.0.1", 0), backlog=128) as listener:
+        yield listener.getsockname()[1]
+
+
+@contextmanager
 def running(*apps):
     try:
         yield apps

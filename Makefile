@@ -41,7 +41,7 @@ serve: deps
 	DJANGO_DEBUG=0 $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=0 $(BIN)/python manage.py createcachetable
 	DJANGO_DEBUG=0 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	DJANGO_DEBUG=0 exec $(BIN)/gunicorn kb.wsgi --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY)
+	DJANGO_DEBUG=0 exec $(BIN)/gunicorn kb.wsgi --config gunicorn.conf.py --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY)
 
 # Load figures for the README (see "Benchmark" there): a scratch database, `make serve`, wrk.
 # Extra options go in BENCH_ARGS, e.g. BENCH_ARGS="--seconds 5 --soak-seconds 10".

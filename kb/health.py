@@ -1,4 +1,5 @@
-"""The health check, and the friendly 503 page shown while the database is unreachable."""
+"""The health check, and the friendly 503 shown while the database is unreachable: a page in the
+site's look, or the API's JSON error for API calls, JSON downloads and scripts asking for JSON."""
 
 import logging
 import sys
@@ -12,10 +13,14 @@ from django.utils.crypto import get_random_string
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 
+from .api import error_response
+
 logger = logging.getLogger(__name__)
 
 DATABASE_DOWN = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 30
+OUTAGE_MESSAGE = "The database is unavailable. Please try again in a minute."
+API_PATH = "/api/"
 FALLBACK_503 = (
     b"<!doctype html><html lang=en><meta charset=utf-8><title>Back soon</title>"
     b"<h1>Back soon</h1><p>The knowledge base is briefly unavailable. Please try again in a "
@@ -53,14 +58,30 @@ def healthz(request):
     return JsonResponse(checks, status=200 if healthy else 503)
 
 
-def service_unavailable():
+def wants_json(request):
+    path = request.path_info
+    return (
+        path.startswith(API_PATH)
+        or path.endswith(".json")
+        or request.get_preferred_type(["text/html", "application/json"]) == "application/json"
+    )
+
+
+def outage_page():
     """The 503 page, rendered without a request or the database (no context processors)."""
     try:
-        body = render_to_string("503.html")
+        return render_to_string("503.html")
     except Exception:  # the page that reports an outage must not fail itself
         logger.exception("The 503 template failed; sending the plain fallback.")
-        body = FALLBACK_503
-    response = HttpResponse(body, status=503)
+        return FALLBACK_503
+
+
+def service_unavailable(request):
+    """503 with Retry-After, never cached: JSON for JSON clients, else the 503 page."""
+    if wants_json(request):
+        response = error_response(503, OUTAGE_MESSAGE)
+    else:
+        response = HttpResponse(outage_page(), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     add_never_cache_headers(response)
     return response
@@ -82,12 +103,12 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, DATABASE_DOWN):
             logger.error("Database unreachable: %s", exception)
-            return service_unavailable()
+            return service_unavailable(request)
         return None
 
 
 def server_error(request):
     """``handler500``: a database outage outside any view (middleware, sessions) is a 503 too."""
     if isinstance(sys.exc_info()[1], DATABASE_DOWN):
-        return service_unavailable()
+        return service_unavailable(request)
     return defaults.server_error(request)

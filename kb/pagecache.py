@@ -23,7 +23,8 @@ that accept it: gunicorn serves pages uncompressed otherwise, and whitenoise com
 static files.
 
 What is never cached: requests with any cookie but the CSRF cookie (a session means a logged-in
-editor or pending messages), with an Authorization header, non-GET/HEAD requests, the admin,
+editor or pending messages), with an Authorization header or a script name other than the
+configured one (``FORCE_SCRIPT_NAME``), non-GET/HEAD requests, the admin,
 static and media files; and responses that are not 200, stream, set a cookie, used the CSRF
 token, carry a CSP nonce, vary on anything but ``Cookie``/``Accept-Encoding`` or ask not to be
 cached (drafts, the health check).
@@ -33,12 +34,11 @@ import gzip
 import hashlib
 import logging
 import os
-import re
 import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from django.conf import settings
@@ -72,7 +72,6 @@ ALLOWED_VARY = {"cookie", "accept-encoding"}
 MAX_PAGE_BYTES = 1024 * 1024
 # Pages are compressed once, when stored; smaller bodies gain nothing from it.
 MIN_GZIP_BYTES = 200
-ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as Django's GZipMiddleware reads Accept-Encoding
 LOCAL_MAX_ITEMS = 512
 LOCAL_MAX_BYTES = 32 * 1024 * 1024
 
@@ -118,7 +117,13 @@ def request_key(environ):
     cookies = environ.get("HTTP_COOKIE")
     if cookies and set(parse_cookie(cookies)) - {settings.CSRF_COOKIE_NAME}:
         return None
-    path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+    # The key holds nothing a client chooses but the public URL (and the scheme and host the
+    # URL names). A request naming another script name (a SCRIPT_NAME header a proxy passed
+    # on) is not the page at this URL: it is never cached.
+    script_name = settings.FORCE_SCRIPT_NAME or ""
+    if environ.get("SCRIPT_NAME", "") != script_name:
+        return None
+    path = script_name + environ.get("PATH_INFO", "")
     if path.startswith(skipped_prefixes()):
         return None
     proxy_ssl_header = settings.SECURE_PROXY_SSL_HEADER
@@ -132,6 +137,29 @@ def request_key(environ):
     ]
     text = "\n".join(parts).encode("latin-1", "backslashreplace")
     return hashlib.md5(text, usedforsecurity=False).hexdigest()
+
+
+@lru_cache(maxsize=64)  # browsers send few distinct values
+def accepts_gzip(accept_encoding):
+    """Whether an Accept-Encoding value takes gzip: named, or matched by ``*``, with a q-value
+    above 0 (RFC 9110, section 12.5.3; ``gzip;q=0`` refuses it). A q-value that does not
+    parse counts as 0: the plain body always does."""
+    qualities = {}
+    for item in accept_encoding.split(","):
+        coding, *params = (part.strip() for part in item.split(";"))
+        quality = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        qualities.setdefault(coding.lower(), quality)
+    for coding in ("gzip", "x-gzip", "*"):
+        if coding in qualities:
+            return qualities[coding] > 0
+    return False
 
 
 def current_version(environ):
@@ -185,7 +213,7 @@ class CachedPage:
 
     def representation(self, environ):
         """Body, ETag and extra headers for the client: gzip when it accepts it."""
-        if self.gzipped and ACCEPTS_GZIP.search(environ.get("HTTP_ACCEPT_ENCODING", "")):
+        if self.gzipped and accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", "")):
             return self.gzipped, self.etag[:-1] + '-gzip"', [("Content-Encoding", "gzip")]
         return self.body, self.etag, []
 

@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "kb.methods.AllowedMethodsMiddleware",  # before CSRF: 405, not 403, for other methods
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -71,6 +72,10 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "kb.urls"
+# The site is served at the root. Its path prefix is configuration, never read from a request:
+# gunicorn takes SCRIPT_NAME from a header of its trusted forwarders, and links built from a
+# visitor's prefix would be kept for everyone (kb.pagecache, the generated blocks).
+FORCE_SCRIPT_NAME = ""
 WSGI_APPLICATION = "kb.wsgi.application"
 
 TEMPLATES = [
@@ -103,24 +108,51 @@ SQLITE_DEFAULT = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     },
 }
-if os.environ.get("DATABASE_URL"):
-    DATABASES = {
-        "default": dj_database_url.parse(
-            os.environ["DATABASE_URL"], conn_max_age=600, conn_health_checks=True
-        )
+
+
+def database_from_url(url):
+    """A database from its URL, with persistent connections. PostgreSQL gets timeouts, so a
+    database that stops answering costs a visitor seconds and the 503 page, not a hung worker:
+    connecting (``KB_DATABASE_CONNECT_TIMEOUT``, seconds; psycopg's least is 2), each statement
+    (``KB_DATABASE_STATEMENT_TIMEOUT``, seconds; gunicorn.conf.py sets it for the web processes,
+    management commands have none), and sent data the server leaves unacknowledged, a vanished
+    host (``tcp_user_timeout``, with keepalives on idle connections)."""
+    database = dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        return database
+    statement_ms = int(float(os.environ.get("KB_DATABASE_STATEMENT_TIMEOUT", "0")) * 1000)
+    options = {
+        "connect_timeout": int(os.environ.get("KB_DATABASE_CONNECT_TIMEOUT", "2")),
+        "keepalives": 1,
+        "keepalives_idle": 30,
+        "keepalives_interval": 5,
+        "keepalives_count": 3,
+        "tcp_user_timeout": 15_000,
     }
+    if statement_ms:
+        options["options"] = f"-c statement_timeout={statement_ms}"
+    database["OPTIONS"] = {**options, **database.get("OPTIONS", {})}
+    return database
+
+
+if os.environ.get("DATABASE_URL"):
+    DATABASES = {"default": database_from_url(os.environ["DATABASE_URL"])}
 else:
     DATABASES = {"default": SQLITE_DEFAULT}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # One cache that every worker shares: Redis when configured, else a table in the database.
+# Redis gets a timeout for connecting and for each reply (``KB_REDIS_TIMEOUT``, seconds): a Redis
+# that hangs makes pages render uncached (kb.pagecache), a moment late, instead of waiting on it.
 if os.environ.get("REDIS_URL"):
+    REDIS_TIMEOUT = float(os.environ.get("KB_REDIS_TIMEOUT", "0.5"))
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": "kb",
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
         }
     }
 else:
@@ -173,11 +205,12 @@ CONTENT_LICENCE = {
 
 # django-import-export: editors import and export entries and organizations (CSV or JSON) in the
 # admin. Importing needs the change permission (kb.admin_import also asks for add), exporting the
-# view permission; the uploaded file waits for confirmation in the shared cache, not on one
-# instance's disk.
+# view permission. The uploaded file waits for confirmation in MEDIA_ROOT (its
+# django-import-export/ folder, never served), which every instance shares as it shares the
+# uploads: not in the cache, so importing works while Redis is down, and not on one instance's disk.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 LOGGING = {
@@ -194,9 +227,7 @@ KB_PAGE_CACHE = os.environ.get("KB_PAGE_CACHE", "1") != "0"
 KB_PAGE_CACHE_SECONDS = 24 * 60 * 60  # old versions' pages age out of the shared cache
 # An optional read replica: anonymous page reads go there, everything else to the primary.
 if os.environ.get("DATABASE_REPLICA_URL"):
-    DATABASES["replica"] = dj_database_url.parse(
-        os.environ["DATABASE_REPLICA_URL"], conn_max_age=600, conn_health_checks=True
-    )
+    DATABASES["replica"] = database_from_url(os.environ["DATABASE_REPLICA_URL"])
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["kb.routers.ReplicaRouter"]
 

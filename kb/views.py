@@ -1,9 +1,11 @@
 """Public pages. Visitors see published content only; staff also see drafts, marked as such."""
 
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_safe
 
 from . import directory, filters, model_comparison
 from .comparison import category_comparison
@@ -157,3 +159,10 @@ def compare_models(request):
     }
     status = 400 if form.is_bound and not valid else 200
     return render(request, "kb/compare_models.html", context, status=status)
+
+
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico wherever a page names no icon (error pages, the admin's):
+    send them to the site's icon (temporarily: its hashed name changes with each release)."""
+    return redirect(static("img/favicon.svg"))

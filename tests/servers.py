@@ -89,13 +89,24 @@ def prepare_site(env):
 
 
 class App:
-    """One gunicorn process (one worker) serving kb.wsgi on 127.0.0.1:port."""
+    """One gunicorn process (one worker) serving kb.wsgi on 127.0.0.1:port, configured as
+    ``make serve`` configures it (gunicorn.conf.py)."""
 
     def __init__(self, port, env):
         self.port = port
         self.base = f"http://127.0.0.1:{port}"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "kb.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1"],
+            [
+                *(
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "kb.wsgi",
+                    "--config",
+                    ROOT / "gunicorn.conf.py",
+                ),
+                *("--bind", f"127.0.0.1:{port}", "--workers", "1"),
+            ],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
@@ -189,6 +200,14 @@ class TcpProxy:
                 shut(sock)
                 sock.close()
             self.sockets.clear()
+
+
+@contextmanager
+def silent_server():
+    """A port that takes connections and never answers (a database or cache that hangs): the
+    kernel completes each connection into the listener's backlog, nothing reads or writes."""
+    with socket.create_server(("127.0.0.1", 0), backlog=128) as listener:
+        yield listener.getsockname()[1]
 
 
 @contextmanager

@@ -222,7 +222,7 @@ def test_article_detail_is_404_json_for_drafts_and_unknown_slugs(client, seed, s
 def test_only_reading_is_allowed(client, seed):
     response = client.post(MODELS)
     assert response.status_code == 405
-    assert response["Allow"] == "GET, HEAD"
+    assert response["Allow"] == "GET, HEAD, OPTIONS"
 
 
 def add_entries(count):

@@ -89,3 +89,34 @@ def test_a_logged_in_editor_gets_the_503_page_too(editor):
     with database_down():
         response = client.get("/")
     assert_friendly_503(response)
+
+
+def assert_json_503(response):
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/json"
+    assert response["Retry-After"] == "30"
+    assert "no-store" in response["Cache-Control"]
+    assert response.json()["error"] == "The database is unavailable. Please try again in a minute."
+
+
+@pytest.mark.parametrize(
+    ("path", "accept"),
+    [
+        ("/api/models/", "*/*"),
+        ("/api/articles/no-such-article/", "*/*"),
+        ("/models.json", "*/*"),
+        ("/search/suggest/models/?q=llama", "application/json"),  # as the model pickers ask
+    ],
+)
+def test_json_clients_get_the_outage_as_json(client, path, accept):
+    with database_down():
+        response = client.get(path, headers={"accept": accept})
+    assert_json_503(response)
+
+
+def test_a_logged_in_api_client_gets_the_outage_as_json(editor):
+    # Outside any view (the session middleware): the 500 handler answers it.
+    client = Client(raise_request_exception=False)
+    client.force_login(editor)
+    with database_down():
+        assert_json_503(client.get("/api/models/"))

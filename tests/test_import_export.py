@@ -24,9 +24,9 @@ HEADER = "slug,name,organization,category,modalities,status,release_date,paramet
 
 
 @pytest.fixture(autouse=True)
-def shared_cache(settings):
-    # The file waiting for confirmation lives in the cache; tests use one in memory.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+def import_folder(media_root):
+    # The file waiting for confirmation lives in MEDIA_ROOT: a folder of the test's own.
+    return media_root
 
 
 def upload(client, model, content, name="entries.csv", file_format=CSV_FORMAT):
@@ -294,3 +294,23 @@ def test_the_admin_csv_export_quotes_formulas_and_imports_them_back_unchanged(ed
     confirm(editor_client, "modelentry", preview)
     entry = ModelEntry.objects.get(slug="formula")
     assert (entry.name, entry.summary, entry.parameters) == (formula, "@SUM(1+1)", "-1")
+
+
+def test_imports_work_while_the_shared_cache_is_down(editor_client, seed, settings, media_root):
+    # The file waiting for confirmation is kept in MEDIA_ROOT, which every instance shares.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    rows = [{"slug": "new-lab", "name": "New Lab", "website": "https://new.example.org/"}]
+    preview = upload(
+        editor_client, "organization", json.dumps(rows), name="orgs.json", file_format=JSON_FORMAT
+    )
+    assert preview.status_code == 200
+    assert list(media_root.rglob("*")) != []
+    done = confirm(editor_client, "organization", preview)
+    assert done.status_code == 302
+    assert Organization.objects.get(slug="new-lab").name == "New Lab"
+    assert [path for path in media_root.rglob("*") if path.is_file()] == []

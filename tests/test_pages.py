@@ -1,4 +1,6 @@
 import pytest
+from django.contrib.staticfiles import finders
+from django.templatetags.static import static
 
 from kb.models import Status
 
@@ -39,3 +41,12 @@ def test_drafts_are_left_out_of_lists(client):
         html = client.get(url).content.decode()
         assert "Secret" not in html
     assert "Visible article" in client.get("/articles/").content.decode()
+
+
+@pytest.mark.parametrize("method", ["get", "head"])
+def test_favicon_ico_leads_to_the_site_icon(client, method):
+    # Browsers ask for /favicon.ico wherever a page names no icon (error pages, the admin's).
+    response = getattr(client, method)("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"] == static("img/favicon.svg")
+    assert finders.find("img/favicon.svg")

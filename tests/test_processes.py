@@ -1,11 +1,15 @@
 """Real gunicorn processes on one database and one cache, as in production."""
 
+import json
 import os
 import re
 import shutil
+import time
 from urllib.parse import urlsplit
 
 import pytest
+
+from kb.health import OUTAGE_MESSAGE
 
 from .servers import (
     App,
@@ -18,6 +22,7 @@ from .servers import (
     prepare_site,
     recreate_postgres_database,
     running,
+    silent_server,
     with_database_name,
     with_port,
 )
@@ -77,6 +82,24 @@ def test_an_edit_shows_at_once_on_every_app_process(two_apps, site_env):
         status, headers, body = app.get(ARTICLE)
         assert title_of(body) == "Edited on another host"
         assert headers["ETag"] != etag
+
+
+def test_a_script_name_header_changes_nothing_for_other_visitors(two_apps, site_env):
+    """gunicorn's default forwarders (127.0.0.1) may set SCRIPT_NAME by a header; the site's
+    gunicorn configuration takes it from no one, and nothing such a request renders is kept."""
+    app = two_apps[0]
+    manage(site_env, "from kb.freshness import bump_content_version\nbump_content_version()")
+    app.get("/models/?probe=1", {"SCRIPT_NAME": "/models"})  # would be the home page
+    # Every link under /elsewhere/ if gunicorn took the header: it takes none, so a 404.
+    assert app.get("/elsewhere" + ARTICLE, {"SCRIPT_NAME": "/elsewhere"})[0] == 404
+    for _ in range(2):
+        status, _, body = app.get("/models/?probe=1")
+        assert status == 200
+        assert "<h1>Model directory</h1>" in body
+        status, _, body = app.get(ARTICLE)
+        assert status == 200
+        assert 'href="/elsewhere/' not in body
+        assert 'href="/models/llama-2/"' in body
 
 
 def test_a_browser_revalidates_and_gets_304(two_apps):
@@ -150,3 +173,37 @@ def test_database_outage_gives_503_and_the_app_recovers_without_restart(site_env
         assert app.get_json("/healthz")[0] == 200
     if url:
         proxy.cut()
+
+
+def timed_get(app, path, headers=None):
+    started = time.monotonic()
+    status, _, body = app.get(path, headers)
+    return status, body, time.monotonic() - started
+
+
+def test_a_hung_cache_costs_pages_little(site_env):
+    """Redis takes connections and never answers: pages render uncached, a moment late."""
+    with silent_server() as port:
+        env = {**site_env, "REDIS_URL": f"redis://127.0.0.1:{port}/0"}
+        with running(App(free_port(), env)) as (app,):
+            app.get("/favicon.ico")  # the worker has booted
+            for path in (ARTICLE, "/models/"):
+                status, body, seconds = timed_get(app, path)
+                assert status == 200
+                assert "<h1>" in body
+                assert seconds < 2, path
+
+
+def test_a_hung_database_gets_the_503_fast(site_env):
+    """PostgreSQL takes connections and never answers: the 503 within seconds (two attempts
+    to connect, of KB_DATABASE_CONNECT_TIMEOUT each), not a worker killed after 30."""
+    with silent_server() as port:
+        env = {**site_env, "DATABASE_URL": f"postgres://kb@127.0.0.1:{port}/kb"}
+        with running(App(free_port(), env)) as (app,):
+            app.get("/favicon.ico")  # the worker has booted
+            status, body, seconds = timed_get(app, ARTICLE)
+            assert (status, "Back soon" in body) == (503, True)
+            assert seconds < 5
+            status, body, seconds = timed_get(app, "/api/models/")
+            assert (status, json.loads(body)["error"]) == (503, OUTAGE_MESSAGE)
+            assert seconds < 5

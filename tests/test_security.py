@@ -12,6 +12,9 @@ from axes.models import AccessAttempt
 from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest
 from django.test import Client
+from django.urls import URLPattern, reverse
+
+from kb.models import Article, ModelEntry
 
 from .factories import ArticleFactory, UserFactory
 from .text import visible_text
@@ -251,3 +254,72 @@ def test_https_settings_from_the_environment():
     ]
     laptop = run("-c", show.replace("s.SECURE_PROXY_SSL_HEADER, ", ""), DJANGO_DEBUG="1")
     assert laptop.stdout.split() == ["False", "0", "True", "False"]
+
+
+# HTTP methods: the public site is read-only, the admin also takes POST. A method a route does
+# not take gets 405 with Allow (not CSRF's 403), and TRACE and OPTIONS never get the page.
+
+
+def every_public_url():
+    """One URL of each public route, with the bundled content's slugs where a route takes one."""
+    from kb import opendata_urls, site_urls
+
+    parameterless = [
+        reverse(f"kb:{pattern.name}")
+        for pattern in [*site_urls.urlpatterns, *opendata_urls.urlpatterns]
+        if isinstance(pattern, URLPattern) and not pattern.pattern.regex.groups
+    ]
+    article = Article.objects.published().first()
+    entry = ModelEntry.objects.published().first()
+    return [
+        *parameterless,
+        article.get_absolute_url(),
+        entry.get_absolute_url(),
+        entry.category.get_absolute_url(),
+        entry.organization.get_absolute_url(),
+        reverse("kb:api_model", args=[entry.slug]),
+        reverse("kb:api_article", args=[article.slug]),
+        "/healthz",
+        "/favicon.ico",
+    ]
+
+
+@pytest.fixture
+def csrf_client(seed):
+    return Client(enforce_csrf_checks=True)
+
+
+def test_public_routes_refuse_other_methods_with_405(csrf_client):
+    urls = every_public_url()
+    assert {"/", "/articles/", "/models/", "/api/models/", "/models.csv"} <= set(urls)
+    for url in urls:
+        assert csrf_client.get(url).status_code in (200, 302), url
+        for method in ("POST", "PUT", "PATCH", "DELETE", "TRACE", "FOO"):
+            response = csrf_client.generic(method, url)
+            assert response.status_code == 405, (method, url)
+            assert response["Allow"] == "GET, HEAD, OPTIONS", (method, url)
+            assert response.content == b"", (method, url)
+
+
+def test_options_answers_the_allowed_methods_without_the_page(csrf_client):
+    for url in every_public_url():
+        response = csrf_client.options(url)
+        assert response.status_code == 200, url
+        assert response["Allow"] == "GET, HEAD, OPTIONS", url
+        assert response.content == b"", url
+    admin = csrf_client.options(LOGIN)
+    assert admin["Allow"] == "GET, HEAD, POST, OPTIONS"
+    assert admin.content == b""
+
+
+@pytest.mark.parametrize("method", ["PUT", "TRACE", "FOO"])
+def test_the_admin_takes_post_and_refuses_other_methods(csrf_client, method):
+    response = csrf_client.generic(method, LOGIN)
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD, POST, OPTIONS"
+    # POST still meets CSRF protection: without the token, 403.
+    assert csrf_client.post(LOGIN, {"username": "x", "password": "y"}).status_code == 403
+
+
+def test_unknown_urls_stay_404_whatever_the_method(csrf_client):
+    assert csrf_client.generic("PUT", "/no-such-page/").status_code == 404

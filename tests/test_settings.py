@@ -13,7 +13,8 @@ SHOW = (
     "import json, kb.settings as s; print(json.dumps({'debug': s.DEBUG, 'hosts': s.ALLOWED_HOSTS,"
     " 'db': s.DATABASES['default'], 'cache': s.CACHES['default']['BACKEND'],"
     " 'static': s.STORAGES['staticfiles']['BACKEND'], 'databases': s.DATABASES,"
-    " 'routers': getattr(s, 'DATABASE_ROUTERS', []), 'page_cache': s.KB_PAGE_CACHE},"
+    " 'routers': getattr(s, 'DATABASE_ROUTERS', []), 'page_cache': s.KB_PAGE_CACHE,"
+    " 'cache_options': s.CACHES['default'].get('OPTIONS')},"
     " default=str))"
 )
 ENV_NAMES = (
@@ -24,6 +25,9 @@ ENV_NAMES = (
     "REDIS_URL",
     "DATABASE_REPLICA_URL",
     "KB_PAGE_CACHE",
+    "KB_DATABASE_CONNECT_TIMEOUT",
+    "KB_DATABASE_STATEMENT_TIMEOUT",
+    "KB_REDIS_TIMEOUT",
 )
 
 
@@ -64,6 +68,30 @@ def test_production_values_come_from_the_environment():
     )
     assert got["debug"] is False
     assert got["hosts"] == ["kb.example.org", "www.kb.example.org"]
+
+
+def test_postgresql_and_redis_wait_seconds_at_most():
+    production = {
+        "DJANGO_SECRET_KEY": "k",
+        "DJANGO_ALLOWED_HOSTS": "kb.example.org",
+        "DATABASE_URL": "postgres://kb@db:5432/kb",
+        "REDIS_URL": "redis://cache:6379/0",
+    }
+    got = settings_with(**production)
+    options = got["db"]["OPTIONS"]
+    assert options["connect_timeout"] == 2
+    assert options["keepalives"] == 1 and options["tcp_user_timeout"] > 0
+    assert "options" not in options  # no statement timeout outside gunicorn (gunicorn.conf.py)
+    assert got["cache_options"] == {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+    got = settings_with(
+        **production,
+        KB_DATABASE_CONNECT_TIMEOUT="5",
+        KB_DATABASE_STATEMENT_TIMEOUT="2.5",
+        KB_REDIS_TIMEOUT="1",
+    )
+    assert got["db"]["OPTIONS"]["connect_timeout"] == 5
+    assert got["db"]["OPTIONS"]["options"] == "-c statement_timeout=2500"
+    assert got["cache_options"] == {"socket_connect_timeout": 1, "socket_timeout": 1}
 
 
 def test_laptop_defaults_sqlite_file_with_wal_timeout_and_immediate_transactions():

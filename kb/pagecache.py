@@ -74,6 +74,9 @@ MAX_PAGE_BYTES = 1024 * 1024
 MIN_GZIP_BYTES = 200
 LOCAL_MAX_ITEMS = 512
 LOCAL_MAX_BYTES = 32 * 1024 * 1024
+# After the shared cache fails, each process leaves it alone this long: a Redis that hangs
+# costs one timeout per pause, not a read and a write timeout on every page.
+SHARED_CACHE_PAUSE_SECONDS = 5
 
 
 def enabled():
@@ -279,7 +282,8 @@ def page_from_response(request, response):
 class PageStore:
     """Pages by key: a per-process LRU in front of the shared cache.
 
-    A shared cache that fails (Redis down) turns into a miss, never into an error page.
+    A shared cache that fails (Redis down or hung) turns into a miss, never into an error page,
+    and is left alone for ``SHARED_CACHE_PAUSE_SECONDS`` before this process tries it again.
     """
 
     def __init__(self, max_items=LOCAL_MAX_ITEMS, max_bytes=LOCAL_MAX_BYTES):
@@ -288,6 +292,7 @@ class PageStore:
         self.local = OrderedDict()
         self.local_bytes = 0
         self.lock = threading.Lock()
+        self.shared_paused_until = 0.0
 
     @staticmethod
     def key(version, request_key):
@@ -299,10 +304,12 @@ class PageStore:
             if page is not None:
                 self.local.move_to_end(key)
                 return page
+        if self.shared_paused():
+            return None
         try:
             page = shared_cache.get(key)
         except Exception as error:  # any backend's own error (Redis, database)
-            logger.warning("Shared cache unreadable (%s); page rendered.", error)
+            self.pause_shared("unreadable", error)
             return None
         if page is not None:
             self.remember(key, page)
@@ -310,12 +317,24 @@ class PageStore:
 
     def put(self, key, page):
         self.remember(key, page)
+        if self.shared_paused():
+            return
         try:
             shared_cache.set(key, page, settings.KB_PAGE_CACHE_SECONDS)
-        except Exception:
-            logger.warning(
-                "Shared cache unwritable; page kept in this process only.", exc_info=True
-            )
+        except Exception as error:
+            self.pause_shared("unwritable", error)
+
+    def shared_paused(self):
+        return time.monotonic() < self.shared_paused_until
+
+    def pause_shared(self, failure, error):
+        self.shared_paused_until = time.monotonic() + SHARED_CACHE_PAUSE_SECONDS
+        logger.warning(
+            "Shared cache %s (%s); pages kept in this process only for %s s.",
+            failure,
+            error,
+            SHARED_CACHE_PAUSE_SECONDS,
+        )
 
     def remember(self, key, page):
         with self.lock:
@@ -331,6 +350,7 @@ class PageStore:
         with self.lock:
             self.local.clear()
             self.local_bytes = 0
+            self.shared_paused_until = 0.0
 
 
 pages = PageStore()

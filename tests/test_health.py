@@ -6,6 +6,8 @@ import pytest
 from django.db import OperationalError, connection
 from django.test import Client
 
+from kb import pagecache
+
 from .factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +122,19 @@ def test_a_logged_in_api_client_gets_the_outage_as_json(editor):
     client.force_login(editor)
     with database_down():
         assert_json_503(client.get("/api/models/"))
+
+
+def test_a_failing_shared_cache_is_left_alone_for_a_moment(client, page_cache, monkeypatch):
+    """A hung Redis costs one timeout per pause, not a read and a write timeout on every page."""
+    article = ArticleFactory(title="Rendered while Redis hangs")
+    failing = mock.Mock(**{"get.side_effect": ConnectionError, "set.side_effect": ConnectionError})
+    monkeypatch.setattr(pagecache, "shared_cache", failing)
+    for _ in range(3):
+        page_cache.local.clear()  # every request misses this process's copy
+        assert client.get(article.get_absolute_url()).status_code == 200
+    assert (failing.get.call_count, failing.set.call_count) == (1, 0)
+
+    monkeypatch.setattr(pagecache, "SHARED_CACHE_PAUSE_SECONDS", 0)
+    page_cache.clear_local()  # and the pause is over
+    assert client.get(article.get_absolute_url()).status_code == 200
+    assert (failing.get.call_count, failing.set.call_count) == (2, 1)

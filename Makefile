@@ -8,7 +8,7 @@ PORT ?= 8000
 # Tests run with production-like settings (debug off) and a throwaway key.
 TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1,testserver
 
-.PHONY: run test lint venv deps dev-deps clean serve bench backup restore bench-search audit
+.PHONY: run test lint venv deps dev-deps clean serve bench backup restore bench-search audit vnu
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -78,10 +78,21 @@ lint: dev-deps
 	$(BIN)/ruff format --check .
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
+# The Nu HTML checker for tests/test_html_validity.py (it needs Java): installed from npm into
+# .vnu/ once. Without npm the test skips, unless KB_REQUIRE_VNU=1 (CI) makes that a failure.
+VNU_DIR := $(CURDIR)/.vnu
+VNU_VERSION := 26.9.27
+VNU_STAMP := $(VNU_DIR)/.vnu-jar-$(VNU_VERSION)
+$(VNU_STAMP):
+	@if command -v npm >/dev/null; then \
+		npm install --prefix $(VNU_DIR) --no-audit --no-fund --save-exact vnu-jar@$(VNU_VERSION) && touch $@; \
+	else echo "No npm: the HTML validity test will skip (install Node.js and npm to run it)" >&2; fi
+vnu: $(VNU_STAMP)
+
 # Tests run in parallel, one process per core (TEST_WORKERS=0: in this process), each taking
 # tests in the suite's order (so database-flushing tests still come after the others).
 TEST_WORKERS ?= auto
-test: lint
+test: lint vnu
 	$(TEST_ENV) $(BIN)/pytest --numprocesses $(TEST_WORKERS) --dist load
 
 # Backups use the environment as it is (DATABASE_URL, DJANGO_SECRET_KEY, ...); on a laptop,
@@ -98,7 +109,7 @@ restore: deps
 	$(BIN)/python manage.py loaddata "$(FILE)"
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .vnu
 
 # The search benchmark on a scratch database: SQLite at BENCH_SQLITE, or PostgreSQL when
 # DATABASE_URL is set. The data (100,000 entries, 10,000 articles) is generated once.

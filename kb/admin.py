@@ -100,6 +100,14 @@ class InlineVersionedForm(VersionedForm):
     differences_in_message = True
 
 
+class CounterInput(forms.HiddenInput):
+    """A hidden input that no label points to: the admin writes a label for every field of a
+    fieldset, and a ``<label for>`` naming a hidden input is invalid HTML."""
+
+    def id_for_label(self, id_):
+        return None
+
+
 class VersionedFields:
     """Shared by the admins and inlines of versioned models: the counter rides along hidden."""
 
@@ -107,7 +115,7 @@ class VersionedFields:
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "version":
-            kwargs["widget"] = forms.HiddenInput
+            kwargs["widget"] = CounterInput
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 

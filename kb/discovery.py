@@ -1,23 +1,58 @@
 """How readers and crawlers find what is new: Atom feeds, the sitemap and robots.txt."""
 
+import re
+
 from django.contrib.sitemaps import Sitemap
 from django.contrib.syndication.views import Feed
 from django.db.models import Max, Q
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.xmlutils import SimplerXMLGenerator
 from django.views.decorators.http import require_safe
 
 from .models import Article, Category, ComparisonRow, ModelEntry, Organization, Status
 from .structured_data import SITE_NAME
 
 FEED_LENGTH = 30
+# What XML 1.0 cannot carry: C0 controls but tab and line breaks, and two non-characters.
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+class TextXMLGenerator(SimplerXMLGenerator):
+    """Writes text and attribute values without the characters XML cannot carry (an editor
+    can paste them; Django's generator raises an error on them)."""
+
+    def characters(self, content):
+        super().characters(NOT_IN_XML.sub("", content))
+
+    def startElement(self, name, attrs):
+        super().startElement(name, {key: NOT_IN_XML.sub("", value) for key, value in attrs.items()})
+
+
+class TextAtom1Feed(Atom1Feed):
+    """Atom whose entries' summaries are plain text, as ledes and summaries are: Django writes
+    them as ``type="html"``, which a feed reader renders as markup (``<img onerror=...>`` in a
+    lede would run). Titles, authors and categories are text in Atom already."""
+
+    def write(self, outfile, encoding):
+        handler = TextXMLGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
 
 
 class ContentFeed(Feed):
     """An Atom feed of published rows: first published, and last changed."""
 
-    feed_type = Atom1Feed
+    feed_type = TextAtom1Feed
     author_name = SITE_NAME
 
     def item_pubdate(self, item):

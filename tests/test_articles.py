@@ -110,7 +110,7 @@ def test_the_body_shows_the_generated_blocks(client, article):
     html = client.get(article.get_absolute_url()).content.decode()
     assert '<li><a href="/models/shown/">Shown</a> (Maker)</li>' in html
     assert "<li>Cheap</li>" in html and "<li>Hard</li>" in html
-    assert '<table class="comparison" role="table">' in html
+    assert '<table class="comparison">' in html
     assert "Draft one" not in html
 
 

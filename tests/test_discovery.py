@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from kb.models import Article, Category, ModelEntry, Organization, Status
 
-from .factories import ArticleFactory, ModelEntryFactory, OrganizationFactory
+from .factories import ArticleFactory, CategoryFactory, ModelEntryFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +62,47 @@ def test_the_model_feed_lists_new_entries_newest_first(client, seed):
     assert entries[0]["title"] == "Brand new (New Lab)"
     assert entries[0]["summary"] == "Fresh."
     assert len(entries) == 11 and "Hidden" not in [e["title"] for e in entries]
+
+
+HOSTILE = "<img src=x onerror=alert(1)> & <script>alert(2)</script> [a](javascript:alert(3))"
+
+
+def test_feeds_send_text_as_text_never_as_html(client, db):
+    """A feed reader shows an entry's fields; none of them may be read as markup."""
+    category = CategoryFactory(name=f"Cat {HOSTILE}"[:80])
+    ArticleFactory(title=f"Title {HOSTILE}"[:200], lede=HOSTILE)
+    ModelEntryFactory(
+        name=HOSTILE[:40],
+        organization=OrganizationFactory(name=f"Org {HOSTILE}"[:50]),
+        category=category,
+        summary=HOSTILE,
+    )
+    for url in ("/feeds/articles/", "/feeds/models/"):
+        response = client.get(url)
+        assert response.status_code == 200
+        feed = ET.fromstring(response.content)
+        (entry,) = feed.findall(f"{ATOM}entry")
+        for element in feed.iter():
+            # Atom's default for title, summary, content, subtitle and rights is text.
+            assert element.get("type") in (None, "text", "application/atom+xml"), (
+                url,
+                element.tag,
+            )
+        assert entry.findtext(f"{ATOM}summary") == HOSTILE
+        assert HOSTILE[:40] in entry.findtext(f"{ATOM}title")
+        if url == "/feeds/models/":
+            assert entry.find(f"{ATOM}category").get("term") == category.name
+
+
+def test_feeds_leave_out_characters_xml_cannot_carry(client, db):
+    # A vertical tab pasted from a word processor: XML 1.0 has no way to write it.
+    ArticleFactory(title="Tab\x0bbed", lede="One\x0btwo\x00three\x1f.")
+    ModelEntryFactory(name="Form\x0cfeed", summary="Odd\x08bytes")
+    articles = atom_entries(client.get("/feeds/articles/"))
+    assert (articles[0]["title"], articles[0]["summary"]) == ("Tabbed", "Onetwothree.")
+    models = atom_entries(client.get("/feeds/models/"))
+    assert models[0]["title"].startswith("Formfeed (")
+    assert models[0]["summary"] == "Oddbytes"
 
 
 def test_pages_announce_the_feeds(client, seed):

@@ -8,11 +8,28 @@ from django.db.models import Count
 from django.urls import reverse
 
 from kb.bundled import load_bundled_content
-from kb.models import Article, Category, Modality, ModelEntry, Organization, ProCon, Status
+from kb.models import (
+    Article,
+    Category,
+    ComparisonCell,
+    ComparisonRow,
+    Modality,
+    ModelEntry,
+    Organization,
+    ProCon,
+    Status,
+)
 from kb.search.models import SearchDocument
 
 from .admin_forms import changeform_data
-from .factories import ArticleFactory, ModelEntryFactory, ProConFactory
+from .factories import (
+    ArticleFactory,
+    CategoryFactory,
+    ComparisonCellFactory,
+    ComparisonRowFactory,
+    ModelEntryFactory,
+    ProConFactory,
+)
 from .search_pages import hits, search_url, titles
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +41,7 @@ def found(client, text, **params):
 
 def test_the_bundled_content_load_indexes_everything_visible(seed):
     kinds = dict(SearchDocument.objects.values_list("kind").annotate(n=Count("pk")).order_by())
-    assert kinds == {"article": 1, "model": 10, "procon": 13}
+    assert kinds == {"article": 1, "model": 10, "procon": 13, "comparison": 5}
 
 
 def test_loading_the_bundled_content_again_changes_nothing(client, seed):
@@ -175,6 +192,53 @@ def test_a_failed_save_leaves_the_index_as_it_was(client, seed):
     assert found(client, "gemini")[0] == "Gemini"
 
 
+# The comparison's rows: the seed article and /compare/ show them through [[comparison]].
+
+
+def test_the_comparison_rows_are_found_and_lead_to_the_comparison(client, seed):
+    (hit,) = hits(client.get(search_url("guardrails")))
+    assert hit["title"] == "Safety & Guardrails"
+    assert hit["url"] == reverse("kb:compare")
+    assert hit["kind"] == "Comparison · Open-source vs Closed"
+    assert "Often built-in" in hit["snippet"]
+    assert found(client, "fine-tuning on-prem") == ["Use Cases"]
+    assert found(client, "guardrails", type="comparison") == ["Safety & Guardrails"]
+    assert found(client, "guardrails", category="closed") == ["Safety & Guardrails"]
+
+
+def test_the_index_follows_the_comparison_cells_and_rows(client, seed):
+    cell = ComparisonCell.objects.get(row__slug="safety-guardrails", category__slug="closed")
+    cell.text = "Filters for **quokkas**"
+    cell.save()
+    assert found(client, "quokkas") == ["Safety & Guardrails"]
+    assert found(client, '"often built-in"') == []
+    cell.delete()
+    assert found(client, "quokkas") == []
+
+    row = ComparisonRow.objects.get(slug="transparency")
+    row.label = "Openness of the weights"
+    row.save()
+    assert found(client, "weights", type="comparison") == ["Openness of the weights"]
+    Category.objects.filter(slug="closed").get().save()  # saved as is: nothing changes
+    category = Category.objects.get(slug="open-source")
+    category.short_name = "Open"
+    category.save()
+    assert hits(client.get(search_url("black box")))[0]["kind"] == "Comparison · Open vs Closed"
+
+    row.kind = ComparisonRow.Kind.COUNT  # generated rows show data indexed on its own
+    row.save()
+    assert found(client, "black box") == []
+    ComparisonRow.objects.get(slug="use-cases").delete()
+    assert found(client, "on-prem") == []
+
+
+def test_a_new_row_and_its_cells_are_found(client, db):
+    row = ComparisonRowFactory(label="Quokka support")
+    ComparisonCellFactory(row=row, category=CategoryFactory(short_name="Wild"), text="Native")
+    assert hits(client.get(search_url("native")))[0]["title"] == "Quokka support"
+    assert found(client, "quokka") == ["Quokka support"]
+
+
 # The rebuild command.
 
 
@@ -183,7 +247,10 @@ def test_rebuild_restores_the_index_and_reports_counts(client, seed, capsys):
     assert found(client, "mistral") == []
     call_command("rebuild_search_index")
     out, err = capsys.readouterr()
-    assert "Search index rebuilt: 24 documents (1 articles, 10 models, 13 pros and cons)." in out
+    assert (
+        "Search index rebuilt: 29 documents (1 articles, 10 models, 13 pros and cons, "
+        "5 comparisons)." in out
+    )
     assert "Models: 100%" in err
     assert found(client, "mistral")[:2] == ["Mistral", "Mixtral"]
 

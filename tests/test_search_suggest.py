@@ -101,7 +101,10 @@ def test_pages_hold_no_inline_script_or_style(client, seed):
 
 def test_the_box_shows_the_current_search(client, seed):
     html = client.get("/search/?q=mistral+%3Cb%3E").content.decode()
-    assert 'id="site-search-q" type="search" name="q" value="mistral &lt;b&gt;"' in html
+    assert (
+        'id="site-search-q" type="text" enterkeyhint="search" name="q" value="mistral &lt;b&gt;"'
+        in html
+    )
 
 
 def test_the_script_is_a_static_file():

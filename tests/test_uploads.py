@@ -1,5 +1,6 @@
 """Image uploads from the Markdown editor: staff only, raster images only, re-encoded, inert."""
 
+import random
 import re
 import struct
 import zlib
@@ -9,7 +10,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from PIL import Image, PngImagePlugin
+from PIL import Image, ImageCms, PngImagePlugin
+
+from kb.uploads import MAX_FRAMES
 
 from .factories import UserFactory
 
@@ -205,3 +208,161 @@ def test_media_outside_uploads_or_with_other_names_is_not_served(client, media_r
     for url in ["/media/uploads/page.html", "/media/secret.txt", "/media/uploads/../secret.txt"]:
         assert client.get(url).status_code == 404
     assert client.get("/media/uploads/" + "0" * 32 + ".png").status_code == 404
+
+
+def stored_image(media_root):
+    (name,) = stored_files(media_root)
+    return Image.open(media_root / name)
+
+
+def gif_of_frames(count, delay_centiseconds=10):
+    """A GIF of ``count`` identical 1-pixel frames, written byte by byte (Pillow would join
+    identical frames, and cannot write the delays this builds)."""
+    header = b"GIF89a" + struct.pack("<HHBBB", 1, 1, 0x80, 0, 0) + b"\x00\x00\x00\xff\xff\xff"
+    loop = b"\x21\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00"
+    control = b"\x21\xf9\x04\x00" + struct.pack("<H", delay_centiseconds) + b"\x00\x00"
+    picture = b"\x2c" + struct.pack("<HHHHB", 0, 0, 1, 1, 0) + b"\x02\x02\x44\x01\x00"
+    return header + loop + (control + picture) * count + b"\x3b"
+
+
+def animation_bytes(image_format, count=3, **save_options):
+    frames = [Image.new("RGB", (4, 4), (index * 40 % 256, 80, 160)) for index in range(count)]
+    out = BytesIO()
+    frames[0].save(out, image_format, save_all=True, append_images=frames[1:], **save_options)
+    return out.getvalue()
+
+
+def test_a_multi_picture_jpeg_is_stored_as_its_first_picture(editor_client, media_root):
+    # Cameras write stereo pairs and previews as MPO: a JPEG with more pictures after it.
+    out = BytesIO()
+    first, second = Image.new("RGB", (8, 6), "teal"), Image.new("RGB", (8, 6), "red")
+    first.save(out, "MPO", save_all=True, append_images=[second])
+    response = post(editor_client, "stereo.jpg", out.getvalue(), "image/jpeg")
+    assert response.status_code == 200, response.content
+    assert response.json()["image_code"].endswith(".jpg)")
+    with stored_image(media_root) as image:
+        assert image.format == "JPEG"
+        assert getattr(image, "n_frames", 1) == 1
+        assert image.size == (8, 6)
+
+
+@pytest.mark.parametrize(("count", "shown_ms"), [(2, (120_000,)), (900, range(590_000, 600_001))])
+def test_frame_durations_are_kept_within_bounds(editor_client, media_root, count, shown_ms):
+    # 655 s a frame, the most a GIF can say: a minute at most is kept, ten for the whole.
+    # (Pillow writes identical frames as one, adding their times up.)
+    response = post(editor_client, "slow.gif", gif_of_frames(count, delay_centiseconds=65535))
+    assert response.status_code == 200, response.content
+    with stored_image(media_root) as image:
+        durations = []
+        for index in range(getattr(image, "n_frames", 1)):
+            image.seek(index)
+            durations.append(image.info["duration"])
+    assert sum(durations) in shown_ms
+
+
+def test_an_animation_with_too_many_frames_is_refused_before_decoding_them_all(
+    editor_client, media_root
+):
+    frames = 20 * MAX_FRAMES
+    data = gif_of_frames(frames)
+    assert len(data) < 1024 * 1024
+    response = post(editor_client, "long.gif", data, "image/gif")
+    assert response.status_code == 400
+    assert response.json() == {
+        "image": [
+            f"The animation has too many frames: at most {MAX_FRAMES}. "
+            "Shorten it and upload it again."
+        ]
+    }
+    assert stored_files(media_root) == []
+    assert post(editor_client, "short.gif", gif_of_frames(MAX_FRAMES)).status_code == 200
+
+
+SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+
+
+@pytest.mark.parametrize(
+    ("image_format", "profile"),
+    [
+        ("JPEG", b"arbitrary bytes"),
+        ("JPEG", SRGB),
+        ("PNG", b"arbitrary bytes"),
+        ("PNG", SRGB),
+        ("WEBP", SRGB),
+    ],
+)
+def test_colour_profiles_are_applied_and_dropped(editor_client, media_root, image_format, profile):
+    data = image_bytes(
+        image_format, icc_profile=profile, **({"quality": 100} if image_format != "PNG" else {})
+    )
+    assert post(editor_client, "x", data).status_code == 200
+    (name,) = stored_files(media_root)
+    assert profile not in (media_root / name).read_bytes()
+    with stored_image(media_root) as image:
+        assert "icc_profile" not in image.info
+        red, green, blue = image.convert("RGB").getpixel((4, 3))
+        assert abs(red - 0) + abs(green - 128) + abs(blue - 128) < 12  # teal, as it was
+
+
+def png_with_text(size, chunks=1):
+    info = PngImagePlugin.PngInfo()
+    for _ in range(chunks):
+        info.add_text("Comment", "x" * size, zip=True)
+    return image_bytes("PNG", pnginfo=info)
+
+
+HOSTILE = {
+    "huge text chunk": png_with_text(20 * 1024 * 1024),
+    "many text chunks": png_with_text(1024, chunks=3000),
+    "APNG": animation_bytes("PNG", duration=[100, 65_535_000, 100], loop=0),
+    "animated WebP": animation_bytes("WEBP", duration=[100, 2**23, 50], loop=0),
+    "animated GIF, one frame": animation_bytes("GIF", count=1),
+    "bomb": png_claiming(30000, 30000),
+    "palette PNG with transparency and a profile": image_bytes(
+        "PNG", mode="P", transparency=0, icc_profile=SRGB
+    ),
+    "GIF with a profile": animation_bytes("GIF", icc_profile=SRGB, transparency=0),
+    "CMYK JPEG with a profile": image_bytes("JPEG", mode="CMYK", icc_profile=SRGB),
+    "GIF claiming a huge screen": gif_of_frames(1)[:6]
+    + struct.pack("<HH", 65535, 65535)
+    + gif_of_frames(1)[10:],
+}
+
+
+@pytest.mark.parametrize("case", HOSTILE)
+def test_hostile_images_end_as_an_image_or_a_message(editor_client, media_root, case):
+    response = post(editor_client, "x", HOSTILE[case])
+    assert response.status_code in (200, 400), response.content
+    if response.status_code == 400:
+        (message,) = response.json()["image"]
+        assert message.endswith(".")
+        assert stored_files(media_root) == []
+    else:
+        with stored_image(media_root) as image:
+            image.load()
+
+
+SOUND_IMAGES = {
+    "PNG": image_bytes("PNG", size=(40, 30)),
+    "JPEG": image_bytes("JPEG", size=(40, 30)),
+    "GIF": animation_bytes("GIF", duration=100),
+    "WEBP": animation_bytes("WEBP", duration=100),
+    "APNG": animation_bytes("PNG", duration=100),
+    "MPO": image_bytes("MPO", size=(40, 30)),
+}
+
+
+@pytest.mark.parametrize("image_format", SOUND_IMAGES)
+def test_damaged_images_end_as_an_image_or_a_message(editor_client, media_root, image_format):
+    """Truncated anywhere or with bytes changed: never an error page."""
+    data = SOUND_IMAGES[image_format]
+    variants = [data[:cut] for cut in range(8, len(data), max(1, len(data) // 40))]
+    rng = random.Random(f"{image_format}-12")
+    for _ in range(60):
+        damaged = bytearray(data)
+        for _ in range(rng.randint(1, 6)):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        variants.append(bytes(damaged))
+    for variant in variants:
+        response = post(editor_client, "x", variant)
+        assert response.status_code in (200, 400), (variant, response.content)

@@ -1,7 +1,9 @@
 """What is searched: the documents built from the content, and writing them to the index.
 
-Only what visitors may see is indexed: published articles, published model entries, and the
-pros and cons of categories and of published entries. A draft has no document, so no search
+Only what visitors may see is indexed: published articles, published model entries, the
+pros and cons of categories and of published entries, and the written rows of the category
+comparison (shown at /compare/ and wherever an article places ``[[comparison]]``; generated rows
+show entries' data, which their own documents hold). A draft has no document, so no search
 can show it. ``index`` brings the documents of some rows in step with the tables (creating,
 replacing or removing them); ``rebuild`` does it for everything.
 """
@@ -11,9 +13,10 @@ import re
 from itertools import islice
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
+from django.urls import reverse
 
-from kb.models import Article, ModelEntry, ProCon
+from kb.models import Article, ComparisonCell, ComparisonRow, ModelEntry, ProCon
 
 from .backends import get_backend
 from .models import Kind, SearchDocument
@@ -171,7 +174,37 @@ class ProConSource(Source):
         return fields, [category.pk]
 
 
-SOURCES = {source.kind: source for source in (ArticleSource(), EntrySource(), ProConSource())}
+class ComparisonRowSource(Source):
+    kind = Kind.COMPARISON
+    model = ComparisonRow
+
+    def visible(self):
+        cells = ComparisonCell.objects.select_related("category").order_by(
+            "category__position", "category__name"
+        )
+        return ComparisonRow.objects.filter(kind=ComparisonRow.Kind.WRITTEN).prefetch_related(
+            Prefetch("cells", queryset=cells)
+        )
+
+    def fields(self, row):
+        cells = list(row.cells.all())
+        categories = [cell.category for cell in cells]
+        fields = {
+            "title": row.label,
+            "summary": join(*(f"{c.category.short_name}: {plain_text(c.text)}" for c in cells)),
+            "facts": join(*(category.name for category in categories)),
+            "url": reverse("kb:compare"),
+            "label": "Comparison",
+            "context": " vs ".join(category.short_name for category in categories),
+            "facets": facets(None, categories),
+        }
+        return fields, [category.pk for category in categories]
+
+
+SOURCES = {
+    source.kind: source
+    for source in (ArticleSource(), EntrySource(), ProConSource(), ComparisonRowSource())
+}
 
 
 def write(documents, backend=None):

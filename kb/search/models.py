@@ -1,7 +1,7 @@
 """The search index: one row per searchable thing that visitors may see.
 
-``SearchDocument`` holds the text of each published article, published model entry and visible
-pro or con, flattened into four weighted fields (title, summary, facts, body), with what the
+``SearchDocument`` holds the text of each published article, published model entry, visible
+pro or con and written comparison row, flattened into four weighted fields (title, summary, facts, body), with what the
 results page shows (link, context line) and what it filters on (type, categories, organization).
 It is derived data: :mod:`kb.search.indexing` writes it, receivers keep it in step, and
 ``manage.py rebuild_search_index`` rebuilds it from the content tables.
@@ -27,6 +27,7 @@ class Kind(models.TextChoices):
     ARTICLE = "article", "Articles"
     MODEL = "model", "Models"
     PROCON = "procon", "Pros and cons"
+    COMPARISON = "comparison", "Comparisons"
 
 
 class SearchDocument(models.Model):

@@ -10,7 +10,16 @@ reach these receivers. Writes that bypass signals (``QuerySet.update()``, ``bulk
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
-from kb.models import Article, Category, Modality, ModelEntry, Organization, ProCon
+from kb.models import (
+    Article,
+    Category,
+    ComparisonCell,
+    ComparisonRow,
+    Modality,
+    ModelEntry,
+    Organization,
+    ProCon,
+)
 
 from .indexing import index, remove
 from .models import Kind
@@ -41,12 +50,35 @@ def procon_saved(sender, instance, raw=False, **kwargs):
         index(Kind.PROCON, [instance.pk])
 
 
+@receiver(post_save, sender=ComparisonRow, dispatch_uid="search_comparison_row_saved")
+def comparison_row_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        index(Kind.COMPARISON, [instance.pk])
+
+
+@receiver(post_save, sender=ComparisonCell, dispatch_uid="search_comparison_cell_saved")
+@receiver(post_delete, sender=ComparisonCell, dispatch_uid="search_comparison_cell_deleted")
+def comparison_cell_changed(sender, instance, raw=False, **kwargs):
+    """A cell's text is part of its row's document (deleting a row deletes its cells first,
+    then the row's own receiver removes the document)."""
+    if not raw:
+        index(Kind.COMPARISON, [instance.row_id])
+
+
+DELETED_KINDS = {
+    Article: Kind.ARTICLE,
+    ModelEntry: Kind.MODEL,
+    ProCon: Kind.PROCON,
+    ComparisonRow: Kind.COMPARISON,
+}
+
+
 @receiver(post_delete, sender=Article, dispatch_uid="search_article_deleted")
 @receiver(post_delete, sender=ModelEntry, dispatch_uid="search_entry_deleted")
 @receiver(post_delete, sender=ProCon, dispatch_uid="search_procon_deleted")
+@receiver(post_delete, sender=ComparisonRow, dispatch_uid="search_comparison_row_deleted")
 def content_deleted(sender, instance, **kwargs):
-    kind = {Article: Kind.ARTICLE, ModelEntry: Kind.MODEL, ProCon: Kind.PROCON}[sender]
-    remove(kind, [instance.pk])
+    remove(DELETED_KINDS[sender], [instance.pk])
 
 
 @receiver(post_save, sender=Organization, dispatch_uid="search_organization_saved")
@@ -62,6 +94,7 @@ def category_saved(sender, instance, raw=False, **kwargs):
     index_entries(instance.entries.values_list("pk", flat=True))
     index(Kind.PROCON, instance.pros_cons.values_list("pk", flat=True))
     index(Kind.ARTICLE, instance.articles.values_list("pk", flat=True))
+    index(Kind.COMPARISON, instance.cells.values_list("row", flat=True))
 
 
 @receiver(post_save, sender=Modality, dispatch_uid="search_modality_saved")

@@ -402,9 +402,20 @@ class ProCon(Versioned):
         return self.text
 
     def clean(self):
-        if (self.category_id is None) == (self.entry_id is None):
-            message = "Choose either a category or a model entry (exactly one)."
-            raise ValidationError({"category": message, "entry": message})
+        # Not keyed to the owner fields: an inline form has only its own owner's field, or none.
+        if self.has_owner("category") == self.has_owner("entry"):
+            raise ValidationError(
+                "Choose either a category or a model entry (exactly one).", code="owner"
+            )
+
+    def has_owner(self, name):
+        """Whether the owner field ``name`` is set: to a saved row (its id), or to one that an
+        admin page is adding together with this row (its object, which has no id yet)."""
+        field = self._meta.get_field(name)
+        return (
+            getattr(self, field.attname) is not None
+            or field.get_cached_value(self, None) is not None
+        )
 
     @property
     def owner(self):

@@ -264,3 +264,35 @@ def test_a_pro_or_con_form_without_its_owner_fields_shows_the_owner_error():
     form = form_class({"kind": "pro", "text": "No owner", "position": "1"})
     assert not form.is_valid()
     assert "exactly one" in " ".join(form.non_field_errors())
+
+
+# Characters a URL cannot hold: the API declares every URL ``format: uri`` and pages put them
+# in ``href``.
+URLS_REFUSED = [
+    'https://example.org/say-"hi"',
+    "https://example.org/<script>",
+    "https://example.org/a>b",
+    "https://example.org/bell\x07",
+    "https://example.org/caf\u00e9",
+]
+
+
+@pytest.mark.parametrize(
+    ("model", "slug", "field"),
+    [
+        ("organization", "meta", "website"),
+        ("modelentry", "llama-2", "homepage"),
+        ("modelentry", "llama-2", "licence_url"),
+        ("modelentry", "llama-2", "sources-0-url"),
+        ("modelentry", "llama-2", "openness-0-source_url"),
+    ],
+)
+def test_url_fields_refuse_characters_no_url_may_hold(editor_client, seed, model, slug, field):
+    obj = apps.get_model("kb", model).objects.get(slug=slug)
+    url = reverse(f"admin:kb_{model}_change", args=[obj.pk])
+    page = editor_client.get(url)
+    for refused in URLS_REFUSED:
+        response = editor_client.post(url, changeform_data(page, **{field: refused}))
+        assert response.status_code == 200, refused
+        errors = [message for error_list in response.context["errors"] for message in error_list]
+        assert len(errors) == 1 and errors[0].startswith("A URL cannot contain"), errors

@@ -294,3 +294,39 @@ def test_the_admin_csv_export_quotes_formulas_and_imports_them_back_unchanged(ed
     confirm(editor_client, "modelentry", preview)
     entry = ModelEntry.objects.get(slug="formula")
     assert (entry.name, entry.summary, entry.parameters) == (formula, "@SUM(1+1)", "-1")
+
+
+@pytest.mark.parametrize(
+    ("model", "header", "row", "column"),
+    [
+        ("organization", "slug,name,website", "new-lab,New Lab,https://new.example/<b>", "website"),
+        (
+            "modelentry",
+            "slug,name,organization,category,homepage",
+            'llama-2,LLaMA 2,meta,open-source,"https://ai.example/""quoted"""',
+            "homepage",
+        ),
+        (
+            "modelentry",
+            "slug,name,organization,category,licence_url",
+            "llama-2,LLaMA 2,meta,open-source,https://ai.example/licence>",
+            "licence_url",
+        ),
+        (
+            "modelentry",
+            "slug,name,organization,category,openness_weights,openness_weights_source",
+            "llama-2,LLaMA 2,meta,open-source,open,https://ai.example/we\u00efghts",
+            "openness_weights_source",
+        ),
+    ],
+)
+def test_imported_urls_refuse_characters_no_url_may_hold(
+    editor_client, seed, model, header, row, column
+):
+    before = counts()
+    page = upload(editor_client, model, f"{header}\n{row}\n")
+    assert "confirm_form" not in page.context
+    errors = {r.number: r.field_specific_errors for r in page.context["result"].invalid_rows}
+    assert list(errors) == [1]
+    assert errors[1][column][0].startswith("A URL cannot contain"), errors
+    assert counts() == before

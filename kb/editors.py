@@ -33,12 +33,18 @@ def ensure_editors_group(using="default", **kwargs):
     group.permissions.add(*permissions)
 
 
+def markdown_models():
+    """The content models with a Markdown field."""
+    return [
+        model
+        for model in apps.get_app_config("kb").get_models()
+        if any(isinstance(field, MarkdownxField) for field in model._meta.fields)
+    ]
+
+
 def may_write_markdown(user):
     """Whether ``user`` may change some content written in Markdown: what the Markdown editor's
     preview and image upload serve."""
-    models = apps.get_app_config("kb").get_models()
-    return user.is_active and user.is_staff and any(
-        user.has_perm(f"kb.change_{model._meta.model_name}")
-        for model in models
-        if any(isinstance(field, MarkdownxField) for field in model._meta.fields)
-    )
+    if not (user.is_active and user.is_staff):
+        return False
+    return any(user.has_perm(f"kb.change_{model._meta.model_name}") for model in markdown_models())

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -330,3 +331,18 @@ def test_imported_urls_refuse_characters_no_url_may_hold(
     assert list(errors) == [1]
     assert errors[1][column][0].startswith("A URL cannot contain"), errors
     assert counts() == before
+
+
+def test_import_and_export_pages_carry_no_inline_style_or_script(editor_client, seed):
+    """The Content Security Policy refuses them (tests/browser/test_import_export.py)."""
+    content = f"{HEADER}\nllama-2,LLaMA 2 (all sizes),meta,open-source,text,published,,\n"
+    pages = {
+        "import": editor_client.get(reverse("admin:kb_modelentry_import")),
+        "preview": upload(editor_client, "modelentry", content),
+        "export": editor_client.get(reverse("admin:kb_modelentry_export")),
+    }
+    assert "<ins> (all sizes)</ins>" in pages["preview"].content.decode()
+    for name, page in pages.items():
+        html = page.content.decode()
+        assert re.findall(r"<[^>]*\s(?:style|on[a-z]+)=[^>]*>", html) == [], name
+        assert "<script>" not in html and "<style" not in html, name

@@ -104,12 +104,15 @@ def test_bad_facts_get_a_message_on_the_field(editor_client, seed, field, value)
     assert value in response.content.decode()
 
 
-def test_pro_without_owner_is_refused_with_a_message(editor_client):
+@pytest.mark.parametrize("owners", ["none", "both"])
+def test_pro_without_exactly_one_owner_is_refused_with_a_message(editor_client, owners):
+    entry = ModelEntryFactory()
     page = editor_client.get(reverse("admin:kb_procon_add"))
-    data = changeform_data(page, kind="pro", text="Orphan pro", position="1")
+    both = {"category": entry.category_id, "entry": entry.pk} if owners == "both" else {}
+    data = changeform_data(page, kind="pro", text="Orphan pro", position="1", **both)
     response = editor_client.post(reverse("admin:kb_procon_add"), data)
     assert response.status_code == 200
-    assert "exactly one" in response.content.decode()
+    assert "exactly one" in " ".join(response.context["adminform"].form.non_field_errors())
     assert "Orphan pro" in response.content.decode()
     assert not ProCon.objects.filter(text="Orphan pro").exists()
 

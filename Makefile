@@ -102,11 +102,11 @@ backup: deps
 	@file=$${FILE:-backups/kb-$$(date +%Y%m%d-%H%M%S).json}; \
 	$(BIN)/python manage.py backup --output "$$file" && echo "Backup written to $$file"
 
-# Into an empty database: migrate, then load. make restore FILE=backups/kb-....json
+# Into an empty database: migrate, cache table, load, search index, content version (see
+# kb/management/commands/restore.py). make restore FILE=backups/kb-....json
 restore: deps
 	@test -n "$(FILE)" || { echo "Name the backup: make restore FILE=backups/kb-....json"; exit 1; }
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py loaddata "$(FILE)"
+	$(BIN)/python manage.py restore "$(FILE)"
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .vnu

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.http import require_POST
 
+from .editors import may_write_markdown
 from .markdown import render_preview
 from .uploads import UploadRefused, store_image
 
@@ -20,7 +21,7 @@ from .uploads import UploadRefused, store_image
 def staff_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not (request.user.is_active and request.user.is_staff):
+        if not may_write_markdown(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

@@ -4,7 +4,9 @@ Migration 0002 creates it; this receiver keeps it (and its permissions) in place
 migrate and every flush, which empties the tables and then replays post_migrate.
 """
 
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
+from markdownx.models import MarkdownxField
 
 EDITORS = "Editors"
 CONTENT_MODELS = [
@@ -29,3 +31,20 @@ def ensure_editors_group(using="default", **kwargs):
         content_type__app_label="kb", codename__in=codenames
     )
     group.permissions.add(*permissions)
+
+
+def markdown_models():
+    """The content models with a Markdown field."""
+    return [
+        model
+        for model in apps.get_app_config("kb").get_models()
+        if any(isinstance(field, MarkdownxField) for field in model._meta.fields)
+    ]
+
+
+def may_write_markdown(user):
+    """Whether ``user`` may change some content written in Markdown: what the Markdown editor's
+    preview and image upload serve."""
+    if not (user.is_active and user.is_staff):
+        return False
+    return any(user.has_perm(f"kb.change_{model._meta.model_name}") for model in markdown_models())

@@ -2,6 +2,10 @@
 rows and articles. Unknown facts are NULL ("not published"), never zero."""
 
 import datetime
+import re
+import string
+import unicodedata
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,6 +27,48 @@ def validate_not_far_future(value):
             "A release date more than a year ahead is almost certainly a typo.",
             code="far_future",
         )
+
+
+# What RFC 3986 allows in a URI, "%" only before two hexadecimal digits. Django's URLValidator
+# also lets through quotes, "<", ">", control characters and letters beyond ASCII; the API
+# declares every URL ``format: uri`` and pages write them into ``href``.
+URI_CHARACTERS = frozenset(string.ascii_letters + string.digits + "-._~:/?#[]@!$&'()*+,;=%")
+LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def refused_character(character):
+    """How a URL's message names ``character``, and what to write instead."""
+    if character == " ":
+        return "a space", "write it as %20"
+    if unicodedata.category(character)[0] in "CZ":
+        return f"the invisible character U+{ord(character):04X}", "remove it"
+    if character.isascii():
+        return f"“{character}”", f"write it as {quote(character, safe='')}"
+    advice = f"write it as {quote(character)} (in a domain name, use its xn-- form)"
+    return f"“{character}”", advice
+
+
+def validate_uri_characters(value):
+    character = next((c for c in value if c not in URI_CHARACTERS), None)
+    if character is not None:
+        named, advice = refused_character(character)
+        raise ValidationError(
+            "A URL cannot contain %(character)s: %(advice)s.",
+            code="uri_character",
+            params={"character": named, "advice": advice},
+        )
+    if LONE_PERCENT.search(value):
+        raise ValidationError(
+            "A URL cannot contain a “%” that starts no escape (two hexadecimal digits, as in "
+            "%20): write a “%” itself as %25.",
+            code="uri_percent",
+        )
+
+
+class URIField(models.URLField):
+    """A URL holding only the characters a URI may (see ``validate_uri_characters``)."""
+
+    default_validators = [*models.URLField.default_validators, validate_uri_characters]
 
 
 class Status(models.TextChoices):
@@ -160,7 +206,7 @@ class Organization(SlugKeyed, Tracked):
 
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
-    website = models.URLField(blank=True)
+    website = URIField(blank=True)
     description = MarkdownxField(blank=True)
 
     objects = SlugKeyManager()
@@ -247,7 +293,7 @@ class ModelEntry(SlugKeyed, Publishable):
         help_text="In tokens. Empty if unpublished or not applicable.",
     )
     licence_name = models.CharField("licence", max_length=150, blank=True)
-    licence_url = models.URLField("licence URL", blank=True)
+    licence_url = URIField("licence URL", blank=True)
     licence_osi_approved = models.BooleanField(
         "OSI-approved licence",
         null=True,
@@ -255,7 +301,7 @@ class ModelEntry(SlugKeyed, Publishable):
         help_text="Whether the Open Source Initiative approves the licence. Empty if unknown.",
     )
     access = models.CharField(max_length=10, choices=Access, blank=True)
-    homepage = models.URLField(blank=True)
+    homepage = URIField(blank=True)
     summary = models.CharField(max_length=300, blank=True, help_text="One line.")
     description = MarkdownxField(blank=True)
 
@@ -315,7 +361,7 @@ class Source(models.Model):
 
     entry = models.ForeignKey(ModelEntry, on_delete=models.CASCADE, related_name="sources")
     fact = models.CharField(max_length=20, choices=Fact, default=Fact.GENERAL)
-    url = models.URLField("URL", max_length=500)
+    url = URIField("URL", max_length=500)
     title = models.CharField(max_length=200, blank=True)
 
     class Meta:
@@ -351,7 +397,7 @@ class OpennessGrade(models.Model):
     entry = models.ForeignKey(ModelEntry, on_delete=models.CASCADE, related_name="openness")
     dimension = models.CharField(max_length=20, choices=Dimension)
     grade = models.CharField(max_length=10, choices=Grade, default=Grade.UNKNOWN)
-    source_url = models.URLField("source URL", max_length=500, blank=True)
+    source_url = URIField("source URL", max_length=500, blank=True)
     checked_on = models.DateField(null=True, blank=True, validators=[validate_not_far_future])
 
     class Meta:
@@ -402,9 +448,20 @@ class ProCon(Versioned):
         return self.text
 
     def clean(self):
-        if (self.category_id is None) == (self.entry_id is None):
-            message = "Choose either a category or a model entry (exactly one)."
-            raise ValidationError({"category": message, "entry": message})
+        # Not keyed to the owner fields: an inline form has only its own owner's field, or none.
+        if self.has_owner("category") == self.has_owner("entry"):
+            raise ValidationError(
+                "Choose either a category or a model entry (exactly one).", code="owner"
+            )
+
+    def has_owner(self, name):
+        """Whether the owner field ``name`` is set: to a saved row (its id), or to one that an
+        admin page is adding together with this row (its object, which has no id yet)."""
+        field = self._meta.get_field(name)
+        return (
+            getattr(self, field.attname) is not None
+            or field.get_cached_value(self, None) is not None
+        )
 
     @property
     def owner(self):

@@ -187,6 +187,9 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+# Where a login goes when its ``next`` is missing or refused (another site): the admin, not
+# Django's default /accounts/profile/, which this site does not have.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # django-markdownx: the preview renders through the site's own pipeline, so editors see
 # exactly what visitors will. Its endpoints are our own staff-only views (kb/editor_views.py);

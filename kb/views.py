@@ -1,5 +1,7 @@
-"""Public pages. Visitors see published content only; staff also see drafts, marked as such."""
+"""Public pages. Visitors see published content only; whoever may change an item also sees it
+as a draft, marked as such."""
 
+from django.contrib.auth import get_permission_codename
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -19,8 +21,10 @@ HOME_RECENT_ENTRIES = 6
 
 
 def visible(queryset, request):
-    """Published rows for visitors; every row for staff, who preview drafts on the real page."""
-    if request.user.is_staff:
+    """Published rows for visitors; every row for those who may change such rows in the admin,
+    who preview drafts on the real page."""
+    opts = queryset.model._meta
+    if request.user.has_perm(f"{opts.app_label}.{get_permission_codename('change', opts)}"):
         return queryset
     return queryset.published()
 

@@ -1,10 +1,21 @@
 import pytest
+from django import forms
 from django.apps import apps
 from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
-from kb.models import Article, Category, ModelEntry, ProCon, Status
+from kb.models import (
+    Article,
+    Category,
+    ComparisonCell,
+    ModelEntry,
+    OpennessGrade,
+    Organization,
+    ProCon,
+    Source,
+    Status,
+)
 
 from .admin_forms import changeform_data
 from .factories import ArticleFactory, CategoryFactory, ModelEntryFactory, UserFactory
@@ -93,12 +104,15 @@ def test_bad_facts_get_a_message_on_the_field(editor_client, seed, field, value)
     assert value in response.content.decode()
 
 
-def test_pro_without_owner_is_refused_with_a_message(editor_client):
+@pytest.mark.parametrize("owners", ["none", "both"])
+def test_pro_without_exactly_one_owner_is_refused_with_a_message(editor_client, owners):
+    entry = ModelEntryFactory()
     page = editor_client.get(reverse("admin:kb_procon_add"))
-    data = changeform_data(page, kind="pro", text="Orphan pro", position="1")
+    both = {"category": entry.category_id, "entry": entry.pk} if owners == "both" else {}
+    data = changeform_data(page, kind="pro", text="Orphan pro", position="1", **both)
     response = editor_client.post(reverse("admin:kb_procon_add"), data)
     assert response.status_code == 200
-    assert "exactly one" in response.content.decode()
+    assert "exactly one" in " ".join(response.context["adminform"].form.non_field_errors())
     assert "Orphan pro" in response.content.decode()
     assert not ProCon.objects.filter(text="Orphan pro").exists()
 
@@ -197,3 +211,91 @@ def test_every_admin_page_names_its_icon_and_the_accessibility_repairs(editor_cl
     assertContains(response, 'rel="icon"')
     assertContains(response, "js/admin-a11y.js")
     assertContains(response, "css/admin.css")
+
+
+def with_inline_row(data, formset, **fields):
+    """``data`` with one more row in ``formset`` of an admin page, holding ``fields``."""
+    index = int(data[f"{formset.prefix}-TOTAL_FORMS"])
+    data[f"{formset.prefix}-TOTAL_FORMS"] = index + 1
+    data.update({f"{formset.prefix}-{index}-{name}": value for name, value in fields.items()})
+    return data
+
+
+# A new row for each inline, as an editor fills it in.
+NEW_INLINE_ROWS = {
+    ProCon: {"kind": "pro", "text": "Added with its owner", "position": "1", "version": "1"},
+    Source: {"fact": "general", "url": "https://example.org/added", "title": "Added"},
+    OpennessGrade: {"dimension": "weights", "grade": "open"},
+    ComparisonCell: {"text": "Added with its row"},
+}
+
+
+@pytest.mark.parametrize(
+    ("model", "fields"),
+    [
+        ("category", {"name": "Added", "short_name": "Added", "slug": "added"}),
+        ("modelentry", {"name": "Added", "slug": "added", "status": "draft"}),
+        ("comparisonrow", {"label": "Added", "slug": "added", "kind": "written"}),
+    ],
+)
+def test_adding_an_item_with_a_row_in_every_inline(editor_client, seed, model, fields):
+    url = reverse(f"admin:kb_{model}_add")
+    page = editor_client.get(url)
+    if model == "modelentry":
+        fields |= {
+            "organization": Organization.objects.get(slug="meta").pk,
+            "category": Category.objects.get(slug="open-source").pk,
+        }
+    data = changeform_data(page, **fields)
+    for inline in page.context["inline_admin_formsets"]:
+        row = dict(NEW_INLINE_ROWS[inline.formset.model])
+        if inline.formset.model is ComparisonCell:
+            row["category"] = Category.objects.get(slug="closed").pk
+        with_inline_row(data, inline.formset, **row)
+    response = editor_client.post(url, data)
+    assert response.status_code == 302, response.context["errors"]
+    added = apps.get_model("kb", model).objects.get(slug="added")
+    for inline in page.context["inline_admin_formsets"]:
+        rows = inline.formset.model.objects.filter(**{inline.formset.fk.name: added})
+        assert rows.count() == 1
+
+
+def test_a_pro_or_con_form_without_its_owner_fields_shows_the_owner_error():
+    """A form that has neither owner field (as an inline has not the other one) gets the
+    "exactly one" error as a non-field error, not a crash."""
+    form_class = forms.modelform_factory(ProCon, fields=["kind", "text", "position"])
+    form = form_class({"kind": "pro", "text": "No owner", "position": "1"})
+    assert not form.is_valid()
+    assert "exactly one" in " ".join(form.non_field_errors())
+
+
+# Characters a URL cannot hold: the API declares every URL ``format: uri`` and pages put them
+# in ``href``.
+URLS_REFUSED = [
+    'https://example.org/say-"hi"',
+    "https://example.org/<script>",
+    "https://example.org/a>b",
+    "https://example.org/bell\x07",
+    "https://example.org/caf\u00e9",
+]
+
+
+@pytest.mark.parametrize(
+    ("model", "slug", "field"),
+    [
+        ("organization", "meta", "website"),
+        ("modelentry", "llama-2", "homepage"),
+        ("modelentry", "llama-2", "licence_url"),
+        ("modelentry", "llama-2", "sources-0-url"),
+        ("modelentry", "llama-2", "openness-0-source_url"),
+    ],
+)
+def test_url_fields_refuse_characters_no_url_may_hold(editor_client, seed, model, slug, field):
+    obj = apps.get_model("kb", model).objects.get(slug=slug)
+    url = reverse(f"admin:kb_{model}_change", args=[obj.pk])
+    page = editor_client.get(url)
+    for refused in URLS_REFUSED:
+        response = editor_client.post(url, changeform_data(page, **{field: refused}))
+        assert response.status_code == 200, refused
+        errors = [message for error_list in response.context["errors"] for message in error_list]
+        assert len(errors) == 1 and errors[0].startswith("A URL cannot contain"), errors

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -314,3 +315,54 @@ def test_imports_work_while_the_shared_cache_is_down(editor_client, seed, settin
     assert done.status_code == 302
     assert Organization.objects.get(slug="new-lab").name == "New Lab"
     assert [path for path in media_root.rglob("*") if path.is_file()] == []
+
+
+@pytest.mark.parametrize(
+    ("model", "header", "row", "column"),
+    [
+        ("organization", "slug,name,website", "new-lab,New Lab,https://new.example/<b>", "website"),
+        (
+            "modelentry",
+            "slug,name,organization,category,homepage",
+            'llama-2,LLaMA 2,meta,open-source,"https://ai.example/""quoted"""',
+            "homepage",
+        ),
+        (
+            "modelentry",
+            "slug,name,organization,category,licence_url",
+            "llama-2,LLaMA 2,meta,open-source,https://ai.example/licence>",
+            "licence_url",
+        ),
+        (
+            "modelentry",
+            "slug,name,organization,category,openness_weights,openness_weights_source",
+            "llama-2,LLaMA 2,meta,open-source,open,https://ai.example/we\u00efghts",
+            "openness_weights_source",
+        ),
+    ],
+)
+def test_imported_urls_refuse_characters_no_url_may_hold(
+    editor_client, seed, model, header, row, column
+):
+    before = counts()
+    page = upload(editor_client, model, f"{header}\n{row}\n")
+    assert "confirm_form" not in page.context
+    errors = {r.number: r.field_specific_errors for r in page.context["result"].invalid_rows}
+    assert list(errors) == [1]
+    assert errors[1][column][0].startswith("A URL cannot contain"), errors
+    assert counts() == before
+
+
+def test_import_and_export_pages_carry_no_inline_style_or_script(editor_client, seed):
+    """The Content Security Policy refuses them (tests/browser/test_import_export.py)."""
+    content = f"{HEADER}\nllama-2,LLaMA 2 (all sizes),meta,open-source,text,published,,\n"
+    pages = {
+        "import": editor_client.get(reverse("admin:kb_modelentry_import")),
+        "preview": upload(editor_client, "modelentry", content),
+        "export": editor_client.get(reverse("admin:kb_modelentry_export")),
+    }
+    assert "<ins> (all sizes)</ins>" in pages["preview"].content.decode()
+    for name, page in pages.items():
+        html = page.content.decode()
+        assert re.findall(r"<[^>]*\s(?:style|on[a-z]+)=[^>]*>", html) == [], name
+        assert "<script>" not in html and "<style" not in html, name

@@ -2,6 +2,7 @@
 public page, list, feed or export ever shows a draft to a visitor."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import URLPattern, reverse
 from django.utils import timezone
@@ -10,7 +11,7 @@ from kb import site_urls
 from kb.models import Article, ModelEntry, Status
 
 from .admin_forms import changeform_data
-from .factories import ArticleFactory, ModelEntryFactory
+from .factories import ArticleFactory, ModelEntryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +86,36 @@ def test_unpublishing_hides_a_published_item_again(editor_client):
     )
     assert Article.objects.get(pk=article.pk).published_at == published_at
     assert ModelEntry.objects.get(pk=entry.pk).status == Status.DRAFT
+
+
+def user_with(*codenames, **fields):
+    user = UserFactory(is_staff=True, **fields)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    return user
+
+
+@pytest.mark.parametrize(
+    ("who", "sees_article", "sees_entry"),
+    [
+        ("staff outside the Editors group", False, False),
+        ("staff who may view but not change", False, False),
+        ("staff who may change articles only", True, False),
+        ("a superuser", True, True),
+    ],
+)
+def test_only_those_who_may_change_an_item_see_its_draft(client, who, sees_article, sees_entry):
+    article, entry = drafts()
+    user = {
+        "staff outside the Editors group": lambda: user_with(),
+        "staff who may view but not change": lambda: user_with("view_article", "view_modelentry"),
+        "staff who may change articles only": lambda: user_with("change_article"),
+        "a superuser": lambda: user_with(is_superuser=True),
+    }[who]()
+    client.force_login(user)
+    for obj, sees in ((article, sees_article), (entry, sees_entry)):
+        page = client.get(obj.get_absolute_url())
+        assert page.status_code == (200 if sees else 404), obj
+        assert (SECRET in page.content.decode()) == sees
 
 
 def test_staff_preview_a_draft_on_its_real_page(editor_client):

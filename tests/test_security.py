@@ -49,6 +49,17 @@ def test_a_right_password_logs_in(client, staff):
     assert logged_in(client)
 
 
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/", ""])
+def test_a_refused_next_lands_on_the_admin_index(client, staff, next_url):
+    # The page's form, as a browser posts it, to the address the link gave.
+    page = client.get(LOGIN, {"next": next_url})
+    form = {"username": "alice", "password": PASSWORD, "next": page.context["next"]}
+    response = client.post(page.wsgi_request.get_full_path(), form, REMOTE_ADDR="192.0.2.10")
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+    assert client.get(response["Location"]).status_code == 200
+
+
 def test_five_wrong_passwords_lock_the_login_even_for_the_right_one(client, staff):
     for _ in range(4):
         response = log_in(client, "alice", "wrong")

@@ -7,11 +7,13 @@ import zlib
 from io import BytesIO
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from PIL import Image, ImageCms, PngImagePlugin
 
+from kb.editors import EDITORS
 from kb.uploads import MAX_FRAMES
 
 from .factories import UserFactory
@@ -186,14 +188,32 @@ def test_a_post_without_a_file_gets_a_message(editor_client):
     assert response.json() == {"image": ["Choose an image file to upload."]}
 
 
-@pytest.mark.parametrize("who", ["anonymous", "not staff", "inactive staff"])
-def test_only_staff_may_upload_and_nothing_is_written_otherwise(client, media_root, who):
+@pytest.mark.parametrize(
+    "who", ["anonymous", "not staff", "inactive staff", "staff outside the Editors group"]
+)
+def test_only_editors_may_upload_and_nothing_is_written_otherwise(client, media_root, who):
     if who != "anonymous":
-        user = UserFactory(is_staff=who == "inactive staff", is_active=who != "inactive staff")
+        user = UserFactory(is_staff=who != "not staff", is_active=who != "inactive staff")
+        if who == "inactive staff":
+            user.groups.add(Group.objects.get(name=EDITORS))
         client.force_login(user)
     assert post(client, "x.png", image_bytes("PNG")).status_code == 403
     assert client.post(reverse("markdownx_markdownify"), {"content": "x"}).status_code == 403
     assert stored_files(media_root) == []
+
+
+@pytest.mark.parametrize("who", ["editor", "superuser", "staff who may change comparison cells"])
+def test_whoever_may_change_some_markdown_may_preview_and_upload(client, media_root, who):
+    user = UserFactory(is_staff=True, is_superuser=who == "superuser")
+    if who == "editor":
+        user.groups.add(Group.objects.get(name=EDITORS))
+    elif who != "superuser":
+        user.user_permissions.add(Permission.objects.get(codename="change_comparisoncell"))
+    client.force_login(user)
+    assert post(client, "x.png", image_bytes("PNG")).status_code == 200
+    preview = client.post(reverse("markdownx_markdownify"), {"content": "**hi**"})
+    assert preview.status_code == 200
+    assert "<strong>hi</strong>" in preview.content.decode()
 
 
 def test_upload_and_preview_refuse_get(editor_client):

@@ -41,7 +41,7 @@ Deserializer = json.Deserializer
 class Command(dumpdata.Command):
     help = (
         "dumpdata of the content, editors' accounts and revision history, with natural keys "
-        "and indented. Restore into a migrated database with `manage.py loaddata FILE`."
+        "and indented. Restore into an empty database with `manage.py restore FILE`."
     )
 
     def handle(self, *app_labels, **options):

@@ -3,7 +3,8 @@
 Public pages and the admin's live preview call the same code, so an editor sees what visitors
 see. Markdown is read by markdown-it-py (CommonMark, with tables, footnotes and definition
 lists): its parser takes time in proportion to the text, whatever the text (Python-Markdown,
-used before, took minutes on a few thousand brackets).
+used before, took minutes on a few thousand brackets). A text longer than
+``settings.KB_MARKDOWN_MAX_LENGTH`` is not parsed at all, so one render has a known worst case.
 
 A placeholder such as ``[[pros closed]]`` is recognised only by the block parser (so never inside
 code), stands in the HTML as a random token that sanitising keeps, and is expanded after
@@ -12,16 +13,21 @@ forge one.
 
 Everything before the expansion depends on the text alone, so it is cached per process; the
 expansion depends on the data too, so it is kept per process for the current content version.
+A text that cannot be rendered (too long, or a parser failure) shows as plain escaped text, with
+a warning in the preview, rather than failing the page.
 """
 
 import functools
 import html
+import logging
 import re
 import secrets
 from dataclasses import dataclass
 
 import nh3
-from django.utils.html import escape
+from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
+from django.utils.html import escape, linebreaks
 from django.utils.safestring import mark_safe
 from markdown_it import MarkdownIt
 from mdit_py_plugins.deflist import deflist_plugin
@@ -29,6 +35,9 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from .blocks import expand_placeholders, parse_placeholder
 from .freshness import PerVersion
+from .models import validate_markdown_length
+
+logger = logging.getLogger(__name__)
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "dl", "dt", "em",
@@ -278,6 +287,8 @@ class Converted:
     placeholders: tuple
     nonce: str
     toc: tuple
+    # Why the text shows as plain text instead of rendered, if it does (for the editor).
+    problem: str = ""
 
     def fill(self, blocks):
         """Put ``blocks[i]`` where placeholder ``i`` stood."""
@@ -287,8 +298,14 @@ class Converted:
         return token.sub(lambda match: blocks[int(match[1])], self.html)
 
 
-@functools.lru_cache(maxsize=512)
-def convert(text):
+def as_plain_text(text, problem):
+    """The text, escaped, in paragraphs: what a document that cannot be rendered shows."""
+    return Converted(
+        html=linebreaks(text, autoescape=True), placeholders=(), nonce="", toc=(), problem=problem
+    )
+
+
+def _convert(text):
     env = {"placeholders": [], "nonce": secrets.token_hex(8)}
     unsafe_html = PARSER.render(text, env)
     return Converted(
@@ -297,6 +314,22 @@ def convert(text):
         nonce=env["nonce"],
         toc=env["toc"],
     )
+
+
+@functools.lru_cache(maxsize=512)
+def convert(text):
+    """The text converted and sanitised; as plain text when it is too long or fails to render
+    (cached too, so a failing text costs one attempt per process, not one per request)."""
+    try:
+        validate_markdown_length(text)
+    except ValidationError as too_long:
+        logger.warning("Markdown text of %d characters shown as plain text: too long", len(text))
+        return as_plain_text(text, too_long.messages[0])
+    try:
+        return _convert(text)
+    except Exception:
+        logger.exception("Markdown text of %d characters shown as plain text", len(text))
+        return as_plain_text(text, "This text could not be rendered as Markdown.")
 
 
 @dataclass(frozen=True)
@@ -313,9 +346,13 @@ _expanded = PerVersion(maxsize=256)
 
 
 def render_document(text, *, preview=False):
-    """The full pipeline. ``preview`` shows a warning where a placeholder cannot be expanded;
-    visitors see nothing there."""
+    """The full pipeline. ``preview`` shows a warning where a placeholder cannot be expanded,
+    or where the text shows as plain text; visitors see nothing there."""
     converted = convert(text or "")
+    if converted.problem:
+        warning = render_to_string("blocks/not_rendered.html", {"problem": converted.problem})
+        shown_html = warning + converted.html if preview else converted.html
+        return Rendered(mark_safe(shown_html), (), ())
     if not converted.placeholders:
         return Rendered(mark_safe(converted.html), converted.toc, ())
     blocks, shown = _expanded.get(

@@ -1,6 +1,6 @@
 """``manage.py bench_markdown`` (run by ``make bench``, alone by ``make bench-markdown``): how
 long one Markdown text takes to render, for texts built to be slow for a parser beside ordinary
-articles, at several sizes.
+articles, at several sizes up to the limit (``settings.KB_MARKDOWN_MAX_LENGTH``).
 
 Each time is the CPU time of the whole conversion (parse, headings, sanitising), without the
 per-process cache, the best of three; the search index's Markdown stripping is timed at the
@@ -11,6 +11,7 @@ of it; a parser that backtracks shows 4 (quadratic) or more.
 import platform
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from kb.bundled import read_content
@@ -118,16 +119,20 @@ class Command(BaseCommand):
     help = "Time the Markdown pipeline on pathological and ordinary texts (README, Benchmark)."
 
     def add_arguments(self, parser):
+        limit = settings.KB_MARKDOWN_MAX_LENGTH
         parser.add_argument(
             "--sizes",
-            default="25000,50000,100000",
-            help="text lengths in characters, comma-separated",
+            default=f"{limit // 4},{limit // 2},{limit}",
+            help="text lengths in characters, comma-separated (default: a quarter, half, the limit)",
         )
 
     def handle(self, *args, **options):
         sizes = [int(size) for size in options["sizes"].split(",")]
         out = self.stdout.write
-        out(f"Markdown rendering, CPU ms (best of 3), Python {platform.python_version()}")
+        out(
+            f"Markdown rendering, CPU ms (best of 3), Python {platform.python_version()}, "
+            f"limit {settings.KB_MARKDOWN_MAX_LENGTH:,} characters"
+        )
         repeated, as_written = ordinary_articles()
         for name, text in as_written.items():
             out(f"{name} ({len(text):,} characters): {cpu_ms(render, text):.2f} ms")

@@ -8,7 +8,7 @@ PORT ?= 8000
 # Tests run with production-like settings (debug off) and a throwaway key.
 TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1,testserver
 
-.PHONY: run test lint venv deps dev-deps clean serve bench backup restore bench-search audit vnu
+.PHONY: run test lint venv deps dev-deps clean serve bench bench-markdown backup restore bench-search audit vnu
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,11 @@ bench: deps
 	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install -y wrk" >&2; exit 2; }
 	rm -rf $(BENCH_DIR) && mkdir -p $(BENCH_DIR)
 	$(BENCH_ENV) $(BIN)/python manage.py bench --port $(PORT) $(BENCH_ARGS)
+	$(BENCH_ENV) $(BIN)/python manage.py bench_markdown
+
+# The Markdown part of `make bench` alone: pathological and ordinary texts up to the length limit.
+bench-markdown: deps
+	$(BENCH_ENV) $(BIN)/python manage.py bench_markdown
 
 # Lighthouse scores for the README (see "Lighthouse audit" there): a scratch database in .audit/,
 # `make serve`, Lighthouse on four pages; reports in .audit/. Extra options in AUDIT_ARGS.

@@ -4,17 +4,20 @@ django-markdownx's own views answer anyone who has a CSRF token, pass a missing 
 as a 500, and store uploads by the client's word for their type; these answer staff alone,
 treat a missing field as empty text, and take images only (kb/uploads.py). They speak the
 widget's protocol: the preview answers HTML; an upload answers ``{"image_code": "![](url)"}``,
-or 400 with ``{"image": [message]}`` as a form's errors.
+or 400 with ``{"image": [message]}`` as a form's errors. A text over the Markdown length limit
+gets 413 with the reason, which the widget shows in the preview pane as it shows any answer.
 """
 
 from functools import wraps
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from .editors import may_write_markdown
 from .markdown import render_preview
+from .models import validate_markdown_length
 from .uploads import UploadRefused, store_image
 
 
@@ -31,7 +34,13 @@ def staff_required(view):
 @require_POST
 @staff_required
 def markdownify(request):
-    return HttpResponse(render_preview(request.POST.get("content", "")))
+    text = request.POST.get("content", "")
+    try:
+        validate_markdown_length(text)
+    except ValidationError as too_long:
+        refusal = render_to_string("blocks/too_long.html", {"message": too_long.messages[0]})
+        return HttpResponse(refusal, status=413)
+    return HttpResponse(render_preview(text))
 
 
 @require_POST

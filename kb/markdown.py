@@ -1,33 +1,43 @@
 """The one rendering pipeline: Markdown -> HTML -> sanitised (nh3 allow-list) -> generated blocks.
 
 Public pages and the admin's live preview call the same code, so an editor sees what visitors
-see. A placeholder such as ``[[pros closed]]`` is recognised only while Markdown reads the text
-block by block (so never inside code), stands in the HTML as a random token that sanitising
-keeps, and is expanded after sanitising from autoescaped templates: no text an editor writes,
-escaped or entity-encoded, can forge one.
+see. Markdown is read by markdown-it-py (CommonMark, with tables, footnotes and definition
+lists): its parser takes time in proportion to the text, whatever the text (Python-Markdown,
+used before, took minutes on a few thousand brackets). A text longer than
+``settings.KB_MARKDOWN_MAX_LENGTH`` is not parsed at all, so one render has a known worst case.
+
+A placeholder such as ``[[pros closed]]`` is recognised only by the block parser (so never inside
+code), stands in the HTML as a random token that sanitising keeps, and is expanded after
+sanitising from autoescaped templates: no text an editor writes, escaped or entity-encoded, can
+forge one.
 
 Everything before the expansion depends on the text alone, so it is cached per process; the
 expansion depends on the data too, so it is kept per process for the current content version.
+A text that cannot be rendered (too long, or a parser failure) shows as plain escaped text, with
+a warning in the preview, rather than failing the page.
 """
 
 import functools
 import html
+import logging
 import re
 import secrets
-import threading
-import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 
-import markdown
 import nh3
+from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
+from django.utils.html import escape, linebreaks
 from django.utils.safestring import mark_safe
-from markdown.blockprocessors import BlockProcessor
-from markdown.extensions import Extension
-from markdown.extensions.toc import slugify_unicode
-from markdown.util import AtomicString
+from markdown_it import MarkdownIt
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
 
 from .blocks import expand_placeholders, parse_placeholder
 from .freshness import PerVersion
+from .models import validate_markdown_length
+
+logger = logging.getLogger(__name__)
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "dl", "dt", "em",
@@ -107,81 +117,34 @@ def sanitise(unsafe_html):
     return mark_external_links(CLEANER.clean(unsafe_html))
 
 
-def heading_id(value, separator):
+def slugify(value, separator="-"):
+    """Python-Markdown's ``slugify_unicode``, which made the anchors links already point to."""
+    value = re.sub(r"[^\w\s-]", "", value).strip().lower()
+    return re.sub(rf"[{separator}\s]+", separator, value)
+
+
+def heading_id(value, separator="-"):
     """Stable anchors from heading text, kept clear of the page's own ids."""
-    slug = slugify_unicode(value, separator)
+    slug = slugify(value, separator)
     return f"{slug}{separator}section" if slug in PAGE_IDS else slug
 
 
-# A placeholder on a line of its own: [[kind]] or [[kind slug]].
-PLACEHOLDER_LINE = re.compile(r"(?:^|\n)[ ]{0,3}\[\[(?P<content>[^\[\]\n]*)\]\][ \t]*(?=\n|$)")
-
-
-class PlaceholderProcessor(BlockProcessor):
-    """Takes each placeholder line out of its block and leaves a token paragraph for it.
-
-    Markdown's own processors take code blocks first, and inline code never reaches here.
-    """
-
-    def __init__(self, parser, extension):
-        super().__init__(parser)
-        self.extension = extension
-
-    def test(self, parent, block):
-        return bool(PLACEHOLDER_LINE.search(block))
-
-    def run(self, parent, blocks):
-        block = blocks.pop(0)
-        match = PLACEHOLDER_LINE.search(block)
-        before, after = block[: match.start()], block[match.end() :].lstrip("\n")
-        if before:
-            self.parser.parseBlocks(parent, [before])
-        paragraph = etree.SubElement(parent, "p")
-        paragraph.text = AtomicString(self.extension.add(match["content"]))
-        if after:
-            blocks.insert(0, after)
-
-
-class PlaceholderExtension(Extension):
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.reset()
-
-    def extendMarkdown(self, md):  # noqa: N802 (Python-Markdown's name)
-        md.registerExtension(self)
-        # After indented code (80), before tables (75) and headings (70).
-        md.parser.blockprocessors.register(PlaceholderProcessor(md.parser, self), "kb_block", 78)
-
-    def reset(self):
-        self.nonce = secrets.token_hex(8)
-        self.placeholders = []
-
-    def add(self, content):
-        self.placeholders.append(parse_placeholder(content))
-        return f"kb-block-{self.nonce}-{len(self.placeholders) - 1}"
-
-
-_local = threading.local()
-
-
-def _markdown():
-    """One Markdown converter per thread (and its placeholder extension), reset before use."""
-    if not hasattr(_local, "md"):
-        _local.extension = PlaceholderExtension()
-        _local.md = markdown.Markdown(
-            extensions=[
-                "abbr",
-                "def_list",
-                "fenced_code",
-                "footnotes",
-                "tables",
-                "sane_lists",
-                "toc",
-                _local.extension,
-            ],
-            extension_configs={"toc": {"toc_depth": "2-4", "marker": "", "slugify": heading_id}},
-        )
-    return _local.md.reset(), _local.extension
+def unique(slug, taken, last_suffix):
+    """``slug``, or ``slug_1``, ``slug_2``, ... when taken. ``last_suffix`` remembers the last
+    suffix tried for each slug, so a thousand equal headings cost a thousand steps, not a
+    million."""
+    if slug and slug not in taken:
+        taken.add(slug)
+        return slug
+    suffix = last_suffix.get(slug, 0)
+    while True:
+        suffix += 1
+        candidate = f"{slug}_{suffix}"
+        if candidate not in taken:
+            break
+    last_suffix[slug] = suffix
+    taken.add(candidate)
+    return candidate
 
 
 @dataclass(frozen=True)
@@ -192,11 +155,131 @@ class Heading:
     children: tuple
 
 
-def _headings(tokens):
-    return tuple(
-        Heading(t["id"], html.unescape(t["name"]), t["level"], _headings(t["children"]))
-        for t in tokens
+# Headings of these levels make the table of contents (h1 is the page's title).
+TOC_LEVELS = range(2, 5)
+
+
+def nest(headings):
+    """(level, id, title) in document order -> a tree of Heading: each heading holds the
+    deeper ones that follow it."""
+    root, open_ = [], []  # open_: (level, children) of the headings a deeper one may go under
+    for level, anchor, title in headings:
+        children = []
+        while open_ and open_[-1][0] >= level:
+            open_.pop()
+        (open_[-1][1] if open_ else root).append((anchor, title, level, children))
+        open_.append((level, children))
+
+    def frozen(nodes):
+        return tuple(Heading(a, t, lv, frozen(c)) for a, t, lv, c in nodes)
+
+    return frozen(root)
+
+
+def anchor_headings(state):
+    """Core rule: an id on every heading, and the table of contents in ``env["toc"]``."""
+    taken, last_suffix, listed = set(), {}, []
+    tokens = state.tokens
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open":
+            continue
+        inline = tokens[index + 1]
+        words = (c.content for c in inline.children or () if c.type in ("text", "code_inline"))
+        title = " ".join("".join(words).split())
+        anchor = unique(heading_id(title), taken, last_suffix)
+        token.attrSet("id", anchor)
+        level = int(token.tag[1])
+        if level in TOC_LEVELS:
+            listed.append((level, anchor, title))
+    state.env["toc"] = nest(listed)
+
+
+# A placeholder on a line of its own, from its first non-blank character: [[kind]] or [[kind slug]].
+PLACEHOLDER_LINE = re.compile(r"\[\[(?P<content>[^\[\]\n]*)\]\][ \t]*")
+
+
+def placeholder_block(state, start_line, end_line, silent):
+    """Block rule: a placeholder line becomes a block of its own, ending a paragraph, list or
+    quote it follows. Code blocks, fences and HTML blocks take their lines first."""
+    if state.is_code_block(start_line):
+        return False
+    start = state.bMarks[start_line] + state.tShift[start_line]
+    match = PLACEHOLDER_LINE.fullmatch(state.src, start, state.eMarks[start_line])
+    if not match:
+        return False
+    if not silent:
+        token = state.push("kb_placeholder", "", 0)
+        token.content = match["content"]
+        token.map = [start_line, start_line + 1]
+        state.line = start_line + 1
+    return True
+
+
+def render_placeholder(renderer, tokens, index, options, env):
+    placeholders = env["placeholders"]
+    placeholders.append(parse_placeholder(tokens[index].content))
+    return f"<p>kb-block-{env['nonce']}-{len(placeholders) - 1}</p>\n"
+
+
+# Footnotes as Python-Markdown wrote them, which the sanitiser's id rule expects:
+# <sup id="fnref:LABEL"><a href="#fn:LABEL">1</a></sup> ... <li id="fn:LABEL">.
+FOOTNOTE_LABEL = re.compile(r"[\w-]+")
+
+
+def footnote_name(token):
+    label = token.meta.get("label")
+    return label if label and FOOTNOTE_LABEL.fullmatch(label) else str(token.meta["id"] + 1)
+
+
+def render_footnote_ref(renderer, tokens, index, options, env):
+    token = tokens[index]
+    name, number = escape(footnote_name(token)), token.meta["id"] + 1
+    # Only the first reference to a footnote is its back link's target.
+    anchor = "" if token.meta.get("subId", 0) else f' id="fnref:{name}"'
+    return f'<sup{anchor}><a href="#fn:{name}">{number}</a></sup>'
+
+
+def render_footnote_open(renderer, tokens, index, options, env):
+    return f'<li id="fn:{escape(footnote_name(tokens[index]))}">\n'
+
+
+def render_footnote_anchor(renderer, tokens, index, options, env):
+    token = tokens[index]
+    if token.meta.get("subId", 0):
+        return ""
+    name, number = escape(footnote_name(token)), token.meta["id"] + 1
+    title = f"Jump back to footnote {number} in the text"
+    return f'&#160;<a href="#fnref:{name}" title="{title}">&#8617;</a>'
+
+
+def _parser():
+    md = (
+        MarkdownIt("commonmark", {"typographer": False, "linkify": False})
+        .enable("table")
+        .use(deflist_plugin)
+        .use(footnote_plugin, inline=False)
     )
+    # The sanitiser decides which links stay (URL_SCHEMES), as it did with Python-Markdown: a
+    # link to a refused scheme keeps its text and loses its target, not shown as raw Markdown.
+    md.validateLink = lambda url: True
+    md.block.ruler.before(
+        "lheading",
+        "kb_placeholder",
+        placeholder_block,
+        {"alt": ["paragraph", "reference", "blockquote", "list"]},
+    )
+    md.core.ruler.push("kb_anchor_headings", anchor_headings)
+    md.add_render_rule("kb_placeholder", render_placeholder)
+    md.add_render_rule("footnote_ref", render_footnote_ref)
+    md.add_render_rule("footnote_open", render_footnote_open)
+    md.add_render_rule("footnote_anchor", render_footnote_anchor)
+    md.add_render_rule("footnote_block_open", lambda *args: "<hr>\n<ol>\n")
+    md.add_render_rule("footnote_block_close", lambda *args: "</ol>\n")
+    return md
+
+
+# The parser keeps no state between texts (each render has its own env), so threads share it.
+PARSER = _parser()
 
 
 @dataclass(frozen=True)
@@ -207,6 +290,8 @@ class Converted:
     placeholders: tuple
     nonce: str
     toc: tuple
+    # Why the text shows as plain text instead of rendered, if it does (for the editor).
+    problem: str = ""
 
     def fill(self, blocks):
         """Put ``blocks[i]`` where placeholder ``i`` stood."""
@@ -216,16 +301,38 @@ class Converted:
         return token.sub(lambda match: blocks[int(match[1])], self.html)
 
 
+def as_plain_text(text, problem):
+    """The text, escaped, in paragraphs: what a document that cannot be rendered shows."""
+    return Converted(
+        html=linebreaks(text, autoescape=True), placeholders=(), nonce="", toc=(), problem=problem
+    )
+
+
+def _convert(text):
+    env = {"placeholders": [], "nonce": secrets.token_hex(8)}
+    unsafe_html = PARSER.render(text, env)
+    return Converted(
+        html=sanitise(unsafe_html).strip(),
+        placeholders=tuple(env["placeholders"]),
+        nonce=env["nonce"],
+        toc=env["toc"],
+    )
+
+
 @functools.lru_cache(maxsize=512)
 def convert(text):
-    md, extension = _markdown()
-    unsafe_html = md.convert(text)
-    return Converted(
-        html=sanitise(unsafe_html),
-        placeholders=tuple(extension.placeholders),
-        nonce=extension.nonce,
-        toc=_headings(md.toc_tokens),
-    )
+    """The text converted and sanitised; as plain text when it is too long or fails to render
+    (cached too, so a failing text costs one attempt per process, not one per request)."""
+    try:
+        validate_markdown_length(text)
+    except ValidationError as too_long:
+        logger.warning("Markdown text of %d characters shown as plain text: too long", len(text))
+        return as_plain_text(text, too_long.messages[0])
+    try:
+        return _convert(text)
+    except Exception:
+        logger.exception("Markdown text of %d characters shown as plain text", len(text))
+        return as_plain_text(text, "This text could not be rendered as Markdown.")
 
 
 @dataclass(frozen=True)
@@ -242,9 +349,13 @@ _expanded = PerVersion(maxsize=256)
 
 
 def render_document(text, *, preview=False):
-    """The full pipeline. ``preview`` shows a warning where a placeholder cannot be expanded;
-    visitors see nothing there."""
+    """The full pipeline. ``preview`` shows a warning where a placeholder cannot be expanded,
+    or where the text shows as plain text; visitors see nothing there."""
     converted = convert(text or "")
+    if converted.problem:
+        warning = render_to_string("blocks/not_rendered.html", {"problem": converted.problem})
+        shown_html = warning + converted.html if preview else converted.html
+        return Rendered(mark_safe(shown_html), (), ())
     if not converted.placeholders:
         return Rendered(mark_safe(converted.html), converted.toc, ())
     blocks, shown = _expanded.get(

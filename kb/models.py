@@ -71,6 +71,19 @@ class URIField(models.URLField):
     default_validators = [*models.URLField.default_validators, validate_uri_characters]
 
 
+def validate_markdown_length(text):
+    """A Markdown field holds at most ``settings.KB_MARKDOWN_MAX_LENGTH`` characters, so that
+    rendering one (kb/markdown.py) has a known worst case."""
+    limit = settings.KB_MARKDOWN_MAX_LENGTH
+    if len(text) > limit:
+        raise ValidationError(
+            "This text is %(length)s characters long; a Markdown text can have at most "
+            "%(limit)s. Shorten it or split it into several documents.",
+            code="max_length",
+            params={"length": f"{len(text):,}", "limit": f"{limit:,}"},
+        )
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"
@@ -185,7 +198,7 @@ class Category(SlugKeyed, Tracked):
     slug = models.SlugField(max_length=100, unique=True)
     icon = models.CharField(max_length=8, blank=True, help_text="An emoji, e.g. 🔓.")
     summary = models.CharField(max_length=300, blank=True)
-    description = MarkdownxField(blank=True)
+    description = MarkdownxField(blank=True, validators=[validate_markdown_length])
     position = models.PositiveSmallIntegerField(default=0)
 
     objects = SlugKeyManager.from_queryset(CategoryQuerySet)()
@@ -207,7 +220,7 @@ class Organization(SlugKeyed, Tracked):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     website = URIField(blank=True)
-    description = MarkdownxField(blank=True)
+    description = MarkdownxField(blank=True, validators=[validate_markdown_length])
 
     objects = SlugKeyManager()
 
@@ -303,7 +316,7 @@ class ModelEntry(SlugKeyed, Publishable):
     access = models.CharField(max_length=10, choices=Access, blank=True)
     homepage = URIField(blank=True)
     summary = models.CharField(max_length=300, blank=True, help_text="One line.")
-    description = MarkdownxField(blank=True)
+    description = MarkdownxField(blank=True, validators=[validate_markdown_length])
 
     objects = SlugKeyManager.from_queryset(ModelEntryQuerySet)()
 
@@ -504,7 +517,7 @@ class ComparisonCellManager(models.Manager):
 class ComparisonCell(models.Model):
     row = models.ForeignKey(ComparisonRow, on_delete=models.CASCADE, related_name="cells")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="cells")
-    text = MarkdownxField(blank=True)
+    text = MarkdownxField(blank=True, validators=[validate_markdown_length])
     # Pages that show the comparison count a cell's changes in their "Last updated" date.
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -531,7 +544,7 @@ class Article(SlugKeyed, Publishable):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     lede = models.CharField(max_length=300, blank=True, help_text="The line under the title.")
-    body = MarkdownxField(blank=True)
+    body = MarkdownxField(blank=True, validators=[validate_markdown_length])
     featured = models.BooleanField(default=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -197,6 +197,10 @@ LOGIN_REDIRECT_URL = "admin:index"
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "kb.markdown.render_preview"
 MARKDOWNX_URLS_PATH = "/admin/markdownx/markdownify/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/admin/markdownx/upload/"
+# The longest text a Markdown field takes, in characters (the bundled article has 1,244): the
+# editor's forms and preview refuse more, and longer text already stored shows as plain text, so
+# one render has a known worst case (see README, "Markdown").
+KB_MARKDOWN_MAX_LENGTH = 100_000
 
 # The licence of the site's content: its articles and its data (the downloads, the API). Stated
 # in the footer, on the data page, in the downloads' schema.org Dataset and the OpenAPI document.

@@ -130,6 +130,12 @@ def test_only_external_links_get_noopener_noreferrer(db, href, external):
     assert attrs.get("rel") == ("noopener noreferrer" if external else None)
 
 
+def test_a_link_to_a_refused_scheme_keeps_its_text_without_a_target(db):
+    assert render("[click](javascript:alert(1)) and ![pic](data:text/html,x)") == (
+        '<p><a>click</a> and <img alt="pic"></p>'
+    )
+
+
 def test_a_backslashed_path_counts_as_another_host(db):
     (_, attrs) = elements(render('<a href="/\\evil.example">x</a>'))[1]
     assert attrs["rel"] == "noopener noreferrer"

@@ -25,18 +25,25 @@ from .query import clean, fold
 CategoryLink = SearchDocument.categories.through
 
 # Markdown syntax to remove, in order, leaving the words a reader sees. Rendering through
-# Python-Markdown would be exact but costs about 10 µs a word: minutes for a large catalogue.
+# the Markdown pipeline would be exact but costs about 10 µs a word: minutes for a large catalogue.
+# Each pattern stops where another match could start (no character class spans the character
+# that opens one), so the stripping takes time in proportion to the text, whatever the text.
 MARKDOWN_SYNTAX = [
     # Generated-block placeholders ([[comparison]] and the like) and raw HTML that shows nothing.
     (re.compile(r"^[ \t]*\[\[[^\]\n]*\]\][ \t]*$", re.MULTILINE), " "),
-    (re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL), " "),
-    (re.compile(r"<[^>]*>"), " "),
+    (
+        re.compile(
+            r"<(script|style)\b(?:(?!<(?:script|style)\b).)*?</\1\s*>", re.IGNORECASE | re.DOTALL
+        ),
+        " ",
+    ),
+    (re.compile(r"<[^<>]*>"), " "),
     # Link reference definitions; links and images keep their text.
-    (re.compile(r"^ {0,3}\[[^\]]+\]:[ \t]+\S.*$", re.MULTILINE), " "),
-    (re.compile(r"!?\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])"), r"\1"),
+    (re.compile(r"^ {0,3}\[[^\[\]\n]+\]:[ \t]+\S.*$", re.MULTILINE), " "),
+    (re.compile(r"!?\[([^\[\]]*)\](?:\([^)\[]*\)|\[[^\[\]]*\])"), r"\1"),
     # Headings, quotes, list markers, table rules and code fences at the start of a line.
     (re.compile(r"^[ \t]*(?:#{1,6}|>+|[-*+]|\d+[.)])[ \t]+", re.MULTILINE), " "),
-    (re.compile(r"^[ \t|:-]*-{3,}[ \t|:-]*$", re.MULTILINE), " "),
+    (re.compile(r"^(?=[^\n]*---)[ \t|:-]+$", re.MULTILINE), " "),
     (re.compile(r"^[ \t]*(?:`{3,}|~{3,}).*$", re.MULTILINE), " "),
     # Emphasis, inline code, table pipes.
     (re.compile(r"[*_~`|]+"), " "),

@@ -319,10 +319,8 @@ def _convert(text):
     )
 
 
-@functools.lru_cache(maxsize=512)
-def convert(text):
-    """The text converted and sanitised; as plain text when it is too long or fails to render
-    (cached too, so a failing text costs one attempt per process, not one per request)."""
+def convert_text(text):
+    """The text converted and sanitised; as plain text when it is too long or fails to render."""
     try:
         validate_markdown_length(text)
     except ValidationError as too_long:
@@ -333,6 +331,11 @@ def convert(text):
     except Exception:
         logger.exception("Markdown text of %d characters shown as plain text", len(text))
         return as_plain_text(text, "This text could not be rendered as Markdown.")
+
+
+# Stored texts, converted once per process (a failing text too: one attempt, not one per
+# request). Previews are not kept: each keystroke's draft would push pages' texts out.
+convert = functools.lru_cache(maxsize=512)(convert_text)
 
 
 @dataclass(frozen=True)
@@ -351,7 +354,7 @@ _expanded = PerVersion(maxsize=256)
 def render_document(text, *, preview=False):
     """The full pipeline. ``preview`` shows a warning where a placeholder cannot be expanded,
     or where the text shows as plain text; visitors see nothing there."""
-    converted = convert(text or "")
+    converted = (convert_text if preview else convert)(text or "")
     if converted.problem:
         warning = render_to_string("blocks/not_rendered.html", {"problem": converted.problem})
         shown_html = warning + converted.html if preview else converted.html

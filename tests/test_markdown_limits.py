@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from kb import markdown
 from kb.management.commands.bench_markdown import PATHOLOGICAL, wide_table
-from kb.markdown import convert, render, render_document
+from kb.markdown import convert, render, render_document, render_preview
 from kb.models import Status
 from kb.search.indexing import plain_text
 
@@ -180,3 +180,13 @@ def test_the_editor_sees_why_a_text_shows_as_plain_text(editor_client, broken_pa
     shown = visible_text(response.content.decode())
     assert shown.startswith("⚠ This text is shown as plain text: This text could not be rendered")
     assert shown.endswith("Some *text*")
+
+
+def test_previews_are_not_kept_in_the_per_process_cache():
+    """Each keystroke's draft is a new text: kept, they would push the pages' texts out."""
+    convert.cache_clear()
+    draft = "A draft, *as typed*"
+    assert "<em>as typed</em>" in render_preview(draft)
+    assert convert.cache_info().currsize == 0
+    assert render(draft) == render_preview(draft)
+    assert convert.cache_info().currsize == 1

@@ -5,7 +5,7 @@ import datetime
 import re
 import string
 import unicodedata
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -65,10 +65,49 @@ def validate_uri_characters(value):
         )
 
 
+# Letters beyond ASCII, not invisible ones (those are refused, see ``refused_character``).
+VISIBLE_BEYOND_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def iri_to_uri(value):
+    """A web address with letters beyond ASCII (an IRI, as a browser's address bar shows it)
+    written as a URI: the host in its ``xn--`` form, other letters percent-encoded as UTF-8, as
+    browsers send them. Invisible characters, and a host IDNA cannot encode, stay as they are,
+    for the validator to refuse with its message."""
+    if value.isascii():
+        return value
+    parts = urlsplit(value)
+    host = parts.hostname or ""
+    if not host.isascii():
+        try:
+            ascii_host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            return value
+        userinfo, at, _ = parts.netloc.rpartition("@")
+        port = f":{parts.port}" if parts.port is not None else ""
+        parts = parts._replace(netloc=f"{userinfo}{at}{ascii_host}{port}")
+
+    def encode(match):
+        character = match[0]
+        return character if unicodedata.category(character)[0] in "CZ" else quote(character)
+
+    return VISIBLE_BEYOND_ASCII.sub(encode, urlunsplit(parts))
+
+
 class URIField(models.URLField):
-    """A URL holding only the characters a URI may (see ``validate_uri_characters``)."""
+    """A URL holding only the characters a URI may (see ``validate_uri_characters``); one
+    written with letters beyond ASCII is stored in its URI form (``iri_to_uri``)."""
 
     default_validators = [*models.URLField.default_validators, validate_uri_characters]
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return value
+        try:
+            return iri_to_uri(value)
+        except ValueError:  # a port or an IPv6 address urlsplit cannot read: the validators say
+            return value
 
 
 def validate_markdown_length(text):

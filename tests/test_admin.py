@@ -276,7 +276,7 @@ URLS_REFUSED = [
     "https://example.org/<script>",
     "https://example.org/a>b",
     "https://example.org/bell\x07",
-    "https://example.org/caf\u00e9",
+    "https://example.org/zero\u200bwidth",
 ]
 
 

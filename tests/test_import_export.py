@@ -336,7 +336,7 @@ def test_imports_work_while_the_shared_cache_is_down(editor_client, seed, settin
         (
             "modelentry",
             "slug,name,organization,category,openness_weights,openness_weights_source",
-            "llama-2,LLaMA 2,meta,open-source,open,https://ai.example/we\u00efghts",
+            "llama-2,LLaMA 2,meta,open-source,open,https://ai.example/{weights}",
             "openness_weights_source",
         ),
     ],

@@ -125,7 +125,6 @@ def test_procon_owner_is_its_category_or_entry():
         ("https://example.org/\x01", "A URL cannot contain the invisible character U+0001"),
         ("https://example.org/a\u200bb", "A URL cannot contain the invisible character U+200B"),
         ("https://example.org/{x}", "A URL cannot contain “{”: write it as %7B."),
-        ("https://example.org/caf\u00e9", "A URL cannot contain “é”: write it as %C3%A9"),
         ("https://example.org/100%", "A URL cannot contain a “%” that starts no escape"),
     ],
 )
@@ -150,3 +149,34 @@ def test_url_fields_refuse_what_no_uri_holds(url, message):
 )
 def test_url_fields_take_every_uri(url):
     validate_uri_characters(url)
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [
+        (
+            "https://de.example.org/wiki/K\u00fcnstliche_Intelligenz",
+            "https://de.example.org/wiki/K%C3%BCnstliche_Intelligenz",
+        ),
+        (
+            "https://b\u00fccher.example:8080/caf\u00e9?q=\u00e9#\u00fc",
+            "https://xn--bcher-kva.example:8080/caf%C3%A9?q=%C3%A9#%C3%BC",
+        ),
+        ("https://example.org/plain", "https://example.org/plain"),
+    ],
+)
+def test_url_fields_store_letters_beyond_ascii_as_a_uri(written, stored):
+    """An address copied from a browser's address bar is kept, in the form a URI holds it."""
+    entry = ModelEntryFactory.build(homepage=written, organization=None, category=None)
+    entry.clean_fields(exclude=["organization", "category"])
+    assert entry.homepage == stored
+    validate_uri_characters(stored)
+
+
+def test_url_fields_still_refuse_invisible_characters_beyond_ascii():
+    entry = ModelEntryFactory.build(
+        homepage="https://example.org/a\u200bb", organization=None, category=None
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        entry.clean_fields(exclude=["organization", "category"])
+    assert "U+200B" in excinfo.value.message_dict["homepage"][0]

@@ -4,9 +4,11 @@ import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, quote, unquote
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -108,8 +110,22 @@ class CounterInput(forms.HiddenInput):
         return None
 
 
+class RequiredAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete writes a required select with no empty first option, which HTML
+    does not allow (a required select's first option must be a placeholder): it gets the one a
+    plain select has ("---------")."""
+
+    def optgroups(self, name, value, attrs=None):
+        groups = super().optgroups(name, value, attrs)
+        if self.is_required:
+            blank = self.create_option(name, "", BLANK_CHOICE_DASH[0][1], False, 0)
+            groups[0][1].insert(0, blank)
+        return groups
+
+
 class VersionedFields:
-    """Shared by the admins and inlines of versioned models: the counter rides along hidden."""
+    """Shared by the admins and inlines of versioned models: the counter rides along hidden,
+    and their autocompletes are valid HTML."""
 
     form = VersionedForm
 
@@ -117,6 +133,13 @@ class VersionedFields:
         if db_field.name == "version":
             kwargs["widget"] = CounterInput
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = RequiredAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class ContentAdmin(VersionedFields, VersionAdmin):

@@ -15,7 +15,7 @@ import pytest
 from django.urls import reverse
 from reversion.models import Version
 
-from kb.models import Article
+from kb.models import Article, Category, ModelEntry
 
 from .factories import UserFactory
 
@@ -55,6 +55,9 @@ PUBLIC_PAGES = {
 ADMIN_PAGES = {
     "admin: entry list": ("admin:kb_modelentry_changelist",),
     "admin: article form": ("admin:kb_article_change", "article"),
+    "admin: new entry form": ("admin:kb_modelentry_add",),
+    "admin: entry form": ("admin:kb_modelentry_change", "entry"),
+    "admin: category form": ("admin:kb_category_change", "category"),
     "admin: article history": ("admin:kb_article_history", "article"),
     "admin: article revision compared": ("admin:kb_article_compare", "article", "revision"),
 }
@@ -110,7 +113,12 @@ def test_every_kind_of_page_is_valid_html(client, seed, tmp_path, vnu):
     ]
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     article = Article.objects.get(slug="open-source-vs-closed-models")
-    ids = {"article": article.pk, "revision": Version.objects.get_for_object(article)[0].pk}
+    ids = {
+        "article": article.pk,
+        "revision": Version.objects.get_for_object(article)[0].pk,
+        "entry": ModelEntry.objects.get(slug="llama-2").pk,
+        "category": Category.objects.get(slug="open-source").pk,
+    }
     for name, (route, *args) in ADMIN_PAGES.items():
         url = reverse(route, args=[ids[arg] for arg in args])
         files.append(save(tmp_path, name, client.get(url)))

@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, JSON
+from import_export.tmp_storages import MediaStorage
 
 from .csv_safety import neutralise, restore
 from .models import Category, Modality, ModelEntry, OpennessGrade, Organization
@@ -266,6 +267,33 @@ class GuardedCSV(CSV):
 def map_cells(dataset, function):
     rows = [[function(cell) for cell in row] for row in dataset]
     return tablib.Dataset(*rows, headers=dataset.headers, title=dataset.title)
+
+
+# A previewed file never confirmed is left behind; older ones go when the next preview is saved.
+UNCONFIRMED_FILE_AGE = datetime.timedelta(days=1)
+
+
+class ExpiringMediaStorage(MediaStorage):
+    """Import files waiting for confirmation, in MEDIA_ROOT (shared by every instance, unlike
+    one instance's disk, and working while the cache is down). Saving one removes those left
+    unconfirmed for more than ``UNCONFIRMED_FILE_AGE``, so abandoned previews do not pile up."""
+
+    def save(self, data):
+        self.remove_unconfirmed()
+        super().save(data)
+
+    def remove_unconfirmed(self):
+        storage, folder = self._storage, self.MEDIA_FOLDER
+        if not storage.exists(folder):
+            return
+        cutoff = datetime.datetime.now(datetime.UTC) - UNCONFIRMED_FILE_AGE
+        for name in storage.listdir(folder)[1]:
+            path = f"{folder}/{name}"
+            try:
+                if storage.get_modified_time(path) < cutoff:
+                    storage.delete(path)
+            except FileNotFoundError:  # confirmed (and removed) meanwhile by another request
+                continue
 
 
 class EditorImportExportMixin(ImportExportMixin):

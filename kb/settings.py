@@ -215,9 +215,10 @@ CONTENT_LICENCE = {
 # view permission. The uploaded file waits for confirmation in MEDIA_ROOT (its
 # django-import-export/ folder, never served), which every instance shares as it shares the
 # uploads: not in the cache, so importing works while Redis is down, and not on one instance's disk.
+# Files of previews never confirmed are removed after a day (kb.admin_import).
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "kb.admin_import.ExpiringMediaStorage"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 LOGGING = {

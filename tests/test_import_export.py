@@ -3,7 +3,9 @@
 import csv
 import io
 import json
+import os
 import re
+import time
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -315,6 +317,20 @@ def test_imports_work_while_the_shared_cache_is_down(editor_client, seed, settin
     assert done.status_code == 302
     assert Organization.objects.get(slug="new-lab").name == "New Lab"
     assert [path for path in media_root.rglob("*") if path.is_file()] == []
+
+
+def test_files_of_previews_never_confirmed_are_removed_a_day_later(editor_client, seed, media_root):
+    folder = media_root / "django-import-export"
+    folder.mkdir()
+    abandoned, recent = folder / "abandoned", folder / "recent"
+    for path, hours_ago in ((abandoned, 25), (recent, 23)):
+        path.write_text("slug,name\n")
+        seconds = time.time() - hours_ago * 3600
+        os.utime(path, (seconds, seconds))
+    preview = upload(editor_client, "modelentry", GOOD_CSV)
+    assert preview.status_code == 200
+    waiting = preview.context["confirm_form"]["import_file_name"].value()
+    assert sorted(path.name for path in folder.iterdir()) == sorted(["recent", waiting])
 
 
 @pytest.mark.parametrize(

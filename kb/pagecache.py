@@ -143,10 +143,10 @@ def request_key(environ):
 
 
 @lru_cache(maxsize=64)  # browsers send few distinct values
-def accepts_gzip(accept_encoding):
-    """Whether an Accept-Encoding value takes gzip: named, or matched by ``*``, with a q-value
-    above 0 (RFC 9110, section 12.5.3; ``gzip;q=0`` refuses it). A q-value that does not
-    parse counts as 0: the plain body always does."""
+def coding_qualities(accept_encoding):
+    """An Accept-Encoding value's content codings (lowercased, ``*`` included) and their
+    q-values (RFC 9110, section 12.5.3). A q-value that does not parse counts as 0: the plain
+    body always does."""
     qualities = {}
     for item in accept_encoding.split(","):
         coding, *params = (part.strip() for part in item.split(";"))
@@ -158,10 +158,22 @@ def accepts_gzip(accept_encoding):
                     quality = float(value)
                 except ValueError:
                     quality = 0.0
-        qualities.setdefault(coding.lower(), quality)
-    for coding in ("gzip", "x-gzip", "*"):
-        if coding in qualities:
-            return qualities[coding] > 0
+        if coding:
+            qualities.setdefault(coding.lower(), quality)
+    return qualities
+
+
+# Other names of a coding (RFC 9110, section 8.4.1.3).
+CODING_ALIASES = {"gzip": ("x-gzip",)}
+
+
+def accepts_coding(accept_encoding, coding):
+    """Whether an Accept-Encoding value takes ``coding``: named, or matched by ``*``, with a
+    q-value above 0 (``gzip;q=0`` refuses gzip, even beside ``*``)."""
+    qualities = coding_qualities(accept_encoding)
+    for name in (coding, *CODING_ALIASES.get(coding, ()), "*"):
+        if name in qualities:
+            return qualities[name] > 0
     return False
 
 
@@ -216,7 +228,7 @@ class CachedPage:
 
     def representation(self, environ):
         """Body, ETag and extra headers for the client: gzip when it accepts it."""
-        if self.gzipped and accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", "")):
+        if self.gzipped and accepts_coding(environ.get("HTTP_ACCEPT_ENCODING", ""), "gzip"):
             return self.gzipped, self.etag[:-1] + '-gzip"', [("Content-Encoding", "gzip")]
         return self.body, self.etag, []
 

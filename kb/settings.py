@@ -61,7 +61,7 @@ MIDDLEWARE = [
     "kb.pagecache.PageCacheMiddleware",  # first: it stores the final headers (see kb/pagecache.py)
     "kb.health.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "kb.static.StaticFilesMiddleware",  # whitenoise, reading Accept-Encoding's q-values
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "kb.methods.AllowedMethodsMiddleware",  # before CSRF: 405, not 403, for other methods

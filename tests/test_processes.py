@@ -121,6 +121,14 @@ def test_hashed_static_files_are_cached_for_a_year_and_compressed(two_apps):
     assert max_age >= 365 * 24 * 3600
     assert "immutable" in headers["Cache-Control"]
     assert headers["Content-Encoding"] == "br"
+    for accept_encoding, coding in [
+        ("br;q=0, gzip", "gzip"),
+        ("br;q=0, gzip;q=0", None),
+        ("gzip;q=0.000", None),
+        ("br;q=0.5, identity", "br"),
+    ]:
+        status, headers, _ = app.get(stylesheet.group(1), {"Accept-Encoding": accept_encoding})
+        assert (status, headers.get("Content-Encoding")) == (200, coding), accept_encoding
 
 
 def test_health_check_of_a_running_app(two_apps):

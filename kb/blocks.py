@@ -3,12 +3,8 @@
 Each block registers itself with ``@block``: its name, whether it takes a slug, its template,
 the function that reads at once the data all of a document's placeholders of it need, and the
 function that builds one placeholder's context from that data. Parsing, warnings and the list
-of blocks an editor is told about all read the registry, ``BLOCKS``:
-
-    [[comparison]]      the category comparison table, the same one /compare/ shows
-    [[examples SLUG]]   the published entries of a category (or that one published entry)
-    [[pros SLUG]]       the pros of a category or of a published model entry
-    [[cons SLUG]]       its cons
+of blocks an editor is told about all read the registry, ``BLOCKS``. The site's blocks close
+this module; the README's table says what each shows.
 
 SLUG names a category, else a published model entry. Blocks are rendered from autoescaped
 templates. Whatever a document's blocks and however much data there is, the data they need is

@@ -1,16 +1,18 @@
 """Generated blocks: what the placeholders editors write on a line of their own expand to.
 
-    [[comparison]]      the category comparison table, the same one /compare/ shows
-    [[examples SLUG]]   the published entries of a category (or that one published entry)
-    [[pros SLUG]]       the pros of a category or of a published model entry
-    [[cons SLUG]]       its cons
+Each block registers itself with ``@block``: its name, whether it takes a slug, its template,
+the function that reads at once the data all of a document's placeholders of it need, and the
+function that builds one placeholder's context from that data. Parsing, warnings and the list
+of blocks an editor is told about all read the registry, ``BLOCKS``. The site's blocks close
+this module; the README's table says what each shows.
 
 SLUG names a category, else a published model entry. Blocks are rendered from autoescaped
 templates. Whatever a document's blocks and however much data there is, the data they need is
-read in a fixed number of queries.
+read in a fixed number of queries: each loader once.
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -19,9 +21,41 @@ from django.template.loader import render_to_string
 from .comparison import Changed, category_comparison, first_published, published_totals
 from .models import Category, ModelEntry, ProCon
 
-OWNER_KINDS = ("examples", "pros", "cons")
-POINT_KINDS = {"pros": ProCon.Kind.PRO, "cons": ProCon.Kind.CON}
-USAGE = "[[comparison]], [[examples SLUG]], [[pros SLUG]] or [[cons SLUG]]"
+
+@dataclass(frozen=True)
+class Block:
+    name: str
+    takes_slug: bool
+    template: str
+    # (owners) -> the data; owners are the categories and entries its placeholders name.
+    load: Callable
+    # (data, owner) -> (context, rows shown), or NotShown; owner is None without a slug.
+    build: Callable
+
+    @property
+    def usage(self):
+        return f"[[{self.name} SLUG]]" if self.takes_slug else f"[[{self.name}]]"
+
+
+# Every block, by name, in the order they are registered (the order an editor is told them).
+BLOCKS = {}
+
+
+def block(name, *, template, load, slug=False):
+    """Register the decorated function as the builder of the block ``[[name]]`` (or
+    ``[[name SLUG]]`` with ``slug``), rendered with ``template`` from data read by ``load``."""
+
+    def register(build):
+        BLOCKS[name] = Block(name, slug, template, load, build)
+        return build
+
+    return register
+
+
+def usage():
+    """Every block as an editor writes it: "[[a]], [[b SLUG]] or [[c SLUG]]"."""
+    *others, last = [b.usage for b in BLOCKS.values()]
+    return f"{', '.join(others)} or {last}" if others else last
 
 
 @dataclass(frozen=True)
@@ -37,100 +71,62 @@ def parse_placeholder(content):
     words = content.split()
     written = f"[[{' '.join(words)}]]"
     kind = words[0].lower() if words else ""
-    if kind == "comparison":
-        if len(words) == 1:
-            return Placeholder(written, kind)
-        return Placeholder(written, kind, problem="[[comparison]] takes nothing after its name.")
-    if kind in OWNER_KINDS:
+    found = BLOCKS.get(kind)
+    if found is None:
+        return Placeholder(written, kind, problem=f"There is no such block. Write {usage()}.")
+    if found.takes_slug:
         if len(words) == 2:
             return Placeholder(written, kind, words[1])
         problem = f"[[{kind} SLUG]] needs one slug, of a category or a model entry (e.g. [[{kind} open-source]])."
         return Placeholder(written, kind, problem=problem)
-    return Placeholder(written, kind, problem=f"There is no such block. Write {USAGE}.")
+    if len(words) == 1:
+        return Placeholder(written, kind)
+    return Placeholder(written, kind, problem=f"[[{kind}]] takes nothing after its name.")
 
 
 class NotShown(Exception):
     """A placeholder the data cannot fill; the message tells the editor why."""
 
 
-def _owner_key(owner):
-    return (owner._meta.model_name, owner.pk)
-
-
-def _point_owner_key(point):
-    if point.category_id:
-        return ("category", point.category_id)
-    return ("modelentry", point.entry_id)
+def find_owners(slugs):
+    """The categories, else the published entries, with these slugs, by slug."""
+    if not slugs:
+        return {}
+    owners = {c.slug: c for c in Category.objects.filter(slug__in=slugs)}
+    if entry_slugs := slugs - owners.keys():
+        entries = ModelEntry.objects.published().filter(slug__in=entry_slugs)
+        owners.update((e.slug, e) for e in entries.select_related("organization"))
+    return owners
 
 
 class BlockData:
-    """Everything one document's placeholders can show, read at once."""
+    """Everything one document's placeholders can show, read at once: each loader is called
+    once, with the owners of all the placeholders of the blocks that share it."""
 
     def __init__(self, placeholders):
         wanted = [p for p in placeholders if not p.problem]
-        slugs = {p.slug for p in wanted if p.slug}
-        self.categories = {}
-        self.entries = {}
-        if slugs:
-            self.categories = {c.slug: c for c in Category.objects.filter(slug__in=slugs)}
-        if entry_slugs := slugs - self.categories.keys():
-            entries = ModelEntry.objects.published().filter(slug__in=entry_slugs)
-            self.entries = {e.slug: e for e in entries.select_related("organization")}
-
-        self.examples, self.totals = defaultdict(list), {}
-        if example_categories := self._owners(wanted, ("examples",), self.categories):
-            self.examples = first_published(example_categories, with_organization=True)
-            self.totals = published_totals(example_categories)
-
-        self.points = defaultdict(list)
-        categories = self._owners(wanted, ("pros", "cons"), self.categories)
-        entries = self._owners(wanted, ("pros", "cons"), self.entries)
-        if categories or entries:
-            for point in ProCon.objects.filter(Q(category__in=categories) | Q(entry__in=entries)):
-                self.points[(*_point_owner_key(point), point.kind)].append(point)
-
-        self.comparison = None
-        if any(p.kind == "comparison" for p in wanted):
-            self.comparison = category_comparison()
-
-    def examples_block(self, owner):
-        if isinstance(owner, ModelEntry):
-            context = {"entries": [owner]}
-            return "blocks/examples.html", context, [owner, owner.organization]
-        entries = self.examples[owner.pk]
-        if not entries:
-            raise NotShown(f"{owner} has no published model entries yet.")
-        total = self.totals[owner.pk]
-        context = {"entries": entries, "category": owner, "more": total.count - len(entries)}
-        # The entries not named count too: "and N more" changes with them.
-        return (
-            "blocks/examples.html",
-            context,
-            [owner, Changed(total.latest), *(e.organization for e in entries)],
-        )
-
-    @staticmethod
-    def _owners(placeholders, kinds, found):
-        return {found[p.slug] for p in placeholders if p.kind in kinds and p.slug in found}
+        self.owners = find_owners({p.slug for p in wanted if p.slug})
+        owners_by_loader = defaultdict(set)
+        for placeholder in wanted:
+            named = owners_by_loader[BLOCKS[placeholder.kind].load]
+            if placeholder.slug in self.owners:
+                named.add(self.owners[placeholder.slug])
+        self.loaded = {load: load(owners) for load, owners in owners_by_loader.items()}
 
     def block(self, placeholder):
         """(template, context, rows shown) for one placeholder, or NotShown."""
         if placeholder.problem:
             raise NotShown(placeholder.problem)
-        if placeholder.kind == "comparison":
-            context = {"comparison": self.comparison}
-            return "includes/comparison_table.html", context, self.comparison.shown
-        slug = placeholder.slug
-        owner = self.categories.get(slug) or self.entries.get(slug)
-        if owner is None:
-            raise NotShown(f'No category or published model entry has the slug "{slug}".')
-        if placeholder.kind == "examples":
-            return self.examples_block(owner)
-        points = self.points[(*_owner_key(owner), POINT_KINDS[placeholder.kind])]
-        if not points:
-            raise NotShown(f"{owner} has no {placeholder.kind} yet.")
-        context = {"points": points, "kind": placeholder.kind}
-        return "blocks/points.html", context, [owner, *points]
+        found = BLOCKS[placeholder.kind]
+        owner = None
+        if found.takes_slug:
+            owner = self.owners.get(placeholder.slug)
+            if owner is None:
+                raise NotShown(
+                    f'No category or published model entry has the slug "{placeholder.slug}".'
+                )
+        context, rows = found.build(self.loaded[found.load], owner)
+        return found.template, context, rows
 
 
 def expand_placeholders(placeholders, *, preview):
@@ -156,3 +152,74 @@ def expand_placeholders(placeholders, *, preview):
             shown += rows
         blocks.append(html.strip())
     return blocks, shown
+
+
+# The blocks.
+
+
+def load_comparison(owners):
+    return category_comparison()
+
+
+@block("comparison", template="includes/comparison_table.html", load=load_comparison)
+def comparison(table, owner):
+    return {"comparison": table}, table.shown
+
+
+@dataclass(frozen=True)
+class Examples:
+    first: dict  # category id -> its first published entries
+    totals: dict  # category id -> their count and latest change
+
+
+def load_examples(owners):
+    categories = {owner for owner in owners if isinstance(owner, Category)}
+    if not categories:
+        return Examples({}, {})
+    return Examples(
+        first_published(categories, with_organization=True), published_totals(categories)
+    )
+
+
+@block("examples", slug=True, template="blocks/examples.html", load=load_examples)
+def examples(data, owner):
+    if isinstance(owner, ModelEntry):
+        return {"entries": [owner]}, [owner, owner.organization]
+    entries = data.first[owner.pk]
+    if not entries:
+        raise NotShown(f"{owner} has no published model entries yet.")
+    total = data.totals[owner.pk]
+    context = {"entries": entries, "category": owner, "more": total.count - len(entries)}
+    # The entries not named count too: "and N more" changes with them.
+    return context, [owner, Changed(total.latest), *(e.organization for e in entries)]
+
+
+def load_points(owners):
+    """The pros and cons of the owners, by (owner's model, owner's id, kind)."""
+    points = defaultdict(list)
+    categories = {owner for owner in owners if isinstance(owner, Category)}
+    entries = {owner for owner in owners if isinstance(owner, ModelEntry)}
+    if categories or entries:
+        for point in ProCon.objects.filter(Q(category__in=categories) | Q(entry__in=entries)):
+            if point.category_id:
+                points[(Category, point.category_id, point.kind)].append(point)
+            else:
+                points[(ModelEntry, point.entry_id, point.kind)].append(point)
+    return points
+
+
+def points_block(points, owner, kind, name):
+    listed = points[(type(owner), owner.pk, kind)]
+    if not listed:
+        raise NotShown(f"{owner} has no {name} yet.")
+    return {"points": listed, "kind": name}, [owner, *listed]
+
+
+@block("pros", slug=True, template="blocks/points.html", load=load_points)
+def pros(points, owner):
+    return points_block(points, owner, ProCon.Kind.PRO, "pros")
+
+
+@block("cons", slug=True, template="blocks/points.html", load=load_points)
+def cons(points, owner):
+    return points_block(points, owner, ProCon.Kind.CON, "cons")

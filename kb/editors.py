@@ -1,32 +1,24 @@
 """The Editors group: add, change, delete and view the content models, and nothing else.
 
-Migration 0002 creates it; this receiver keeps it (and its permissions) in place after every
-migrate and every flush, which empties the tables and then replays post_migrate.
+Migration 0002 creates it with the content models of its day; this receiver keeps it (and its
+permissions) in place after every migrate and every flush, which empties the tables and then
+replays post_migrate, and gives it those of every model marked ``kb.models.Content`` since.
 """
 
-from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from markdownx.models import MarkdownxField
 
+from .models import content_models
+
 EDITORS = "Editors"
-CONTENT_MODELS = [
-    "article",
-    "category",
-    "comparisoncell",
-    "comparisonrow",
-    "modality",
-    "modelentry",
-    "opennessgrade",
-    "organization",
-    "procon",
-    "source",
-]
 ACTIONS = ["add", "change", "delete", "view"]
 
 
 def ensure_editors_group(using="default", **kwargs):
     group, _ = Group.objects.using(using).get_or_create(name=EDITORS)
-    codenames = [f"{action}_{model}" for model in CONTENT_MODELS for action in ACTIONS]
+    codenames = [
+        f"{action}_{model._meta.model_name}" for model in content_models() for action in ACTIONS
+    ]
     permissions = Permission.objects.using(using).filter(
         content_type__app_label="kb", codename__in=codenames
     )
@@ -37,7 +29,7 @@ def markdown_models():
     """The content models with a Markdown field."""
     return [
         model
-        for model in apps.get_app_config("kb").get_models()
+        for model in content_models()
         if any(isinstance(field, MarkdownxField) for field in model._meta.fields)
     ]
 

@@ -34,18 +34,6 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from . import models as kb_models
 
-CONTENT_MODELS = (
-    kb_models.Article,
-    kb_models.Category,
-    kb_models.Organization,
-    kb_models.Modality,
-    kb_models.ModelEntry,
-    kb_models.Source,
-    kb_models.OpennessGrade,
-    kb_models.ProCon,
-    kb_models.ComparisonRow,
-    kb_models.ComparisonCell,
-)
 ROW_ID = 1
 
 
@@ -128,7 +116,7 @@ def m2m_content_changed(sender, action, using, **kwargs):
 
 def connect_signals():
     """Every save, delete and many-to-many change of a content model bumps the version."""
-    for model in CONTENT_MODELS:
+    for model in kb_models.content_models():
         uid = f"kb.freshness.{model.__name__}"
         post_save.connect(content_changed, sender=model, dispatch_uid=f"{uid}.save")
         post_delete.connect(content_changed, sender=model, dispatch_uid=f"{uid}.delete")

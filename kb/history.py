@@ -21,19 +21,7 @@ import reversion
 from django.db import models
 from django.utils import formats, timezone
 
-from .models import (
-    Article,
-    Category,
-    ComparisonCell,
-    ComparisonRow,
-    Modality,
-    ModelEntry,
-    OpennessGrade,
-    Organization,
-    ProCon,
-    Source,
-    Versioned,
-)
+from .models import Category, ComparisonRow, ModelEntry, Versioned, content_models
 
 # Each model with the inline rows that belong to one of its revisions.
 FOLLOW = {
@@ -41,13 +29,13 @@ FOLLOW = {
     ModelEntry: ["pros_cons", "sources", "openness"],
     ComparisonRow: ["cells"],
 }
-CHILD_MODELS = [ProCon, Source, OpennessGrade, ComparisonCell]
 # Bookkeeping that the history page shows in its own columns (who, when) or not at all.
 NOT_COMPARED = {"id", "version", "created_at", "updated_at", "updated_by"}
 
 
 def register_models():
-    for model in [Modality, Organization, Article, *FOLLOW, *CHILD_MODELS]:
+    """Every content model keeps revisions; inline rows have their own and ride along."""
+    for model in content_models():
         reversion.register(
             model,
             follow=FOLLOW.get(model, ()),

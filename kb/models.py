@@ -7,6 +7,7 @@ import string
 import unicodedata
 from urllib.parse import quote, urlsplit, urlunsplit
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -136,6 +137,21 @@ class EditConflict(Exception):
         self.instance = instance
 
 
+class Content:
+    """Marks a content model: what editors keep and visitors read.
+
+    Marked models are the one list of content (``content_models()``): each save, delete and
+    many-to-many change of one moves the content version on (kb/freshness.py), the Editors
+    group may add, change, delete and view them (kb/editors.py), and every one keeps
+    revisions (kb/history.py). A new content model takes this base and needs no other list.
+    """
+
+
+def content_models():
+    """The content models of the app, in the order they are defined."""
+    return [model for model in apps.get_app_config("kb").get_models() if issubclass(model, Content)]
+
+
 class Versioned(models.Model):
     """An edit counter: a save is refused when the row changed since it was read.
 
@@ -229,7 +245,7 @@ class CategoryQuerySet(models.QuerySet):
         return counted.order_by(*Category._meta.ordering)
 
 
-class Category(SlugKeyed, Tracked):
+class Category(Content, SlugKeyed, Tracked):
     """A world of models: open-source or closed."""
 
     name = models.CharField(max_length=100, unique=True)
@@ -253,7 +269,7 @@ class Category(SlugKeyed, Tracked):
         return reverse("kb:category", args=[self.slug])
 
 
-class Organization(SlugKeyed, Tracked):
+class Organization(Content, SlugKeyed, Tracked):
     """Who makes models."""
 
     name = models.CharField(max_length=100, unique=True)
@@ -273,7 +289,7 @@ class Organization(SlugKeyed, Tracked):
         return reverse("kb:organization", args=[self.slug])
 
 
-class Modality(SlugKeyed, models.Model):
+class Modality(Content, SlugKeyed, models.Model):
     """What a model takes in or puts out: text, image, video, audio, code."""
 
     name = models.CharField(max_length=40, unique=True)
@@ -313,7 +329,7 @@ class ModelEntryQuerySet(PublishableQuerySet):
         return annotate_score(self)
 
 
-class ModelEntry(SlugKeyed, Publishable):
+class ModelEntry(Content, SlugKeyed, Publishable):
     """One model or model family."""
 
     name = models.CharField(max_length=120)
@@ -399,7 +415,7 @@ class ModelEntry(SlugKeyed, Publishable):
         return reverse("kb:model", args=[self.slug])
 
 
-class Source(models.Model):
+class Source(Content, models.Model):
     """A URL backing one fact of a model entry."""
 
     class Fact(models.TextChoices):
@@ -426,7 +442,7 @@ class Source(models.Model):
         return self.title or self.url
 
 
-class OpennessGrade(models.Model):
+class OpennessGrade(Content, models.Model):
     """How open one part of a model is: its weights, code, data, documentation, access."""
 
     class Dimension(models.TextChoices):
@@ -464,7 +480,7 @@ class OpennessGrade(models.Model):
         return f"{self.get_dimension_display()}: {self.get_grade_display()}"
 
 
-class ProCon(Versioned):
+class ProCon(Content, Versioned):
     """A pro or a con of exactly one category or one model entry."""
 
     class Kind(models.TextChoices):
@@ -520,7 +536,7 @@ class ProCon(Versioned):
         return self.category or self.entry
 
 
-class ComparisonRow(SlugKeyed, Tracked):
+class ComparisonRow(Content, SlugKeyed, Tracked):
     """A row of the category comparison: written by editors, or generated from the data."""
 
     class Kind(models.TextChoices):
@@ -553,7 +569,7 @@ class ComparisonCellManager(models.Manager):
         return self.get(row__slug=row_slug, category__slug=category_slug)
 
 
-class ComparisonCell(models.Model):
+class ComparisonCell(Content, models.Model):
     row = models.ForeignKey(ComparisonRow, on_delete=models.CASCADE, related_name="cells")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="cells")
     text = MarkdownxField(blank=True, validators=[validate_markdown_length])
@@ -579,7 +595,7 @@ class ComparisonCell(models.Model):
     natural_key.dependencies = ["kb.comparisonrow", "kb.category"]
 
 
-class Article(SlugKeyed, Publishable):
+class Article(Content, SlugKeyed, Publishable):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     lede = models.CharField(max_length=300, blank=True, help_text="The line under the title.")

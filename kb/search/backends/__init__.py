@@ -26,6 +26,8 @@ SNIPPET_WORDS = 24
 # whose id modulo SAMPLE_MODULUS is below some share estimates them instead.
 SAMPLE_MODULUS = 64
 SAMPLE_SHARES = (1, 4)  # of SAMPLE_MODULUS, tried in turn (see kb.search.engine.measure)
+# On PostgreSQL, indexes written for these values serve the samples (search migrations 0002 and
+# 0003): changing them needs a migration with new indexes.
 
 
 def flag(condition):
@@ -109,12 +111,6 @@ def order(rows, first, title_only, title_hit, title_rank, rank, tiebreak):
 
 class Backend:
     vendor = None
-
-    def install(self, connection):
-        """Create what the engine needs beyond the model's tables (migrations and rebuilds)."""
-
-    def uninstall(self, connection):
-        pass
 
     def matcher(self, query, prefix=False):
         """A :class:`Matcher` for ``query``; with ``prefix``, its last word may be unfinished."""

@@ -9,7 +9,8 @@ SQLite. The indexer fills both with one ``UPDATE`` after it writes documents
 (``documents_written``); GIN indexes serve ``@@``. The words of titles, summaries and facts go
 to the ``kb_search_word`` table, whose trigram GiST index gives the words nearest a misspelled
 one by ``pg_trgm`` distance (looking for them among the 135,000 titles of the benchmark took
-26-60 ms; among the words, about a millisecond).
+26-60 ms; among the words, about a millisecond). The migrations create the configurations, the
+indexes and the table of words; nothing here does.
 
 Common words match most documents, and PostgreSQL's planner then prefers reading the whole
 table to the GIN index, not counting the cost of unpacking every vector (several times slower
@@ -42,7 +43,6 @@ from . import (
     MARK_END,
     MARK_START,
     SAMPLE_MODULUS,
-    SAMPLE_SHARES,
     SNIPPET_WORDS,
     Backend,
     Matcher,
@@ -67,49 +67,6 @@ RANK_WEIGHTS = [0.05, 0.2, 0.5, 1.0]
 # Divide the rank by 1 + log(length): a long article that names a word once in passing does not
 # outrank a short entry about it.
 RANK_NORMALIZATION = 1
-
-
-def text_search_configuration(name, copy, dictionary):
-    """SQL creating configuration ``name``: ``copy`` with accents removed before ``dictionary``."""
-    return f"""DO $$ BEGIN
-        IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = '{name}') THEN
-            CREATE TEXT SEARCH CONFIGURATION {name} (COPY = {copy});
-            ALTER TEXT SEARCH CONFIGURATION {name}
-                ALTER MAPPING FOR hword, hword_part, word WITH unaccent, {dictionary};
-        END IF;
-    END $$"""
-
-
-INSTALL = [
-    text_search_configuration(CONFIG, "english", "english_stem"),
-    text_search_configuration(PLAIN_CONFIG, "simple", "simple"),
-    "CREATE INDEX IF NOT EXISTS kb_search_document_vector "
-    "ON kb_search_document USING gin (search_vector)",
-    "CREATE INDEX IF NOT EXISTS kb_search_document_title_vector "
-    "ON kb_search_document USING gin (title_vector)",
-    # Samples the documents without visiting the others (see Matcher.sample).
-    "CREATE INDEX IF NOT EXISTS kb_search_document_sample "
-    f"ON kb_search_document ((id % {SAMPLE_MODULUS}))",
-    # The vectors of the smallest sample alone, the one a broad query is counted in: a common
-    # word's or a short prefix's matches there are found without reading its long list of
-    # matches in the whole index (10 to 15 ms of about 20 at 100,000 documents, measured).
-    "CREATE INDEX IF NOT EXISTS kb_search_document_sample_vector "
-    "ON kb_search_document USING gin (search_vector) "
-    f"WHERE (id % {SAMPLE_MODULUS}) < {SAMPLE_SHARES[0]}",
-    # The words of titles, summaries and facts, for spelling suggestions. GiST, not GIN: it
-    # returns the nearest words by trigram distance without a threshold.
-    f"CREATE TABLE IF NOT EXISTS {WORDS} (word text PRIMARY KEY)",
-    f"CREATE INDEX IF NOT EXISTS {WORDS}_trigram ON {WORDS} USING gist (word gist_trgm_ops)",
-]
-UNINSTALL = [
-    f"DROP TABLE IF EXISTS {WORDS}",
-    "DROP INDEX IF EXISTS kb_search_document_sample_vector",
-    "DROP INDEX IF EXISTS kb_search_document_sample",
-    "DROP INDEX IF EXISTS kb_search_document_title_vector",
-    "DROP INDEX IF EXISTS kb_search_document_vector",
-    f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {CONFIG}",
-    f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {PLAIN_CONFIG}",
-]
 
 
 def websearch_text(phrases):
@@ -184,16 +141,6 @@ class PostgresMatcher(Matcher):
 
 class PostgresBackend(Backend):
     vendor = "postgresql"
-
-    def install(self, connection):
-        with connection.cursor() as cursor:
-            for statement in INSTALL:
-                cursor.execute(statement)
-
-    def uninstall(self, connection):
-        with connection.cursor() as cursor:
-            for statement in UNINSTALL:
-                cursor.execute(statement)
 
     def matcher(self, query, prefix=False):
         return PostgresMatcher(query, prefix)

@@ -19,9 +19,10 @@ trigram FTS5 index of titles, its 30 best titles by bm25 compared by edit distan
 the vocabulary corrected 44 of 60 at 2.2 ms median and 6 ms p95. The vocabulary stays.
 
 The text lives once, in ``kb_search_document``, and triggers on that table update both indexes
-in the same transaction as any write to a document. A table rebuild by a later
-migration drops the triggers: ``install`` (run by the migration and by
-``rebuild_search_index``) creates everything again.
+in the same transaction as any write to a document. Search migration 0002 created these tables
+and triggers with its own copy of the SQL (migrations do not call this module); ``install``, run
+by ``rebuild_search_index``, drops and creates them again, the same (a test holds the two
+equal), and so also restores triggers that a table rebuild by a later migration dropped.
 
 Every word reaches ``MATCH`` inside double quotes (inner quotes doubled), so FTS5 operators,
 column filters and syntax errors cannot come from visitor text.

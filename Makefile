@@ -5,8 +5,12 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-# Tests run with production-like settings (debug off) and a throwaway key.
-TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1,testserver
+# Each target names the settings it runs with (kb/settings/), so a DJANGO_SETTINGS_MODULE left
+# in the shell never puts the laptop's settings behind `make serve`. Tests run with production's
+# (debug off) and a throwaway key.
+DEV_ENV := DJANGO_SETTINGS_MODULE=kb.settings.dev
+PROD_ENV := DJANGO_SETTINGS_MODULE=kb.settings.prod
+TEST_ENV := DJANGO_SETTINGS_MODULE=kb.settings.test
 
 .PHONY: run test lint venv deps dev-deps clean serve bench bench-markdown backup restore bench-search audit vnu
 
@@ -26,27 +30,27 @@ deps: $(VENV)/.deps
 dev-deps: $(VENV)/.dev-deps
 
 run: deps
-	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DJANGO_DEBUG=1 $(BIN)/python manage.py createcachetable
-	DJANGO_DEBUG=1 $(BIN)/python manage.py load_content --if-empty
-	DJANGO_DEBUG=1 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	DJANGO_DEBUG=1 $(BIN)/python manage.py ensure_admin
-	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py createcachetable
+	$(DEV_ENV) $(BIN)/python manage.py load_content --if-empty
+	$(DEV_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(DEV_ENV) $(BIN)/python manage.py ensure_admin
+	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The production way: gunicorn (WEB_CONCURRENCY workers), debug off, whitenoise, HOST:PORT.
 WEB_CONCURRENCY ?= 2
 serve: deps
 	@test -n "$$DJANGO_SECRET_KEY" || { echo "make serve: set DJANGO_SECRET_KEY to a long random secret, e.g. DJANGO_SECRET_KEY=\$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')" >&2; exit 2; }
 	@test -n "$$DJANGO_ALLOWED_HOSTS" || { echo "make serve: set DJANGO_ALLOWED_HOSTS to the site's host names, comma-separated, e.g. DJANGO_ALLOWED_HOSTS=kb.example.org" >&2; exit 2; }
-	DJANGO_DEBUG=0 $(BIN)/python manage.py migrate --noinput
-	DJANGO_DEBUG=0 $(BIN)/python manage.py createcachetable
-	DJANGO_DEBUG=0 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	DJANGO_DEBUG=0 exec $(BIN)/gunicorn kb.wsgi --config gunicorn.conf.py --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY)
+	$(PROD_ENV) $(BIN)/python manage.py migrate --noinput
+	$(PROD_ENV) $(BIN)/python manage.py createcachetable
+	$(PROD_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(PROD_ENV) exec $(BIN)/gunicorn kb.wsgi --config gunicorn.conf.py --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY)
 
 # Load figures for the README (see "Benchmark" there): a scratch database, `make serve`, wrk.
 # Extra options go in BENCH_ARGS, e.g. BENCH_ARGS="--seconds 5 --soak-seconds 10".
 BENCH_DIR := $(CURDIR)/.bench
-BENCH_ENV := env -u DATABASE_URL -u REDIS_URL -u DATABASE_REPLICA_URL DJANGO_DEBUG=0 \
+BENCH_ENV := env -u DATABASE_URL -u REDIS_URL -u DATABASE_REPLICA_URL $(PROD_ENV) \
 	DJANGO_SECRET_KEY=bench-only-not-secret DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost \
 	KB_SQLITE_PATH=$(BENCH_DIR)/kb.sqlite3
 bench: deps
@@ -65,7 +69,7 @@ AUDIT_DIR := $(CURDIR)/.audit
 LIGHTHOUSE_VERSION := 12.2.3
 LIGHTHOUSE_STAMP := $(AUDIT_DIR)/.lighthouse-$(LIGHTHOUSE_VERSION)
 CHROME_PATH ?= /usr/bin/chromium
-AUDIT_ENV := env -u DATABASE_URL -u REDIS_URL -u DATABASE_REPLICA_URL DJANGO_DEBUG=0 \
+AUDIT_ENV := env -u DATABASE_URL -u REDIS_URL -u DATABASE_REPLICA_URL $(PROD_ENV) \
 	DJANGO_SECRET_KEY=audit-only-not-secret DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost \
 	KB_SQLITE_PATH=$(AUDIT_DIR)/kb.sqlite3 CHROME_PATH=$(CHROME_PATH)
 $(LIGHTHOUSE_STAMP):
@@ -119,7 +123,7 @@ clean:
 # The search benchmark on a scratch database: SQLite at BENCH_SQLITE, or PostgreSQL when
 # DATABASE_URL is set. The data (100,000 entries, 10,000 articles) is generated once.
 BENCH_SQLITE ?= /tmp/kb_search_bench.sqlite3
-SEARCH_BENCH_ENV := KB_SQLITE_PATH=$(BENCH_SQLITE) DJANGO_DEBUG=1
+SEARCH_BENCH_ENV := KB_SQLITE_PATH=$(BENCH_SQLITE) $(DEV_ENV)
 bench-search: deps
 	$(SEARCH_BENCH_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0
 	$(SEARCH_BENCH_ENV) $(BIN)/python manage.py generate_data --entries 100000 --articles 10000 --seed 42

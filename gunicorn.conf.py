@@ -12,7 +12,7 @@ Here nothing comes from headers unless the proxy setup says so:
   (set it when a TLS proxy always sets or strips it), so gunicorn and Django agree.
 
 Web requests also get a statement timeout on PostgreSQL (``KB_DATABASE_STATEMENT_TIMEOUT``,
-seconds, 10 unless set; kb/settings.py): a page must not wait on one query for long, while
+seconds, 10 unless set; kb/settings/base.py): a page must not wait on one query for long, while
 management commands (migrations, rebuilding the search index) may.
 
 ``GUNICORN_CMD_ARGS`` overrides this file (e.g. ``--forwarder-headers REMOTE_USER`` for a proxy

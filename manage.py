@@ -1,12 +1,13 @@
 #!/usr/bin/env python
 """Django's command-line utility for administrative tasks."""
 
-import os
 import sys
+
+from kb.settings import use_default_module
 
 
 def main():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kb.settings")
+    use_default_module()  # production's settings unless DJANGO_DEBUG asks for debug
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

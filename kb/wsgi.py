@@ -3,11 +3,11 @@
 Cached pages are answered by ``PageCacheApp`` before Django's request handling starts.
 """
 
-import os
-
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kb.settings")
+from kb.settings import use_default_module
+
+use_default_module()  # production's settings unless DJANGO_DEBUG asks for debug
 
 application = get_wsgi_application()
 

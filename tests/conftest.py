@@ -48,22 +48,6 @@ def django_db_setup(django_db_setup, django_db_blocker):
     connection.close()
 
 
-@pytest.fixture(autouse=True)
-def plain_static_storage(settings):
-    # The manifest storage needs collectstatic; tests (and the live server) use the plain files.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
-@pytest.fixture(autouse=True)
-def no_page_cache(settings):
-    # Pages render on every request unless a test asks for the page cache (query counts stay
-    # those of the page itself); tests/test_page_cache.py covers the cache.
-    settings.KB_PAGE_CACHE = False
-
-
 @pytest.fixture
 def media_root(settings, tmp_path):
     """Editors' uploads go to a folder of the test's own."""
@@ -80,12 +64,6 @@ def page_cache(settings, db):
     bump_content_version()
     yield pages
     pages.clear_local()
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Every test user gets a password; the real hasher is slow on purpose, which tests need not be.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

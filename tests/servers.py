@@ -22,7 +22,7 @@ def base_env(**extra):
     env.update(
         DJANGO_SECRET_KEY="test-only-not-secret",
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-        DJANGO_SETTINGS_MODULE="kb.settings",
+        DJANGO_SETTINGS_MODULE="kb.settings.prod",
     )
     env.update(extra)
     return env

@@ -249,7 +249,8 @@ def test_the_deploy_check_fails_without_https_redirect():
 
 def test_https_settings_from_the_environment():
     show = (
-        "import kb.settings as s; print(s.SECURE_PROXY_SSL_HEADER, s.SECURE_SSL_REDIRECT, "
+        "import kb.settings; kb.settings.use_default_module(); from django.conf import settings as s; "
+        "print(s.SECURE_PROXY_SSL_HEADER, s.SECURE_SSL_REDIRECT, "
         "s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_PRELOAD, s.SESSION_COOKIE_SECURE)"
     )
     behind_proxy = run(

@@ -1,41 +1,30 @@
-"""Settings for the knowledge base, read from the environment only.
+"""Every setting the site shares, read from the environment (django-environ).
 
-Safe on a laptop with nothing set (SQLite in the project folder, the database cache) when
-``DJANGO_DEBUG=1``; loud when production lacks what it needs (a secret key, allowed hosts).
+These are production's values: debug off, secure cookies, HSTS. ``dev`` relaxes them for a
+laptop, ``prod`` requires what production must be given (a secret key, host names), ``test``
+fills those in for the test suite. Flags read one way (``env.bool``): ``1``, ``true``, ``yes`` or
+``on`` for on; ``0``, ``false``, ``no`` or ``off`` for off; unset for the default.
 """
 
 import datetime
-import os
 from pathlib import Path
 
 import dj_database_url
+import environ
 from csp.constants import NONE, SELF
-from django.core.exceptions import ImproperlyConfigured
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
-
-def env_list(name, default=""):
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+env = environ.Env()
 
 
-def env_flag(name, default="0"):
-    return os.environ.get(name, default) == "1"
+def env_list(name):
+    """A comma-separated variable as a list, spaces around items and empty items left out."""
+    return [item for item in env.list(name, cast=str.strip, default=[]) if item]
 
 
-DEBUG = os.environ.get("DJANGO_DEBUG", "") == "1"
+DEBUG = False
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is not 1.")
-    SECRET_KEY = "django-insecure-local-development-only"
-
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
-if DEBUG and not ALLOWED_HOSTS:
-    ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
-if not DEBUG and not ALLOWED_HOSTS:
-    raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is not 1.")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -55,12 +44,16 @@ INSTALLED_APPS = [
     "markdownx",
     "template_partials",
     "import_export",
+    "reversion",
+    "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "kb.pagecache.PageCacheMiddleware",  # first: it stores the final headers (see kb/pagecache.py)
     "kb.health.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # the policy goes on every response
     "kb.static.StaticFilesMiddleware",  # whitenoise, reading Accept-Encoding's q-values
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -69,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # django-axes wants to be last
 ]
 
 ROOT_URLCONF = "kb.urls"
@@ -100,7 +94,7 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 # a busy timeout and IMMEDIATE transactions so concurrent writers queue instead of failing.
 SQLITE_DEFAULT = {
     "ENGINE": "django.db.backends.sqlite3",
-    "NAME": os.environ.get("KB_SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+    "NAME": env.str("KB_SQLITE_PATH", default=str(BASE_DIR / "db.sqlite3")),
     "CONN_MAX_AGE": 600,  # reconnecting costs more than rendering a cached page
     "OPTIONS": {
         "timeout": 20,
@@ -110,19 +104,21 @@ SQLITE_DEFAULT = {
 }
 
 
-def database_from_url(url):
-    """A database from its URL, with persistent connections. PostgreSQL gets timeouts, so a
-    database that stops answering costs a visitor seconds and the 503 page, not a hung worker:
-    connecting (``KB_DATABASE_CONNECT_TIMEOUT``, seconds; psycopg's least is 2), each statement
-    (``KB_DATABASE_STATEMENT_TIMEOUT``, seconds; gunicorn.conf.py sets it for the web processes,
-    management commands have none), and sent data the server leaves unacknowledged, a vanished
-    host (``tcp_user_timeout``, with keepalives on idle connections)."""
-    database = dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
+def database_from_env(name):
+    """The database a URL variable names, with persistent connections. dj-database-url reads the
+    URL rather than ``env.db``, which leaves a socket folder in the host percent-encoded
+    (``postgres://%2Fvar%2Frun%2Fpostgresql/kb``). PostgreSQL gets timeouts,
+    so a database that stops answering costs a visitor seconds and the 503 page, not a hung
+    worker: connecting (``KB_DATABASE_CONNECT_TIMEOUT``, seconds; psycopg's least is 2), each
+    statement (``KB_DATABASE_STATEMENT_TIMEOUT``, seconds; gunicorn.conf.py sets it for the web
+    processes, management commands have none), and sent data the server leaves unacknowledged,
+    a vanished host (``tcp_user_timeout``, with keepalives on idle connections)."""
+    database = dj_database_url.parse(env.str(name), conn_max_age=600, conn_health_checks=True)
     if database["ENGINE"] != "django.db.backends.postgresql":
         return database
-    statement_ms = int(float(os.environ.get("KB_DATABASE_STATEMENT_TIMEOUT", "0")) * 1000)
+    statement_ms = int(env.float("KB_DATABASE_STATEMENT_TIMEOUT", default=0) * 1000)
     options = {
-        "connect_timeout": int(os.environ.get("KB_DATABASE_CONNECT_TIMEOUT", "2")),
+        "connect_timeout": env.int("KB_DATABASE_CONNECT_TIMEOUT", default=2),
         "keepalives": 1,
         "keepalives_idle": 30,
         "keepalives_interval": 5,
@@ -135,22 +131,30 @@ def database_from_url(url):
     return database
 
 
-if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": database_from_url(os.environ["DATABASE_URL"])}
+if env.str("DATABASE_URL", default=""):
+    DATABASES = {"default": database_from_env("DATABASE_URL")}
 else:
     DATABASES = {"default": SQLITE_DEFAULT}
+# An optional read replica: anonymous page reads go there, everything else to the primary.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **database_from_env("DATABASE_REPLICA_URL"),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["kb.routers.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # One cache that every worker shares: Redis when configured, else a table in the database.
 # Redis gets a timeout for connecting and for each reply (``KB_REDIS_TIMEOUT``, seconds): a Redis
 # that hangs makes pages render uncached (kb.pagecache), a moment late, instead of waiting on it.
-if os.environ.get("REDIS_URL"):
-    REDIS_TIMEOUT = float(os.environ.get("KB_REDIS_TIMEOUT", "0.5"))
+# The URL goes to redis-py as it is (``env.cache`` would move its query into OPTIONS, uncast).
+if env.str("REDIS_URL", default=""):
+    REDIS_TIMEOUT = env.float("KB_REDIS_TIMEOUT", default=0.5)
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
+            "LOCATION": env.str("REDIS_URL"),
             "KEY_PREFIX": "kb",
             "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
         }
@@ -163,6 +167,10 @@ else:
             "KEY_PREFIX": "kb",
         }
     }
+# Public pages are cached in that shared cache, keyed by the content version (kb/freshness.py;
+# README "Production"); KB_PAGE_CACHE=0 turns that off.
+KB_PAGE_CACHE = env.bool("KB_PAGE_CACHE", default=True)
+KB_PAGE_CACHE_SECONDS = 24 * 60 * 60  # old versions' pages age out of the shared cache
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -177,10 +185,10 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("KB_STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT = Path(env.str("KB_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
-MEDIA_ROOT = Path(os.environ.get("KB_MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_ROOT = Path(env.str("KB_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -225,29 +233,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="WARNING")},
 }
 
-# --- Production and speed: page cache, read replica (see README "Production") -------------
-# Public pages are cached in the shared cache above, keyed by the content version
-# (kb/freshness.py); KB_PAGE_CACHE=0 turns that off.
-KB_PAGE_CACHE = os.environ.get("KB_PAGE_CACHE", "1") != "0"
-KB_PAGE_CACHE_SECONDS = 24 * 60 * 60  # old versions' pages age out of the shared cache
-# An optional read replica: anonymous page reads go there, everything else to the primary.
-if os.environ.get("DATABASE_REPLICA_URL"):
-    DATABASES["replica"] = database_from_url(os.environ["DATABASE_REPLICA_URL"])
-    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-    DATABASE_ROUTERS = ["kb.routers.ReplicaRouter"]
-
-# ---- Security: revisions, login throttling, Content Security Policy, HTTPS ----------------
-
-INSTALLED_APPS += ["reversion", "axes", "csp"]
-# The policy goes on every response; axes wants to be the last middleware.
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
-    "csp.middleware.CSPMiddleware",
-)
-MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+# ---- Security: login throttling, Content Security Policy, HTTPS ------------------------------
 
 # django-axes: five wrong passwords for one username from one address lock that pair out for
 # fifteen minutes (a right password included); a successful login clears the count.
@@ -282,16 +271,13 @@ X_FRAME_OPTIONS = "DENY"
 
 # HTTPS. Behind a TLS proxy, name the header it sets (X-Forwarded-Proto: https) so Django
 # knows a request came in encrypted; only do so when the proxy always sets or strips it.
-if os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER"):
-    SECURE_PROXY_SSL_HEADER = (
-        "HTTP_" + os.environ["DJANGO_SECURE_PROXY_SSL_HEADER"].upper().replace("-", "_"),
-        "https",
-    )
-SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT")
-# HSTS goes out on HTTPS responses only; never with debug, where the site runs on plain HTTP.
-SECURE_HSTS_SECONDS = 0 if DEBUG else int(os.environ.get("DJANGO_HSTS_SECONDS", 31_536_000))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("DJANGO_HSTS_INCLUDE_SUBDOMAINS", "1")
-SECURE_HSTS_PRELOAD = env_flag("DJANGO_HSTS_PRELOAD", "1")
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+if proxy_ssl_header := env.str("DJANGO_SECURE_PROXY_SSL_HEADER", default=""):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + proxy_ssl_header.upper().replace("-", "_"), "https")
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=False)
+# HSTS goes out on HTTPS responses only (dev turns it off: there the site runs on plain HTTP).
+SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=True)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"

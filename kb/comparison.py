@@ -26,7 +26,7 @@ Kind = ComparisonRow.Kind
 
 # The Examples row names this many entries of each category, then links to the rest.
 EXAMPLES_SHOWN = 12
-NOTHING_TO_SUMMARISE = OpennessSummary(None, None, None, graded=0, not_graded=0, dimensions=())
+NOTHING_TO_SUMMARISE = OpennessSummary(None, None, None, scored=0, not_scored=0, dimensions=())
 
 
 @dataclass(frozen=True, order=True)

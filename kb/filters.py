@@ -256,7 +256,7 @@ class ModelFilterForm(PageForm):
         min_value=0,
         max_value=100,
         required=False,
-        help_text="Only entries whose openness score is at least this; ungraded entries have none.",
+        help_text="Only entries whose openness score is at least this; entries with too few dimensions graded have none.",
     )
     sort = forms.ChoiceField(choices=SORT_CHOICES, required=False)
     per_page = forms.TypedChoiceField(

@@ -35,6 +35,7 @@ class Row:
     label: str
     cells: list
     differs: bool
+    kind: str = ""  # how its cells are shown, when not as the rest of its group ("score")
 
 
 @dataclass(frozen=True)
@@ -96,8 +97,8 @@ def resolve(values):
     }
 
 
-def _row(label, cells, key):
-    return Row(label, cells, differs=len({key(cell) for cell in cells}) > 1)
+def _row(label, cells, key, kind=""):
+    return Row(label, cells, differs=len({key(cell) for cell in cells}) > 1, kind=kind)
 
 
 def compare(slugs):
@@ -105,14 +106,18 @@ def compare(slugs):
     found = ModelEntry.objects.published().with_details().in_bulk(slugs, field_name="slug")
     entries = [found[slug] for slug in slugs if slug in found]
     facts = [entry_facts(entry) for entry in entries]
-    grades = [scorecard(entry).rows for entry in entries]
+    cards = [scorecard(entry) for entry in entries]
     fact_rows = [
         _row(facts[0][key].label, [entry[key] for entry in facts], key=lambda fact: fact.text)
         for key in COMPARED_FACTS
     ]
+    # The score first, with how many dimensions it is from, then each dimension's grade.
     openness_rows = [
-        _row(dimension[0].label, list(dimension), key=lambda grade: grade.grade)
-        for dimension in zip(*grades, strict=True)
+        _row("Openness score", cards, key=lambda card: (card.score, card.graded), kind="score"),
+        *(
+            _row(dimension[0].label, list(dimension), key=lambda grade: grade.grade)
+            for dimension in zip(*(card.rows for card in cards), strict=True)
+        ),
     ]
     return Comparison(
         entries=entries,

@@ -323,7 +323,8 @@ class ModelEntryQuerySet(PublishableQuerySet):
         )
 
     def with_openness_score(self):
-        """Annotate ``openness_score`` (0-100) and ``openness_unknown``, as kb.openness defines."""
+        """Annotate ``openness_score`` (0-100 or NULL), ``openness_graded`` and ``openness_unknown``,
+        as kb.openness defines."""
         from .openness import annotate_score  # kb.openness builds on the models defined here
 
         return annotate_score(self)

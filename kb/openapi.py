@@ -9,6 +9,7 @@ from django.conf import settings
 
 from .filters import DEFAULT_SORT, FACETS, PAGE_SIZES, SORT_CHOICES, SORTS
 from .models import Access, OpennessGrade
+from .openness import DIMENSION_COUNT, MINIMUM_GRADED
 
 SLUG_PARAMETER = {
     "name": "slug",
@@ -109,8 +110,16 @@ SCHEMAS = {
                         "type": ["integer", "null"],
                         "minimum": 0,
                         "maximum": 100,
-                        "description": "open 1, partial ½, closed and unknown 0; averaged, ×100. "
-                        "null when no dimension is graded yet.",
+                        "description": "open 1, partial ½, closed 0, averaged over the graded "
+                        "dimensions, ×100, halves rounded up. null when fewer than "
+                        f"{MINIMUM_GRADED} of {DIMENSION_COUNT} dimensions are graded.",
+                    },
+                    "graded": {
+                        "type": "integer",
+                        "minimum": 0,
+                        "maximum": DIMENSION_COUNT,
+                        "description": "How many dimensions have a known grade: the score's "
+                        "coverage.",
                     },
                     "unknown": {"type": "integer", "minimum": 0},
                     "grades": {"type": "array", "items": ref("OpennessGrade")},
@@ -217,8 +226,9 @@ def filter_parameters():
         query(
             "min_openness",
             whole_number(minimum=0, maximum=100),
-            "Only entries whose openness score is at least this; entries not graded yet have no "
-            "score and are left out.",
+            "Only entries whose openness score is at least this; entries with fewer than "
+            f"{MINIMUM_GRADED} of {DIMENSION_COUNT} dimensions graded have no score and are left "
+            "out.",
         ),
         query(
             "sort",

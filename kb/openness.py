@@ -1,12 +1,19 @@
 """The openness summary score: one number from 0 to 100 for an entry's scorecard.
 
-    score = round(100 × (open + ½ × partial) / 9)
+    score = round(100 × (open + ½ × partial) / graded)
 
-where ``open`` and ``partial`` count the entry's dimensions with that grade and 9 is the number of
-dimensions (``OpennessGrade.Dimension``). Closed and unknown count 0; a dimension nobody graded
-counts as unknown. Halves round up. The number of unknown dimensions is reported beside the score,
-so "closed" and "not known" stay apart. An entry with no known grade at all has no score (None,
-``null``, "not graded"): it is not known to be closed.
+where ``open`` and ``partial`` count the entry's dimensions with that grade and ``graded`` counts
+the dimensions with a known grade (open, partial or closed) of the 9 (``OpennessGrade.Dimension``).
+Halves round up. A dimension nobody graded, or graded unknown, is left out rather than counted as
+closed: not knowing is not the same as closed, and counting it so put a model with open weights
+under an open licence below a hosted-only one.
+
+The score is shown with its coverage, "from 7 of 9 dimensions graded", and only when at least
+``MINIMUM_GRADED`` (5 of 9) dimensions are graded. Five is the smallest majority of nine: a score
+then speaks for more of the scorecard than it leaves out, so two or three open facts (weights and
+their licence, say) cannot make a model look fully open before anyone has checked its training
+data, code or paper. Under the minimum the entry has no score (None, ``null``, "too few graded"),
+and it is left out of averages.
 
 The arithmetic is done in integers (half-points: open 2, partial 1), so the score computed here in
 Python and the one the database computes for sorting and filtering are always the same number.
@@ -19,6 +26,7 @@ from dataclasses import dataclass
 from django.db.models import (
     Case,
     Count,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -36,18 +44,29 @@ Grade = OpennessGrade.Grade
 
 DIMENSION_COUNT = len(Dimension)
 HALF_POINTS = {Grade.OPEN: 2, Grade.PARTIAL: 1, Grade.CLOSED: 0, Grade.UNKNOWN: 0}
-MAX_HALF_POINTS = 2 * DIMENSION_COUNT
+# The fewest graded dimensions a score is computed from: a majority of them (see above).
+MINIMUM_GRADED = DIMENSION_COUNT // 2 + 1
 
 # Shown beside each grade's label, so the grade never depends on telling colours apart.
 MARKERS = {Grade.OPEN: "●", Grade.PARTIAL: "◐", Grade.CLOSED: "○", Grade.UNKNOWN: "?"}
 
 EXPLANATION = (
-    f"The openness score averages the {DIMENSION_COUNT} dimensions of the scorecard, counting "
-    "open as 1, partial as ½, closed as 0 and unknown as 0, times 100 and rounded: 100 means "
-    "every dimension is open. What has not been published or checked counts as unknown, and the "
-    "number of unknown dimensions is shown beside the score. A model with no dimension graded "
-    "yet has no score."
+    "The openness score averages the graded dimensions of the scorecard, counting open as 1, "
+    "partial as ½ and closed as 0, times 100 and rounded: 100 means every graded dimension is "
+    "open. A dimension not yet published or checked is unknown and left out of the average, not "
+    "counted as closed, and the score says how many of the "
+    f"{DIMENSION_COUNT} dimensions it is from. A model needs at least {MINIMUM_GRADED} of "
+    f"{DIMENSION_COUNT} dimensions graded, a majority, for a score; with fewer it has none, and "
+    "it is left out of averages."
 )
+
+# Why an entry has no score, wherever it is shown without one.
+TOO_FEW_GRADED = f"fewer than {MINIMUM_GRADED} of {DIMENSION_COUNT} dimensions graded"
+
+
+def coverage(graded):
+    """How many dimensions a score is from: "7 of 9 graded"."""
+    return f"{graded} of {DIMENSION_COUNT} graded"
 
 
 # The same, for the database: a grade's half-points, and whether a grade is known.
@@ -58,18 +77,22 @@ HALF_POINTS_SQL = Case(
 KNOWN = ~Q(grade=Grade.UNKNOWN)
 
 
-def score_from_half_points(half_points):
-    """Round half up, in integers: the same result in Python, SQLite and PostgreSQL."""
-    return (100 * half_points + DIMENSION_COUNT) // MAX_HALF_POINTS
+def score_from_half_points(half_points, graded):
+    """The score of ``graded`` known grades worth ``half_points``, or None under the minimum.
+
+    Round half up, in integers: the same result in Python, SQLite and PostgreSQL.
+    """
+    if graded < MINIMUM_GRADED:
+        return None
+    return (100 * half_points + graded) // (2 * graded)
 
 
 def score(grades):
     """The score of an entry's grades (an iterable of grade values; missing ones are unknown),
-    or None when none of them is known."""
+    or None when fewer than ``MINIMUM_GRADED`` of them are known."""
     grades = list(grades)
-    if all(grade == Grade.UNKNOWN for grade in grades):
-        return None
-    return score_from_half_points(sum(HALF_POINTS[grade] for grade in grades))
+    graded = sum(grade != Grade.UNKNOWN for grade in grades)
+    return score_from_half_points(sum(HALF_POINTS[grade] for grade in grades), graded)
 
 
 @dataclass(frozen=True)
@@ -86,13 +109,18 @@ class ScorecardRow:
 @dataclass(frozen=True)
 class Scorecard:
     rows: list[ScorecardRow]
-    score: int | None  # None: not graded
-    unknown: int
+    score: int | None  # None: fewer than MINIMUM_GRADED dimensions graded
+    graded: int
     explanation: str = EXPLANATION
+    minimum_graded: int = MINIMUM_GRADED
 
     @property
     def dimension_count(self):
         return len(self.rows)
+
+    @property
+    def unknown(self):
+        return self.dimension_count - self.graded
 
 
 def scorecard(entry):
@@ -113,7 +141,8 @@ def scorecard(entry):
             )
         )
     grades = [row.grade for row in rows]
-    return Scorecard(rows=rows, score=score(grades), unknown=grades.count(Grade.UNKNOWN))
+    graded = len(grades) - grades.count(Grade.UNKNOWN)
+    return Scorecard(rows=rows, score=score(grades), graded=graded)
 
 
 @dataclass(frozen=True)
@@ -134,11 +163,11 @@ class DimensionSummary:
 class OpennessSummary:
     """The openness of a group of entries (a category's, in the category comparison)."""
 
-    average: int | None  # of the graded entries' scores, rounded; None when none is graded
+    average: int | None  # of the scored entries' scores, rounded; None when none has a score
     lowest: int | None
     highest: int | None
-    graded: int
-    not_graded: int
+    scored: int
+    not_scored: int  # fewer than MINIMUM_GRADED dimensions graded, none perhaps
     dimensions: tuple  # a DimensionSummary per dimension, in the dimensions' order
 
 
@@ -148,8 +177,9 @@ def summarise(entries, by, sizes=None):
     have entries. ``sizes``, the number of entries in each group, when the caller has it.
 
     The database sums each graded entry's grades and counts the grades by dimension, whatever
-    the number of entries; the scores follow from the sums as ``score`` computes them. A
-    dimension an entry has no grade for counts as unknown, as in its scorecard.
+    the number of entries; the scores follow from the sums as ``score`` computes them, and only
+    entries with a score count in the average. A dimension an entry has no grade for counts as
+    unknown, as in its scorecard.
     """
     entries = entries.order_by()
     if sizes is None:
@@ -159,8 +189,9 @@ def summarise(entries, by, sizes=None):
     for group, _entry, half_points, known in grades.values_list(f"entry__{by}", "entry").annotate(
         half_points=Sum(HALF_POINTS_SQL), known=Count("pk", filter=KNOWN)
     ):
-        if known:
-            scores[group].append(score_from_half_points(half_points))
+        entry_score = score_from_half_points(half_points, known)
+        if entry_score is not None:
+            scores[group].append(entry_score)
     counts = defaultdict(Counter)  # {group: {(dimension, grade): number of known grades}}
     for group, dimension, grade, count in (
         grades.filter(KNOWN).values_list(f"entry__{by}", "dimension", "grade").annotate(Count("pk"))
@@ -172,8 +203,8 @@ def summarise(entries, by, sizes=None):
 
 
 def summary(size, scores, counts):
-    """The OpennessSummary of a group of ``size`` entries: ``scores`` of the graded ones,
-    ``counts`` of their known grades by (dimension, grade)."""
+    """The OpennessSummary of a group of ``size`` entries: ``scores`` of the ones with a score,
+    ``counts`` of all their known grades by (dimension, grade)."""
     dimensions = []
     for dimension in Dimension:
         known = {grade: counts[dimension, grade] for grade in Grade}
@@ -188,21 +219,21 @@ def summary(size, scores, counts):
                 ),
             )
         )
-    graded = len(scores)
+    scored = len(scores)
     return OpennessSummary(
         # Round half up in integers, as the score itself does.
-        average=(2 * sum(scores) + graded) // (2 * graded) if graded else None,
+        average=(2 * sum(scores) + scored) // (2 * scored) if scored else None,
         lowest=min(scores, default=None),
         highest=max(scores, default=None),
-        graded=graded,
-        not_graded=size - graded,
+        scored=scored,
+        not_scored=size - scored,
         dimensions=tuple(dimensions),
     )
 
 
 def annotate_score(queryset):
-    """Add ``openness_score`` (0-100, as ``score``; NULL when not graded) and
-    ``openness_unknown`` to model entries.
+    """Add ``openness_score`` (0-100, as ``score``; NULL under ``MINIMUM_GRADED``),
+    ``openness_graded`` and ``openness_unknown`` to model entries.
 
     Subqueries rather than joins, so other joins (modalities, say) cannot multiply the sums.
     """
@@ -210,14 +241,16 @@ def annotate_score(queryset):
     half_points = grades.annotate(total=Sum(HALF_POINTS_SQL)).values("total")
     known = grades.filter(KNOWN).annotate(total=Count("pk")).values("total")
     return queryset.annotate(
-        openness_unknown=DIMENSION_COUNT
-        - Coalesce(Subquery(known, output_field=IntegerField()), 0),
+        openness_graded=Coalesce(Subquery(known, output_field=IntegerField()), 0),
     ).annotate(
+        openness_unknown=DIMENSION_COUNT - F("openness_graded"),
         openness_score=Case(
             When(
-                openness_unknown__lt=DIMENSION_COUNT,
-                then=(Subquery(half_points, output_field=IntegerField()) * 100 + DIMENSION_COUNT)
-                / MAX_HALF_POINTS,
+                openness_graded__gte=MINIMUM_GRADED,
+                then=(
+                    Subquery(half_points, output_field=IntegerField()) * 100 + F("openness_graded")
+                )
+                / (F("openness_graded") * 2),
             ),
             default=None,
             output_field=IntegerField(),

@@ -87,6 +87,7 @@ def entry_record(entry, request):
         "summary": or_none(entry.summary),
         "openness": {
             "score": card.score,
+            "graded": card.graded,
             "unknown": card.unknown,
             "grades": [
                 {
@@ -173,6 +174,7 @@ CSV_COLUMNS = [
     "homepage",
     "summary",
     "openness_score",
+    "openness_graded",
     "openness_unknown",
     *[
         f"openness_{dimension}{part}"
@@ -216,6 +218,7 @@ def entry_csv_row(record):
         "homepage": record["homepage"],
         "summary": record["summary"],
         "openness_score": record["openness"]["score"],
+        "openness_graded": record["openness"]["graded"],
         "openness_unknown": record["openness"]["unknown"],
         "sources": "\n".join(f"{s['fact']} {s['url']}" for s in record["sources"]),
         "updated_at": record["updated_at"],

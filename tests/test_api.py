@@ -262,11 +262,21 @@ def test_an_entry_with_no_grades_has_a_null_score_not_zero(client, seed):
     ModelEntryFactory(slug="ungraded")
     record = client.get(reverse("kb:api_model", args=["ungraded"])).json()
     assert record["openness"]["score"] is None
-    assert record["openness"]["unknown"] == 9
+    assert (record["openness"]["graded"], record["openness"]["unknown"]) == (0, 9)
     assert {grade["grade"] for grade in record["openness"]["grades"]} == {"unknown"}
     # Sorted by openness it comes last; a least score leaves it out.
     assert slugs(client.get(f"{MODELS}?sort=openness"))[-1] == "ungraded"
     assert "ungraded" not in slugs(client.get(f"{MODELS}?min_openness=0"))
+
+
+def test_too_few_graded_dimensions_give_a_null_score_with_the_coverage(client, seed):
+    entry = ModelEntryFactory(slug="two-open")
+    for dimension in ("weights", "weights_licence"):
+        OpennessGrade.objects.create(entry=entry, dimension=dimension, grade="open")
+    openness = client.get(reverse("kb:api_model", args=["two-open"])).json()["openness"]
+    assert (openness["score"], openness["graded"], openness["unknown"]) == (None, 2, 7)
+    gpt = client.get(reverse("kb:api_model", args=["gpt-4"])).json()["openness"]
+    assert (gpt["score"], gpt["graded"]) == (22, 9)
 
 
 def test_page_size_is_one_of_the_directory_sizes(client, db):

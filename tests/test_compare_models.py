@@ -7,7 +7,7 @@ import pytest
 
 from kb import model_comparison
 from kb.forms import MAX_GIVEN
-from kb.models import OpennessGrade, ProCon, Status
+from kb.models import ModelEntry, OpennessGrade, ProCon, Status
 
 from .catalogue import build_catalogue
 from .factories import CategoryFactory, ModalityFactory, ModelEntryFactory, OrganizationFactory
@@ -128,6 +128,21 @@ def test_openness_grades_dimension_by_dimension(client, models):
     )
     # A dimension nobody graded is Unknown on both sides.
     assert row(page, "Training data") == ("Training data ? Unknown ? Unknown", False)
+
+
+def test_the_openness_score_with_its_coverage_heads_the_openness_rows(client, models):
+    gpt = ModelEntry.objects.get(slug="gpt-4")
+    more = {"training_code": "closed", "training_data": "closed", "datasheet": "closed"}
+    for dimension, grade in {**more, "model_card": "open", "api": "open"}.items():
+        OpennessGrade.objects.create(entry=gpt, dimension=dimension, grade=grade)
+    page = client.get("/compare/models/?m=llama-2&m=gpt-4")
+    # LLaMA 2 has 2 of 9 dimensions graded: too few for a score. GPT-4 7: (1 + ½ + 1) / 7.
+    assert row(page, "Openness score") == (
+        "Openness score Differs No score 2 of 9 graded, too few 36 out of 100 7 of 9 graded",
+        True,
+    )
+    html = page.content.decode()
+    assert html.index("Openness score") < html.index("Technical report or paper")
 
 
 def test_pros_and_cons_side_by_side(client, models):

@@ -247,8 +247,9 @@ def test_the_table_is_not_kept_without_a_content_version(table_data):
 
 @pytest.fixture
 def graded(table_data):
-    """The Openness row, and grades: Zephyr all open (100), alpha open weights and partial
-    training data (17), Unknown licence all closed (0); Beta and Gamma not graded."""
+    """The Openness row, and grades: Zephyr all open (100), Unknown licence all closed (0); alpha
+    open weights and partial training data, 2 of 9 graded, too few for a score; Beta and Gamma
+    not graded."""
     ComparisonRowFactory(label="Openness", kind=Kind.OPENNESS, position=5)
     grades = {
         "Zephyr": {dimension: "open" for dimension in OpennessGrade.Dimension.values},
@@ -265,8 +266,10 @@ def graded(table_data):
 
 def test_the_openness_row_summarises_each_categorys_published_entries(graded):
     open_, closed = (cell.openness for cell in cells(category_comparison(), "Openness"))
-    assert (open_.average, open_.lowest, open_.highest) == (39, 0, 100)  # (100 + 17 + 0) / 3
-    assert (open_.graded, open_.not_graded) == (3, 1)
+    # (100 + 0) / 2: alpha, with 2 of 9 dimensions graded, has no score and stays out of the
+    # average (which counting its unknowns as closed pulled down to 39).
+    assert (open_.average, open_.lowest, open_.highest) == (50, 0, 100)
+    assert (open_.scored, open_.not_scored) == (2, 2)
     weights, _, training_data, *_ = open_.dimensions
     assert weights.label == "Weights"
     assert [(c.grade, c.count) for c in weights.counts] == [
@@ -280,7 +283,7 @@ def test_the_openness_row_summarises_each_categorys_published_entries(graded):
         ("closed", 1),
         ("unknown", 1),
     ]
-    assert (closed.average, closed.graded, closed.not_graded) == (None, 0, 1)
+    assert (closed.average, closed.scored, closed.not_scored) == (None, 0, 1)
 
 
 def test_the_openness_row_on_the_page(client, graded):
@@ -288,12 +291,12 @@ def test_the_openness_row_on_the_page(client, graded):
     openness = rows_of(html)[-1]
     assert openness[0] == "Openness"
     assert openness[1].startswith(
-        "Average score 39 out of 100, from 0 to 100 "
-        "3 models graded, 1 not graded yet "
+        "Average score 50 out of 100, from 0 to 100 "
+        "2 models scored, 2 not scored (fewer than 5 of 9 dimensions graded) "
         "By dimension Weights ● 2 open ○ 1 closed ? 1 unknown "
         "Training code ● 1 open ○ 1 closed ? 2 unknown "
     )
-    assert openness[2] == "Not graded yet"
+    assert openness[2] == "1 model not scored (fewer than 5 of 9 dimensions graded)"
     assert '<tr class="comparison-openness">' in html
     # The same row where an article embeds the table.
     article = ArticleFactory(body="[[comparison]]")
@@ -302,15 +305,16 @@ def test_the_openness_row_on_the_page(client, graded):
 
 def test_the_openness_row_follows_the_grades_through_the_page_cache(client, graded, page_cache):
     first = rows_of(table_html(client.get(reverse("kb:compare"))))[-1]
-    assert first[1].startswith("Average score 39 out of 100")
+    assert first[1].startswith("Average score 50 out of 100")
     gamma = ModelEntry.objects.get(name="Gamma")
-    OpennessGrade.objects.create(entry=gamma, dimension="weights", grade="partial")
+    for dimension in OpennessGrade.Dimension.values[:5]:
+        OpennessGrade.objects.create(entry=gamma, dimension=dimension, grade="partial")
     grade = OpennessGrade.objects.get(entry__name="Unknown licence", dimension="weights")
     grade.grade = "open"
     grade.save()
     after = rows_of(table_html(client.get(reverse("kb:compare"))))[-1]
-    assert after[1].startswith("Average score 43 out of 100")  # (100 + 17 + 11) / 3 = 42.7
-    assert after[2].startswith("Average score 6 out of 100 1 model graded")
+    assert after[1].startswith("Average score 56 out of 100")  # (100 + 11) / 2 = 55.5
+    assert after[2].startswith("Average score 50 out of 100 1 model scored By dimension")
 
 
 def run_openness_migration():

@@ -61,11 +61,11 @@ def catalogue(db):
         ("Delta", closed, core, [text], (2022, 6, 1), 70_000_000_000, False, Access.HOSTED),
         ("Zeta", open_source, acme, [], (2021, 1, 1), 500_000_000, True, ""),
     ]
-    # Openness: Alpha all open (100), beta only its weights (11), Gamma not graded, Delta all
-    # closed (0), Zeta all partial (50).
+    # Openness: Alpha all open (100), beta only its weights and their licence (open, but 2 of 9
+    # graded: no score), Gamma not graded, Delta all closed (0), Zeta all partial (50).
     grades = {
         "Alpha": {dimension: "open" for dimension in Dimension.values},
-        "beta": {"weights": "open", "api": "unknown"},
+        "beta": {"weights": "open", "weights_licence": "open", "api": "unknown"},
         "Delta": {dimension: "closed" for dimension in Dimension.values},
         "Zeta": {dimension: "partial" for dimension in Dimension.values},
     }
@@ -107,12 +107,13 @@ def test_lists_every_published_entry_with_its_key_facts(client, catalogue):
     assert 'href="/organizations/acme/"' in page.content.decode()
 
 
-def test_each_entry_shows_its_openness_score_or_not_graded(client, catalogue):
+def test_each_entry_shows_its_openness_score_and_coverage_or_why_it_has_none(client, catalogue):
     page = client.get("/models/")
     assert '<th scope="col">Openness <span class="muted">0–100</span></th>' in page.content.decode()
-    assert "Alpha Acme · 🔓 Open 100 out of 100 Text" in row_text(page, "alpha")
-    assert "11 out of 100 8 unknown" in row_text(page, "beta")
-    assert "0 out of 100" in row_text(page, "delta")
+    assert "Alpha Acme · 🔓 Open 100 out of 100 9 of 9 graded Text" in row_text(page, "alpha")
+    beta = row_text(page, "beta")
+    assert "No score 2 of 9 graded, too few" in beta and "out of 100" not in beta
+    assert "0 out of 100 9 of 9 graded" in row_text(page, "delta")
     gamma = row_text(page, "gamma")
     assert "Not graded" in gamma and "out of 100" not in gamma
 
@@ -122,10 +123,11 @@ def test_each_entry_shows_its_openness_score_or_not_graded(client, catalogue):
     [
         ("min_openness=25", ["Alpha", "Zeta"]),
         ("min_openness=75", ["Alpha"]),
-        ("min_openness=0", ["Alpha", "beta", "Delta", "Zeta"]),  # not graded is no score at all
+        # Not graded, or too few graded, is no score at all.
+        ("min_openness=0", ["Alpha", "Delta", "Zeta"]),
         ("min_openness=50&category=open", ["Alpha", "Zeta"]),
-        ("min_openness=10&licence=not-osi", ["beta"]),
-        ("sort=openness", ["Alpha", "Zeta", "beta", "Delta", "Gamma"]),  # not graded last
+        ("min_openness=0&licence=not-osi", ["Delta"]),
+        ("sort=openness", ["Alpha", "Zeta", "Delta", "beta", "Gamma"]),  # no score last
         ("sort=openness&min_openness=50", ["Alpha", "Zeta"]),
     ],
 )

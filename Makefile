@@ -11,6 +11,8 @@ PORT ?= 8000
 DEV_ENV := DJANGO_SETTINGS_MODULE=kb.settings.dev
 PROD_ENV := DJANGO_SETTINGS_MODULE=kb.settings.prod
 TEST_ENV := DJANGO_SETTINGS_MODULE=kb.settings.test
+# Production's settings plus the development tools (kb/tools/), for bench and audit's commands.
+TOOLS_ENV := DJANGO_SETTINGS_MODULE=kb.settings.tools
 
 .PHONY: run test lint venv deps dev-deps clean serve bench bench-markdown backup restore bench-search audit vnu
 
@@ -50,7 +52,7 @@ serve: deps
 # Load figures for the README (see "Benchmark" there): a scratch database, `make serve`, wrk.
 # Extra options go in BENCH_ARGS, e.g. BENCH_ARGS="--seconds 5 --soak-seconds 10".
 BENCH_DIR := $(CURDIR)/.bench
-BENCH_ENV := env -u DATABASE_URL -u REDIS_URL -u DATABASE_REPLICA_URL $(PROD_ENV) \
+BENCH_ENV := env -u DATABASE_URL -u REDIS_URL -u DATABASE_REPLICA_URL $(TOOLS_ENV) \
 	DJANGO_SECRET_KEY=bench-only-not-secret DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost \
 	KB_SQLITE_PATH=$(BENCH_DIR)/kb.sqlite3
 bench: deps
@@ -69,7 +71,7 @@ AUDIT_DIR := $(CURDIR)/.audit
 LIGHTHOUSE_VERSION := 12.2.3
 LIGHTHOUSE_STAMP := $(AUDIT_DIR)/.lighthouse-$(LIGHTHOUSE_VERSION)
 CHROME_PATH ?= /usr/bin/chromium
-AUDIT_ENV := env -u DATABASE_URL -u REDIS_URL -u DATABASE_REPLICA_URL $(PROD_ENV) \
+AUDIT_ENV := env -u DATABASE_URL -u REDIS_URL -u DATABASE_REPLICA_URL $(TOOLS_ENV) \
 	DJANGO_SECRET_KEY=audit-only-not-secret DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost \
 	KB_SQLITE_PATH=$(AUDIT_DIR)/kb.sqlite3 CHROME_PATH=$(CHROME_PATH)
 $(LIGHTHOUSE_STAMP):
@@ -85,6 +87,7 @@ audit: deps $(LIGHTHOUSE_STAMP)
 lint: dev-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
 # The Nu HTML checker for tests/test_html_validity.py (it needs Java): installed from npm into
@@ -112,7 +115,7 @@ backup: deps
 	$(BIN)/python manage.py backup --output "$$file" && echo "Backup written to $$file"
 
 # Into an empty database: migrate, cache table, load, search index, content version (see
-# kb/management/commands/restore.py). make restore FILE=backups/kb-....json
+# kb/serving/management/commands/restore.py). make restore FILE=backups/kb-....json
 restore: deps
 	@test -n "$(FILE)" || { echo "Name the backup: make restore FILE=backups/kb-....json"; exit 1; }
 	$(BIN)/python manage.py restore "$(FILE)"

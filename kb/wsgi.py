@@ -11,6 +11,6 @@ use_default_module()  # production's settings unless DJANGO_DEBUG asks for debug
 
 application = get_wsgi_application()
 
-from kb.pagecache import PageCacheApp  # noqa: E402  (needs the apps loaded above)
+from kb.serving.pagecache import PageCacheApp  # noqa: E402  (needs the apps loaded above)
 
 application = PageCacheApp(application)

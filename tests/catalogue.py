@@ -2,14 +2,7 @@
 
 import datetime
 
-from kb.models import (
-    Article,
-    ModelEntry,
-    OpennessGrade,
-    ProCon,
-    Source,
-    Status,
-)
+from kb.catalogue.models import Article, ModelEntry, OpennessGrade, ProCon, Source, Status
 
 from .factories import ArticleFactory, CategoryFactory, ModalityFactory, OrganizationFactory
 

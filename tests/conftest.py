@@ -7,9 +7,9 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connection, connections
 
-from kb.bundled import load_bundled_content
-from kb.freshness import bump_content_version
-from kb.pagecache import pages
+from kb.catalogue.bundled import load_bundled_content
+from kb.catalogue.freshness import bump_content_version
+from kb.serving.pagecache import pages
 
 from .factories import UserFactory
 

@@ -4,7 +4,7 @@ import datetime
 
 from django.utils import dateformat, timezone
 
-from kb.models import (
+from kb.catalogue.models import (
     Article,
     Category,
     ComparisonCell,

@@ -1,7 +1,7 @@
 import factory
 from django.contrib.auth import get_user_model
 
-from kb import models
+from kb.catalogue import models
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from django.template import engines
 from django.urls import include, path
 
-from kb.models import Category
+from kb.catalogue.models import Category
 
 FORM = engines["django"].from_string(
     '<form method="post">{% csrf_token %}{% for c in categories %}{{ c.name }}{% endfor %}</form>'

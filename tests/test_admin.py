@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
-from kb.models import (
+from kb.catalogue.models import (
     Article,
     Category,
     ComparisonCell,

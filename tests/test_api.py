@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from kb.models import Access, Modality, ModelEntry, OpennessGrade, Status
+from kb.catalogue.models import Access, Modality, ModelEntry, OpennessGrade, Status
 
 from .factories import ArticleFactory, ModelEntryFactory
 

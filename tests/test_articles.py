@@ -6,8 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from kb.comparison import EXAMPLES_SHOWN
-from kb.models import (
+from kb.catalogue.models import (
     Article,
     Category,
     ComparisonCell,
@@ -17,6 +16,7 @@ from kb.models import (
     ProCon,
     Status,
 )
+from kb.site.comparison import EXAMPLES_SHOWN
 
 from .dates import OLD_TEXT, age_everything, today
 from .factories import (

@@ -9,7 +9,12 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from kb.management.commands.audit import median_run, parse_result, score_table, under_target
+from kb.tools.management.commands.audit import (
+    median_run,
+    parse_result,
+    score_table,
+    under_target,
+)
 
 # A Lighthouse 12.2.3 result of /models/, trimmed to a few audits of each kind, with a contrast
 # failure and the layout shift the directory once had.

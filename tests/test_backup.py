@@ -16,8 +16,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from reversion.models import Revision
 
-from kb import models
-from kb.freshness import read_content_version
+from kb.catalogue import models
+from kb.catalogue.freshness import read_content_version
 from kb.search.models import SearchDocument
 
 from .admin_forms import changeform_data

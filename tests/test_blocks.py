@@ -1,4 +1,4 @@
-"""Generated blocks register themselves (``kb.blocks.block``); everything else reads the registry."""
+"""Generated blocks register themselves (``kb.site.blocks.block``); everything else reads the registry."""
 
 import re
 from pathlib import Path
@@ -6,9 +6,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from kb import blocks
-from kb.blocks import BLOCKS, block, parse_placeholder
-from kb.markdown import render, render_preview
+from kb.site import blocks
+from kb.site.blocks import BLOCKS, block, parse_placeholder
+from kb.site.markdown import render, render_preview
 
 from .factories import CategoryFactory
 

@@ -10,9 +10,9 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.views.defaults import server_error
 
-from kb import model_comparison
-from kb.filters import PAGE_SIZES
-from kb.models import ModelEntry, OpennessGrade, ProCon, Source, Status
+from kb.catalogue.filters import PAGE_SIZES
+from kb.catalogue.models import ModelEntry, OpennessGrade, ProCon, Source, Status
+from kb.site import model_comparison
 
 from .catalogue import build_catalogue
 from .factories import (

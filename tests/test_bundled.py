@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Max
 
-from kb.bundled import grade_values, load_bundled_content, read_content
-from kb.models import (
+from kb.catalogue.bundled import grade_values, load_bundled_content, read_content
+from kb.catalogue.models import (
     Article,
     Category,
     ComparisonCell,

@@ -5,9 +5,9 @@ import re
 
 import pytest
 
-from kb import model_comparison
-from kb.forms import MAX_GIVEN
-from kb.models import ModelEntry, OpennessGrade, ProCon, Status
+from kb.catalogue.models import ModelEntry, OpennessGrade, ProCon, Status
+from kb.site import model_comparison
+from kb.site.forms import MAX_GIVEN
 
 from .catalogue import build_catalogue
 from .factories import CategoryFactory, ModalityFactory, ModelEntryFactory, OrganizationFactory

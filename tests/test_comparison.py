@@ -10,8 +10,14 @@ from django.db import connection
 from django.db.models.functions import Lower
 from django.urls import reverse
 
-from kb.comparison import EXAMPLES_SHOWN, category_comparison
-from kb.models import ComparisonRow, ContentVersion, ModelEntry, OpennessGrade, Status
+from kb.catalogue.models import (
+    ComparisonRow,
+    ContentVersion,
+    ModelEntry,
+    OpennessGrade,
+    Status,
+)
+from kb.site.comparison import EXAMPLES_SHOWN, category_comparison
 
 from .dates import OLD_TEXT, age_everything, today
 from .factories import (
@@ -318,7 +324,7 @@ def test_the_openness_row_follows_the_grades_through_the_page_cache(client, grad
 
 
 def run_openness_migration():
-    migration = importlib.import_module("kb.migrations.0006_openness_comparison_row")
+    migration = importlib.import_module("kb.catalogue.migrations.0006_openness_comparison_row")
     migration.add_openness_row(django_apps, SimpleNamespace(connection=connection))
 
 

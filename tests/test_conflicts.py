@@ -7,8 +7,8 @@ from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
-from kb.admin import ArticleAdmin
-from kb.models import (
+from kb.catalogue.admin import ArticleAdmin
+from kb.catalogue.models import (
     Article,
     Category,
     ComparisonRow,

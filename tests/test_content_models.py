@@ -1,4 +1,4 @@
-"""One list of content models (``kb.models.content_models()``), and everything that reads it."""
+"""One list of content models (``kb.catalogue.models.content_models()``), and everything that reads it."""
 
 import pytest
 import reversion
@@ -6,8 +6,8 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group
 
-from kb.editors import ACTIONS, EDITORS, markdown_models
-from kb.models import (
+from kb.catalogue.editors import ACTIONS, EDITORS, markdown_models
+from kb.catalogue.models import (
     Article,
     Category,
     ComparisonCell,

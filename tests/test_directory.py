@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from kb.models import Access, OpennessGrade, Status
+from kb.catalogue.models import Access, OpennessGrade, Status
 
 from .catalogue import build_catalogue
 from .factories import CategoryFactory, ModalityFactory, ModelEntryFactory, OrganizationFactory

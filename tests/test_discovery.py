@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from kb.models import Article, Category, ModelEntry, Organization, Status
+from kb.catalogue.models import Article, Category, ModelEntry, Organization, Status
 
 from .factories import ArticleFactory, CategoryFactory, ModelEntryFactory, OrganizationFactory
 

@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from kb.models import Status
-from kb.records import CSV_COLUMNS
+from kb.catalogue.models import Status
+from kb.opendata.serializers import CSV_COLUMNS
 
 from .factories import ModelEntryFactory
 from .text import visible_text

@@ -6,7 +6,7 @@ import pytest
 from django.db import OperationalError, connection
 from django.test import Client
 
-from kb import pagecache
+from kb.serving import pagecache
 
 from .factories import ArticleFactory
 

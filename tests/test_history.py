@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from reversion.models import Version
 
-from kb.models import Article, Category, ComparisonRow, ModelEntry, ProCon, Status
+from kb.catalogue.models import Article, Category, ComparisonRow, ModelEntry, ProCon, Status
 
 from .admin_forms import changeform_data
 from .factories import ArticleFactory
@@ -36,7 +36,7 @@ def test_bundled_content_starts_with_one_revision_per_item(seed):
 
 
 def test_loading_twice_adds_no_revision(seed):
-    from kb.bundled import load_bundled_content
+    from kb.catalogue.bundled import load_bundled_content
 
     before = Version.objects.count()
     load_bundled_content()

@@ -15,7 +15,7 @@ import pytest
 from django.urls import reverse
 from reversion.models import Version
 
-from kb.models import Article, Category, ModelEntry
+from kb.catalogue.models import Article, Category, ModelEntry
 
 from .factories import UserFactory
 

@@ -12,9 +12,9 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from kb.admin_import import ModelEntryResource
-from kb.models import ModelEntry, Organization
-from kb.openness import scorecard
+from kb.catalogue.models import ModelEntry, Organization
+from kb.catalogue.openness import scorecard
+from kb.catalogue.spreadsheets import ModelEntryResource
 
 from .factories import ModelEntryFactory, UserFactory
 from .test_bundled import counts

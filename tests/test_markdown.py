@@ -6,9 +6,15 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import reverse
 
-from kb.comparison import EXAMPLES_SHOWN, Changed
-from kb.markdown import ALLOWED_TAGS, render, render_document, render_inline, render_preview
-from kb.models import ModelEntry, Status
+from kb.catalogue.models import ModelEntry, Status
+from kb.site.comparison import EXAMPLES_SHOWN, Changed
+from kb.site.markdown import (
+    ALLOWED_TAGS,
+    render,
+    render_document,
+    render_inline,
+    render_preview,
+)
 
 from .factories import (
     CategoryFactory,

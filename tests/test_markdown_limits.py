@@ -8,11 +8,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from kb import markdown
-from kb.management.commands.bench_markdown import PATHOLOGICAL, wide_table
-from kb.markdown import convert, render, render_document, render_preview
-from kb.models import Status
+from kb.catalogue.models import Status
 from kb.search.indexing import plain_text
+from kb.site import markdown
+from kb.site.markdown import convert, render, render_document, render_preview
+from kb.tools.management.commands.bench_markdown import PATHOLOGICAL, wide_table
 
 from .admin_forms import changeform_data
 from .factories import ArticleFactory
@@ -158,7 +158,7 @@ def broken_parser(monkeypatch):
 
 def test_a_page_whose_text_fails_to_render_shows_it_as_text(client, db, broken_parser, caplog):
     article = ArticleFactory(body="First *line*\n\n<script>alert(1)</script>")
-    with caplog.at_level(logging.ERROR, logger="kb.markdown"):
+    with caplog.at_level(logging.ERROR, logger="kb.site.markdown"):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     page = response.content.decode()
@@ -168,7 +168,7 @@ def test_a_page_whose_text_fails_to_render_shows_it_as_text(client, db, broken_p
 
 
 def test_a_failing_text_is_tried_once_per_process(db, broken_parser, caplog):
-    with caplog.at_level(logging.ERROR, logger="kb.markdown"):
+    with caplog.at_level(logging.ERROR, logger="kb.site.markdown"):
         for _ in range(3):
             assert render("Some *text*") == "<p>Some *text*</p>"
     assert len(caplog.records) == 1

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from kb.models import Article, ModelEntry, ProCon, Status, validate_uri_characters
+from kb.catalogue.models import Article, ModelEntry, ProCon, Status, validate_uri_characters
 
 from .factories import (
     ArticleFactory,

@@ -3,13 +3,13 @@ import re
 import pytest
 from django.urls import Resolver404, URLPattern, resolve
 
-from kb import opendata_urls
-from kb.api import openapi as openapi_view
-from kb.filters import ModelFilterForm
+from kb.catalogue.filters import ModelFilterForm
+from kb.opendata import urls as opendata_urls
+from kb.opendata.api import openapi as openapi_view
 
 pytestmark = pytest.mark.django_db
 
-DATA_VIEWS = {"kb.api", "kb.downloads"}
+DATA_VIEWS = {"kb.opendata.api", "kb.opendata.downloads"}
 
 
 def data_routes():

@@ -4,8 +4,8 @@ import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
 
-from kb.models import ModelEntry, OpennessGrade
-from kb.openness import EXPLANATION, MINIMUM_GRADED, score, scorecard
+from kb.catalogue.models import ModelEntry, OpennessGrade
+from kb.catalogue.openness import EXPLANATION, MINIMUM_GRADED, score, scorecard
 
 from .factories import ModelEntryFactory
 from .text import visible_text

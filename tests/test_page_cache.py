@@ -17,15 +17,9 @@ from django.test import RequestFactory
 from django.urls import reverse, set_script_prefix
 from django.utils.http import http_date
 
-from kb.freshness import PerVersion, bump_content_version, read_content_version
-from kb.models import (
-    Article,
-    Category,
-    ContentVersion,
-    Status,
-    content_models,
-)
-from kb.pagecache import PageCacheApp
+from kb.catalogue.freshness import PerVersion, bump_content_version, read_content_version
+from kb.catalogue.models import Article, Category, ContentVersion, Status, content_models
+from kb.serving.pagecache import PageCacheApp
 
 from .admin_forms import changeform_data
 from .factories import (

@@ -2,7 +2,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.templatetags.static import static
 
-from kb.models import Status
+from kb.catalogue.models import Status
 
 from .factories import ArticleFactory, ModelEntryFactory
 

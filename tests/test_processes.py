@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from kb.health import OUTAGE_MESSAGE
+from kb.serving.health import OUTAGE_MESSAGE
 
 from .servers import (
     App,
@@ -73,7 +73,7 @@ def test_an_edit_shows_at_once_on_every_app_process(two_apps, site_env):
     assert first.get(ARTICLE)[1]["ETag"] == etag
     manage(
         site_env,
-        "from kb.models import Article\n"
+        "from kb.catalogue.models import Article\n"
         "article = Article.objects.get(slug='open-source-vs-closed-models')\n"
         "article.title = 'Edited on another host'\n"
         "article.save()",
@@ -88,7 +88,9 @@ def test_a_script_name_header_changes_nothing_for_other_visitors(two_apps, site_
     """gunicorn's default forwarders (127.0.0.1) may set SCRIPT_NAME by a header; the site's
     gunicorn configuration takes it from no one, and nothing such a request renders is kept."""
     app = two_apps[0]
-    manage(site_env, "from kb.freshness import bump_content_version\nbump_content_version()")
+    manage(
+        site_env, "from kb.catalogue.freshness import bump_content_version\nbump_content_version()"
+    )
     app.get("/models/?probe=1", {"SCRIPT_NAME": "/models"})  # would be the home page
     # Every link under /elsewhere/ if gunicorn took the header: it takes none, so a 404.
     assert app.get("/elsewhere" + ARTICLE, {"SCRIPT_NAME": "/elsewhere"})[0] == 404

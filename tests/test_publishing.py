@@ -7,8 +7,8 @@ from django.test import Client
 from django.urls import URLPattern, reverse
 from django.utils import timezone
 
-from kb import site_urls
-from kb.models import Article, ModelEntry, Status
+from kb.catalogue.models import Article, ModelEntry, Status
+from kb.site import urls as site_urls
 
 from .admin_forms import changeform_data
 from .factories import ArticleFactory, ModelEntryFactory, UserFactory

@@ -1,7 +1,7 @@
 """The read-replica router: anonymous page reads may go to the replica, nothing else does."""
 
-from kb.models import Article
-from kb.routers import ReplicaRouter, replica_reads
+from kb.catalogue.models import Article
+from kb.serving.routers import ReplicaRouter, replica_reads
 
 
 def test_reads_go_to_the_primary_outside_anonymous_page_requests():

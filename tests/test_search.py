@@ -6,7 +6,7 @@ PostgreSQL when DATABASE_URL points at it; CI runs both).
 
 import pytest
 
-from kb.models import Category, Modality, ModelEntry, Status
+from kb.catalogue.models import Category, Modality, ModelEntry, Status
 
 from .factories import ArticleFactory, ModelEntryFactory, ProConFactory
 from .search_pages import hits, search_url, searching_overhead, titles

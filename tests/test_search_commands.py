@@ -3,9 +3,16 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from kb.models import Article, ModelEntry, OpennessGrade, Organization, ProCon, Status
+from kb.catalogue.models import (
+    Article,
+    ModelEntry,
+    OpennessGrade,
+    Organization,
+    ProCon,
+    Status,
+)
 from kb.search.models import SearchDocument
-from kb.search.synthetic import Generator
+from kb.tools.synthetic import Generator
 
 from .search_pages import search_url, titles
 

@@ -7,8 +7,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.urls import reverse
 
-from kb.bundled import load_bundled_content
-from kb.models import (
+from kb.catalogue.bundled import load_bundled_content
+from kb.catalogue.models import (
     Article,
     Category,
     ComparisonCell,

@@ -16,8 +16,8 @@ MIGRATIONS = sorted(
     path for path in Path(kb.__file__).parent.rglob("migrations/*.py") if path.stem != "__init__"
 )
 # Django's migration writer imports the project's modules only to name fields and validators
-# (``import kb.models``, then ``kb.models.URIField(...)``).
-MODEL_MODULES = {"kb.models", "kb.search.models"}
+# (``import kb.catalogue.models``, then ``kb.catalogue.models.URIField(...)``).
+MODEL_MODULES = {"kb.catalogue.models", "kb.search.models"}
 
 
 def project_references(source):
@@ -58,25 +58,25 @@ def test_a_migration_calling_a_backend_is_refused():
 from django.db import migrations
 from kb.search.backends import backend_for
 import kb.search.indexing
-import kb.models
+import kb.catalogue.models
 
 def install(apps, schema_editor):
     backend_for(schema_editor.connection.vendor).install(schema_editor.connection)
     kb.search.indexing.rebuild()
-    kb.models.load_something()
+    kb.catalogue.models.load_something()
 """
     assert project_references(source) == [
         "from kb.search.backends import ...",
         "import kb.search.indexing",
-        "kb.models.load_something",
+        "kb.catalogue.models.load_something",
     ]
 
 
 def test_field_and_validator_references_are_allowed():
     source = """
-import kb.models
+import kb.catalogue.models
 import kb.search.models
-field = kb.models.URIField(validators=[kb.models.validate_markdown_length])
+field = kb.catalogue.models.URIField(validators=[kb.catalogue.models.validate_markdown_length])
 fts = kb.search.models.FtsField(db_column="kb_search_fts")
 """
     assert project_references(source) == []

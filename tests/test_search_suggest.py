@@ -7,7 +7,7 @@ from urllib.parse import quote
 import pytest
 from django.contrib.staticfiles import finders
 
-from kb.models import ModelEntry
+from kb.catalogue.models import ModelEntry
 
 from .factories import ModelEntryFactory
 from .search_pages import hits, searching_overhead, suggest_url

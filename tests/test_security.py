@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.test import Client
 from django.urls import URLPattern, reverse
 
-from kb.models import Article, ModelEntry
+from kb.catalogue.models import Article, ModelEntry
 
 from .factories import ArticleFactory, UserFactory
 from .text import visible_text
@@ -274,7 +274,8 @@ def test_https_settings_from_the_environment():
 
 def every_public_url():
     """One URL of each public route, with the bundled content's slugs where a route takes one."""
-    from kb import opendata_urls, site_urls
+    from kb.opendata import urls as opendata_urls
+    from kb.site import urls as site_urls
 
     parameterless = [
         reverse(f"kb:{pattern.name}")

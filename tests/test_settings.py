@@ -274,7 +274,7 @@ def test_a_read_replica_gets_a_router_and_mirrors_the_primary_in_tests():
     )
     assert got["DATABASES"]["replica"]["HOST"] == "replica.internal"
     assert got["DATABASES"]["replica"]["TEST"] == {"MIRROR": "default"}
-    assert got["DATABASE_ROUTERS"] == ["kb.routers.ReplicaRouter"]
+    assert got["DATABASE_ROUTERS"] == ["kb.serving.routers.ReplicaRouter"]
 
 
 def test_no_replica_no_router():
@@ -320,11 +320,11 @@ def test_hsts_and_https_redirect_from_the_environment(env, expected):
 
 def test_middleware_order_that_the_site_relies_on():
     middleware = settings_with("MIDDLEWARE", **LAPTOP)["MIDDLEWARE"]
-    assert middleware[0] == "kb.pagecache.PageCacheMiddleware"  # stores the final headers
+    assert middleware[0] == "kb.serving.pagecache.PageCacheMiddleware"  # stores the final headers
     assert middleware[-1] == "axes.middleware.AxesMiddleware"
     security = middleware.index("django.middleware.security.SecurityMiddleware")
     assert middleware[security + 1] == "csp.middleware.CSPMiddleware"
-    assert middleware.index("kb.methods.AllowedMethodsMiddleware") < middleware.index(
+    assert middleware.index("kb.serving.methods.AllowedMethodsMiddleware") < middleware.index(
         "django.middleware.csrf.CsrfViewMiddleware"
     )
 

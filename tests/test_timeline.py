@@ -7,8 +7,8 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
 
-from kb.models import ModelEntry, Status
-from kb.timeline import CHAR_WIDTH, build
+from kb.catalogue.models import ModelEntry, Status
+from kb.site.timeline import CHAR_WIDTH, build
 
 from .factories import CategoryFactory, ModelEntryFactory
 from .text import visible_text

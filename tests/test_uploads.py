@@ -13,8 +13,8 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image, ImageCms, PngImagePlugin
 
-from kb.editors import EDITORS
-from kb.uploads import MAX_FRAMES
+from kb.catalogue.editors import EDITORS
+from kb.catalogue.uploads import MAX_FRAMES
 
 from .factories import UserFactory
 

@@ -27,7 +27,14 @@ from django.db.models import Count
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .backends import MARK_END, MARK_START, SAMPLE_MODULUS, SAMPLE_SHARES, everything, get_backend
+from .backends import (
+    MARK_END,
+    MARK_START,
+    SAMPLE_MODULUS,
+    SAMPLE_SHARES,
+    everything,
+    get_backend,
+)
 from .models import Kind, SearchDocument
 from .query import WORD, fold, parse
 from .spelling import closest

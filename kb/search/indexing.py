@@ -16,11 +16,11 @@ from django.db import connection, transaction
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 
-from kb.models import Article, ComparisonCell, ComparisonRow, ModelEntry, ProCon
+from kb.catalogue.models import Article, ComparisonCell, ComparisonRow, ModelEntry, ProCon
+from kb.catalogue.text import clean, fold
 
 from .backends import get_backend
 from .models import Kind, SearchDocument
-from .query import clean, fold
 
 CategoryLink = SearchDocument.categories.through
 

@@ -8,8 +8,9 @@ Each backend then quotes every word for its own syntax, so nothing a visitor typ
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass, replace
+
+from kb.catalogue.text import clean, fold
 
 MAX_LENGTH = 200
 MAX_PHRASES = 12
@@ -33,19 +34,6 @@ STOP_WORDS = frozenset({
     "only", "own", "same", "so", "than", "too", "very", "s", "t", "can", "will", "just", "don",
     "should", "now",
 })  # fmt: skip
-
-
-def clean(text):
-    """Text without control, format, surrogate or private-use characters (they become spaces)."""
-    if text.isprintable():  # the common case, checked in C
-        return text
-    return "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
-
-
-def fold(text):
-    """Lower case without accents, whitespace collapsed: how titles are compared."""
-    decomposed = unicodedata.normalize("NFKD", clean(text).casefold())
-    return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
 
 
 def words(text):

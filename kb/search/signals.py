@@ -10,7 +10,7 @@ reach these receivers. Writes that bypass signals (``QuerySet.update()``, ``bulk
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
-from kb.models import (
+from kb.catalogue.models import (
     Article,
     Category,
     ComparisonCell,

@@ -3,7 +3,7 @@
 from django.http import JsonResponse
 from django.shortcuts import render
 
-from kb.models import ModelEntry
+from kb.catalogue.models import ModelEntry
 
 from . import engine
 from .forms import SearchForm

@@ -27,9 +27,15 @@ DEBUG = False
 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+# The site's apps, each depending only on those listed before it (checked by import-linter in
+# `make lint`; see the README's layout). Development tooling (kb.tools) is added by the dev and
+# test settings only.
 INSTALLED_APPS = [
-    "kb",
+    "kb.catalogue",
     "kb.search",
+    "kb.site",
+    "kb.opendata",
+    "kb.serving",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -50,14 +56,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "kb.pagecache.PageCacheMiddleware",  # first: it stores the final headers (see kb/pagecache.py)
-    "kb.health.DatabaseUnavailableMiddleware",
+    "kb.serving.pagecache.PageCacheMiddleware",  # first: it stores the final headers (see kb/serving/pagecache.py)
+    "kb.serving.health.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",  # the policy goes on every response
-    "kb.static.StaticFilesMiddleware",  # whitenoise, reading Accept-Encoding's q-values
+    "kb.serving.static.StaticFilesMiddleware",  # whitenoise, reading Accept-Encoding's q-values
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "kb.methods.AllowedMethodsMiddleware",  # before CSRF: 405, not 403, for other methods
+    "kb.serving.methods.AllowedMethodsMiddleware",  # before CSRF: 405, not 403, for other methods
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -68,7 +74,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "kb.urls"
 # The site is served at the root. Its path prefix is configuration, never read from a request:
 # gunicorn takes SCRIPT_NAME from a header of its trusted forwarders, and links built from a
-# visitor's prefix would be kept for everyone (kb.pagecache, the generated blocks).
+# visitor's prefix would be kept for everyone (kb.serving.pagecache, the generated blocks).
 FORCE_SCRIPT_NAME = ""
 WSGI_APPLICATION = "kb.wsgi.application"
 
@@ -141,13 +147,13 @@ if env.str("DATABASE_REPLICA_URL", default=""):
         **database_from_env("DATABASE_REPLICA_URL"),
         "TEST": {"MIRROR": "default"},
     }
-    DATABASE_ROUTERS = ["kb.routers.ReplicaRouter"]
+    DATABASE_ROUTERS = ["kb.serving.routers.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # One cache that every worker shares: Redis when configured, else a table in the database.
 # Redis gets a timeout for connecting and for each reply (``KB_REDIS_TIMEOUT``, seconds): a Redis
-# that hangs makes pages render uncached (kb.pagecache), a moment late, instead of waiting on it.
+# that hangs makes pages render uncached (kb.serving.pagecache), a moment late, instead of waiting on it.
 # The URL goes to redis-py as it is (``env.cache`` would move its query into OPTIONS, uncast).
 if env.str("REDIS_URL", default=""):
     REDIS_TIMEOUT = env.float("KB_REDIS_TIMEOUT", default=0.5)
@@ -167,7 +173,7 @@ else:
             "KEY_PREFIX": "kb",
         }
     }
-# Public pages are cached in that shared cache, keyed by the content version (kb/freshness.py;
+# Public pages are cached in that shared cache, keyed by the content version (kb/catalogue/freshness.py;
 # README "Production"); KB_PAGE_CACHE=0 turns that off.
 KB_PAGE_CACHE = env.bool("KB_PAGE_CACHE", default=True)
 KB_PAGE_CACHE_SECONDS = 24 * 60 * 60  # old versions' pages age out of the shared cache
@@ -200,9 +206,9 @@ LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"
 
 # django-markdownx: the preview renders through the site's own pipeline, so editors see
-# exactly what visitors will. Its endpoints are our own staff-only views (kb/editor_views.py);
+# exactly what visitors will. Its endpoints are our own staff-only views (kb/site/views/editing.py);
 # the widget's script posts to these paths.
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "kb.markdown.render_preview"
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "kb.site.markdown.render_preview"
 MARKDOWNX_URLS_PATH = "/admin/markdownx/markdownify/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/admin/markdownx/upload/"
 # The longest text a Markdown field takes, in characters (the bundled article has 1,244): the
@@ -219,14 +225,14 @@ CONTENT_LICENCE = {
 }
 
 # django-import-export: editors import and export entries and organizations (CSV or JSON) in the
-# admin. Importing needs the change permission (kb.admin_import also asks for add), exporting the
+# admin. Importing needs the change permission (kb.catalogue.spreadsheets also asks for add), exporting the
 # view permission. The uploaded file waits for confirmation in MEDIA_ROOT (its
 # django-import-export/ folder, never served), which every instance shares as it shares the
 # uploads: not in the cache, so importing works while Redis is down, and not on one instance's disk.
-# Files of previews never confirmed are removed after a day (kb.admin_import).
+# Files of previews never confirmed are removed after a day (kb.catalogue.spreadsheets).
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "kb.admin_import.ExpiringMediaStorage"
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "kb.catalogue.spreadsheets.ExpiringMediaStorage"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 LOGGING = {

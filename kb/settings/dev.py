@@ -7,6 +7,8 @@ from .base import env, env_list
 
 DEBUG = True
 
+INSTALLED_APPS = [*INSTALLED_APPS, "kb.tools"]  # noqa: F405  (make run's ensure_admin, benchmarks)
+
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or "django-insecure-local-development-only"
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS") or ["localhost", "127.0.0.1", "[::1]"]
 

@@ -7,6 +7,9 @@ from .base import *  # noqa: F403
 SECRET_KEY = "test-only-not-secret"
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
 
+# The tools are tested too (the benchmarks' and the audit's scratch sites, synthetic data).
+INSTALLED_APPS = [*INSTALLED_APPS, "kb.tools"]  # noqa: F405
+
 # Every test user gets a password; the real hasher is slow on purpose, which tests need not be.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The manifest storage needs collectstatic; tests (and the live server) use the plain files.

@@ -4,7 +4,7 @@ rule broken and where."""
 
 import pytest
 
-from kb.models import Article
+from kb.catalogue.models import Article
 
 from .accessibility import blocking_violations, describe
 from .conftest import DESKTOP, PHONE

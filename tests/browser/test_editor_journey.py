@@ -12,8 +12,8 @@ from django.contrib.auth.models import Group
 from PIL import Image
 from playwright.sync_api import expect
 
-from kb.editors import EDITORS
-from kb.models import Article, ModelEntry
+from kb.catalogue.editors import EDITORS
+from kb.catalogue.models import Article, ModelEntry
 
 from ..factories import UserFactory
 

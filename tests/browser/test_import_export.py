@@ -8,7 +8,7 @@ import io
 import pytest
 from playwright.sync_api import expect
 
-from kb.models import ModelEntry
+from kb.catalogue.models import ModelEntry
 
 from .test_editor_journey import log_in, make_editor
 

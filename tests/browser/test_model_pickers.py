@@ -2,7 +2,7 @@
 
 import pytest
 
-from kb import model_comparison
+from kb.site import model_comparison
 
 from .accessibility import assert_accessible
 from .conftest import DESKTOP

@@ -38,15 +38,7 @@ from django.db import connection, transaction
 from django.db.models import BooleanField, F
 
 from ..models import SearchDocument
-from . import (
-    ELLIPSIS,
-    MARK_END,
-    MARK_START,
-    SAMPLE_MODULUS,
-    SNIPPET_WORDS,
-    Backend,
-    Matcher,
-)
+from . import ELLIPSIS, MARK_END, MARK_START, SAMPLE_MODULUS, SNIPPET_WORDS, Backend, Matcher
 
 CONFIG = "kb_english"
 WORDS = "kb_search_word"

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from kb.search.indexing import rebuild
-from kb.search.models import Kind
+from ...indexing import rebuild
+from ...models import Kind
 
 
 class Command(BaseCommand):

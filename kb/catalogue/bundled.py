@@ -1,0 +1,212 @@
+"""Loading the bundled content (kb/catalogue/fixtures/content.json) into the database.
+
+Rows are matched by slug and written only where they differ, so loading twice changes nothing.
+Each item with its inline rows is saved in a revision of its own (the first load gives every
+item its initial revision), so restoring one item never puts back another.
+"""
+
+import json
+from collections import Counter, namedtuple
+from pathlib import Path
+
+from django.db import transaction
+from django.utils.dateparse import parse_date, parse_datetime
+
+from .history import revision
+from .models import (
+    Article,
+    Category,
+    ComparisonCell,
+    ComparisonRow,
+    Modality,
+    ModelEntry,
+    OpennessGrade,
+    Organization,
+    ProCon,
+    Source,
+    Status,
+)
+
+CONTENT_FILE = Path(__file__).resolve().parent / "fixtures" / "content.json"
+REVISION_COMMENT = "Loaded from the bundled content."
+
+ProConItem = namedtuple("ProConItem", "kind text position")
+SourceItem = namedtuple("SourceItem", "fact url title")
+
+
+def read_content(path=CONTENT_FILE):
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+class Loader:
+    def __init__(self):
+        self.counts = Counter()
+
+    def upsert(self, model, lookup, values):
+        """Create or update one row; save only when a value differs."""
+        obj = model.objects.filter(**lookup).first()
+        if obj is None:
+            obj = model(**lookup, **values)
+            obj.full_clean()
+            obj.save()
+            self.counts["created"] += 1
+            return obj
+        changed = [name for name, value in values.items() if getattr(obj, name) != value]
+        if changed:
+            for name in changed:
+                setattr(obj, name, values[name])
+            obj.full_clean()
+            obj.save()
+            self.counts["updated"] += 1
+        else:
+            self.counts["unchanged"] += 1
+        return obj
+
+    def set_many(self, manager, objects):
+        if set(manager.all()) != set(objects):
+            manager.set(objects)
+            self.counts["updated"] += 1
+
+    def replace_children(self, queryset, wanted, make):
+        """Make the owner's children exactly ``wanted`` (tuples of field values), in order."""
+        fields = list(wanted[0]._fields) if wanted else []
+        current = [tuple(getattr(child, f) for f in fields) for child in queryset]
+        if current != [tuple(item) for item in wanted]:
+            queryset.delete()
+            for item in wanted:
+                make(**item._asdict()).save()
+            self.counts["updated"] += 1
+
+    def pros_cons(self, owner_field, owner, data):
+        wanted = [
+            ProConItem(kind, text, position)
+            for kind, key in ((ProCon.Kind.PRO, "pros"), (ProCon.Kind.CON, "cons"))
+            for position, text in enumerate(data.get(key, []), 1)
+        ]
+        queryset = ProCon.objects.filter(**{owner_field: owner})
+        self.replace_children(
+            queryset, wanted, lambda **values: ProCon(**{owner_field: owner}, **values)
+        )
+
+    @transaction.atomic
+    def load(self, content):
+        modalities, organizations, categories, entries = {}, {}, {}, {}
+        for position, item in enumerate(content["modalities"], 1):
+            with revision(None, REVISION_COMMENT):
+                modalities[item["slug"]] = self.upsert(
+                    Modality, {"slug": item["slug"]}, {"name": item["name"], "position": position}
+                )
+        for item in content["organizations"]:
+            with revision(None, REVISION_COMMENT):
+                organizations[item["slug"]] = self.upsert(
+                    Organization,
+                    {"slug": item["slug"]},
+                    {name: item.get(name, "") for name in ("name", "website", "description")},
+                )
+        for item in content["categories"]:
+            fields = ("name", "short_name", "icon", "summary", "description", "position")
+            with revision(None, REVISION_COMMENT):
+                category = self.upsert(
+                    Category, {"slug": item["slug"]}, {name: item[name] for name in fields}
+                )
+                self.pros_cons("category", category, item)
+            categories[item["slug"]] = category
+
+        for item in content["entries"]:
+            with revision(None, REVISION_COMMENT):
+                entry = self.upsert(
+                    ModelEntry,
+                    {"slug": item["slug"]},
+                    self.entry_values(item, organizations, categories),
+                )
+                self.set_many(entry.modalities, [modalities[slug] for slug in item["modalities"]])
+                self.pros_cons("entry", entry, item)
+                self.sources(entry, item.get("sources", []))
+                for dimension, grade in item.get("openness", {}).items():
+                    self.upsert(
+                        OpennessGrade,
+                        {"entry": entry, "dimension": dimension},
+                        grade_values(grade),
+                    )
+            entries[item["slug"]] = entry
+
+        for item in content["comparison_rows"]:
+            with revision(None, REVISION_COMMENT):
+                row = self.upsert(
+                    ComparisonRow,
+                    {"slug": item["slug"]},
+                    {"label": item["label"], "kind": item["kind"], "position": item["position"]},
+                )
+                for category_slug, text in item.get("cells", {}).items():
+                    self.upsert(
+                        ComparisonCell,
+                        {"row": row, "category": categories[category_slug]},
+                        {"text": text},
+                    )
+
+        for item in content["articles"]:
+            with revision(None, REVISION_COMMENT):
+                article = self.upsert(
+                    Article,
+                    {"slug": item["slug"]},
+                    {
+                        "title": item["title"],
+                        "lede": item["lede"],
+                        "body": item["body"],
+                        "featured": item.get("featured", False),
+                        "status": Status.PUBLISHED,
+                        "published_at": parse_datetime(item["published_at"]),
+                    },
+                )
+                self.set_many(
+                    article.categories, [categories[slug] for slug in item.get("categories", [])]
+                )
+                self.set_many(article.entries, [entries[slug] for slug in item.get("entries", [])])
+        return self.counts
+
+    @staticmethod
+    def entry_values(item, organizations, categories):
+        release_date = item.get("release_date")
+        return {
+            "name": item["name"],
+            "organization": organizations[item["organization"]],
+            "category": categories[item["category"]],
+            "status": Status.PUBLISHED,
+            "release_date": parse_date(release_date) if release_date else None,
+            "parameters": item.get("parameters") or "",
+            "parameter_count": item.get("parameter_count"),
+            "context_window": item.get("context_window"),
+            "licence_name": item.get("licence_name") or "",
+            "licence_url": item.get("licence_url") or "",
+            "licence_osi_approved": item.get("licence_osi_approved"),
+            "access": item.get("access") or "",
+            "homepage": item.get("homepage") or "",
+            "summary": item.get("summary") or "",
+            "description": item.get("description") or "",
+        }
+
+    def sources(self, entry, sources):
+        wanted = [SourceItem(s["fact"], s["url"], s.get("title", "")) for s in sources]
+        queryset = entry.sources.order_by("id")
+        self.replace_children(queryset, wanted, lambda **values: Source(entry=entry, **values))
+
+
+def grade_values(value):
+    """One bundled openness grade: a plain grade, or ``{"grade", "source", "checked"}``."""
+    if isinstance(value, str):
+        return {"grade": value}
+    checked = value.get("checked")
+    return {
+        "grade": value["grade"],
+        "source_url": value.get("source", ""),
+        "checked_on": parse_date(checked) if checked else None,
+    }
+
+
+def load_bundled_content(content=None):
+    return Loader().load(content or read_content())
+
+
+def has_content():
+    return Article.objects.exists() or ModelEntry.objects.exists()

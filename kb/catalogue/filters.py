@@ -1,0 +1,320 @@
+"""Filtering and sorting model entries from query parameters: the one definition behind the
+model directory page, the JSON API and the downloads, so a parameter means the same everywhere.
+
+Several values of one parameter widen it (``access=weights&access=both`` means either);
+different parameters narrow each other. The directory reads parameters leniently (a shared link
+outlives what it names: what it cannot use it drops, and says so in ``notices``); the API and the
+downloads read them strictly (``strict=True``: anything wrong is a 400 saying what).
+"""
+
+import operator
+import re
+from dataclasses import dataclass, field
+from functools import cache, reduce
+
+from django import forms
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.utils.text import Truncator
+
+from .models import Access, Category, Modality, ModelEntry, Organization
+
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+UNKNOWN = "unknown"
+PAGE_SIZES = (20, 50, 100)
+
+
+def quoted(value):
+    """A visitor's value, shortened, for a message (templates escape it)."""
+    return f"“{Truncator(value).chars(40)}”"
+
+
+class QueryForm(forms.Form):
+    """A form over query parameters (``request.GET``).
+
+    ``strict=True`` (the API and the downloads) also refuses parameters the form does not know and
+    single-valued parameters given more than once, so a typo is reported instead of ignored.
+    """
+
+    def __init__(self, data=None, *, strict=False, **kwargs):
+        super().__init__(data, **kwargs)
+        self.strict = strict
+
+    def full_clean(self):
+        super().full_clean()
+        if self.strict and self.is_bound:
+            self.check_parameter_names()
+
+    def check_parameter_names(self):
+        allowed = ", ".join(self.fields) or "none"
+        for name in self.data:
+            if name not in self.fields:
+                self.errors[name] = self.error_class([f"Unknown parameter. Allowed: {allowed}."])
+            elif len(self.data.getlist(name)) > 1 and not isinstance(
+                self.fields[name], forms.MultipleChoiceField
+            ):
+                self.add_error(name, "Give this parameter once.")
+
+    def error_detail(self):
+        """``{parameter: [messages]}``, what the API's 400 responses carry."""
+        return {name: list(messages) for name, messages in self.errors.items()}
+
+
+class PageForm(QueryForm):
+    page = forms.IntegerField(min_value=1, required=False, help_text="From 1.")
+
+
+# The facets: filters by a fixed set of values, counted per value on the directory page.
+
+ACCESS_QUERIES = {
+    **{value: Q(access=value) for value in Access.values},
+    UNKNOWN: Q(access=""),
+}
+LICENCE_QUERIES = {
+    "osi": Q(licence_osi_approved=True),
+    "not-osi": Q(licence_osi_approved=False),
+    UNKNOWN: Q(licence_osi_approved__isnull=True),
+}
+
+
+def any_of(queries):
+    """A facet filter matching any of the ticked values, each with its own query."""
+    return lambda values: reduce(operator.or_, (queries[value] for value in values))
+
+
+def _modality_filter(values):
+    # A subquery rather than a join, so an entry with two ticked modalities is listed once.
+    through = ModelEntry.modalities.through.objects.filter(modality__slug__in=values)
+    return Q(pk__in=through.values("modelentry_id"))
+
+
+def category_choices():
+    return [
+        (slug, f"{icon} {name}".strip())
+        for slug, name, icon in Category.objects.values_list("slug", "name", "icon")
+    ]
+
+
+def organization_choices():
+    return list(Organization.objects.values_list("slug", "name"))
+
+
+def modality_choices():
+    return list(Modality.objects.values_list("slug", "name"))
+
+
+@dataclass(frozen=True)
+class FacetSpec:
+    name: str
+    label: str
+    group_by: str  # the column the directory's counts are grouped by
+    filter: object  # ticked values -> Q
+    choices: object  # (value, label) pairs, or a function reading them from the database
+    to_value: object = None  # a grouped column's value -> the choice value, if they differ
+    help_text: str = ""
+
+    def value(self, raw):
+        return self.to_value(raw) if self.to_value else raw
+
+    def load_choices(self):
+        return self.choices() if callable(self.choices) else list(self.choices)
+
+
+FACETS = (
+    FacetSpec(
+        "category",
+        "Category",
+        "category__slug",
+        lambda v: Q(category__slug__in=v),
+        category_choices,
+        help_text="Category slugs.",
+    ),
+    FacetSpec(
+        "organization",
+        "Organization",
+        "organization__slug",
+        lambda v: Q(organization__slug__in=v),
+        organization_choices,
+        help_text="Organization slugs.",
+    ),
+    FacetSpec(
+        "modality",
+        "Modality",
+        "modalities__slug",
+        _modality_filter,
+        modality_choices,
+        help_text="Modality slugs.",
+    ),
+    FacetSpec(
+        "access",
+        "Access",
+        "access",
+        any_of(ACCESS_QUERIES),
+        (*Access.choices, (UNKNOWN, "Not published")),
+        to_value=lambda raw: raw or UNKNOWN,
+        help_text="How the model can be used; unknown: not published.",
+    ),
+    FacetSpec(
+        "licence",
+        "Licence",
+        "licence_osi_approved",
+        any_of(LICENCE_QUERIES),
+        (("osi", "OSI-approved"), ("not-osi", "Not OSI-approved"), (UNKNOWN, "Unknown")),
+        to_value=lambda raw: {True: "osi", False: "not-osi", None: UNKNOWN}[raw],
+        help_text="osi: the licence is OSI-approved; not-osi: it is known not to be; "
+        "unknown: nobody knows yet.",
+    ),
+)
+
+
+def facet_choices():
+    """The choices of every facet, in display order (three queries: the database's facets)."""
+    return {spec.name: spec.load_choices() for spec in FACETS}
+
+
+# The openness score (kb.catalogue.openness): at least a given score; the directory offers these steps.
+OPENNESS_STEPS = (25, 50, 75)
+
+SORTS = {
+    "name": ("Name (A–Z)", [Lower("name")]),
+    "newest": ("Release date, newest first", [F("release_date").desc(nulls_last=True)]),
+    "oldest": ("Release date, oldest first", [F("release_date").asc(nulls_last=True)]),
+    "largest": ("Parameters, largest first", [F("parameter_count").desc(nulls_last=True)]),
+    "smallest": ("Parameters, smallest first", [F("parameter_count").asc(nulls_last=True)]),
+    "openness": ("Openness score, most open first", [F("openness_score").desc(nulls_last=True)]),
+}
+DEFAULT_SORT = "name"
+SORT_CHOICES = [(key, label) for key, (label, _) in SORTS.items()]
+
+
+class FacetField(forms.MultipleChoiceField):
+    """Any number of a facet's values. An empty value is no value, as a plain form sends it.
+
+    The choices are read from the database only when a value needs checking, and once.
+    """
+
+    def __init__(self, spec, choices=None):
+        super().__init__(
+            label=spec.label,
+            choices=choices if choices is not None else cache(spec.load_choices),
+            required=False,
+            help_text=spec.help_text,
+        )
+
+    def to_python(self, value):
+        return list(dict.fromkeys(item for item in super().to_python(value) if item))
+
+    def valid_value(self, value):
+        # A value that cannot be a slug never reaches the database (PostgreSQL refuses NUL bytes).
+        return bool(SLUG.fullmatch(value)) and super().valid_value(value)
+
+
+@dataclass(frozen=True)
+class ModelQuery:
+    """What to list: the ticked values per facet, a least openness score, order, page, size."""
+
+    selected: dict = field(default_factory=lambda: {spec.name: [] for spec in FACETS})
+    min_openness: int | None = None
+    sort: str = DEFAULT_SORT
+    page: int = 1
+    per_page: int = PAGE_SIZES[0]
+
+    @property
+    def filtered(self):
+        return any(self.selected.values()) or self.min_openness is not None
+
+    def facet_filters(self):
+        """``{facet name: Q}`` of the facets with ticked values."""
+        selected = self.selected
+        return {
+            spec.name: spec.filter(selected[spec.name]) for spec in FACETS if selected[spec.name]
+        }
+
+    def openness_filter(self):
+        """The least score as a Q over ``openness_score`` (annotate it first), or None."""
+        if self.min_openness is None:
+            return None
+        return Q(openness_score__gte=self.min_openness)
+
+    def apply(self, queryset):
+        """``queryset`` with ``openness_score``, filtered and sorted as asked."""
+        queryset = queryset.with_openness_score().filter(*self.facet_filters().values())
+        if self.min_openness is not None:
+            queryset = queryset.filter(self.openness_filter())
+        return queryset.order_by(*SORTS[self.sort][1], Lower("name"), "pk")
+
+
+class ModelFilterForm(PageForm):
+    """The filters, sort order and page of a list of model entries.
+
+    ``choices`` (``facet_choices()``), when the caller has read them already, saves reading them
+    again to check the values given.
+    """
+
+    min_openness = forms.IntegerField(
+        label="Openness score at least",
+        min_value=0,
+        max_value=100,
+        required=False,
+        help_text="Only entries whose openness score is at least this; entries with too few dimensions graded have none.",
+    )
+    sort = forms.ChoiceField(choices=SORT_CHOICES, required=False)
+    per_page = forms.TypedChoiceField(
+        coerce=int, choices=[(size, size) for size in PAGE_SIZES], required=False
+    )
+
+    field_order = [spec.name for spec in FACETS] + ["min_openness", "sort", "page", "per_page"]
+
+    # What the directory does with a value it cannot use: (notice, fallback).
+    FALLBACKS = {
+        "min_openness": ("No openness score {value}; that filter was left out.", None),
+        "sort": ("No sort order {value}; sorted by name instead.", DEFAULT_SORT),
+        "page": ("No page {value}; showing the first page.", 1),
+        "per_page": ("Page size {value} is not offered; showing {default} a page.", PAGE_SIZES[0]),
+    }
+
+    def __init__(self, data=None, *, strict=False, choices=None):
+        super().__init__(data, strict=strict)
+        facet_fields = {
+            spec.name: FacetField(spec, choices[spec.name] if choices else None) for spec in FACETS
+        }
+        self.fields.update(facet_fields)
+        self.order_fields(self.field_order)
+        self.notices = []
+
+    def query(self):
+        """The ``ModelQuery`` asked for.
+
+        Strict forms: call after ``is_valid()`` returned True. Lenient ones: any time; unusable
+        values are left out, each with a notice.
+        """
+        self.is_valid()
+        selected = {}
+        for spec in FACETS:
+            field = self.fields[spec.name]
+            given = field.to_python(field.widget.value_from_datadict(self.data, None, spec.name))
+            selected[spec.name] = [value for value in given if field.valid_value(value)]
+            for value in given:
+                if value not in selected[spec.name]:
+                    self.notices.append(
+                        f"No {spec.label.lower()} {quoted(value)}; that filter was left out."
+                    )
+        values = {}
+        for name, (notice, default) in self.FALLBACKS.items():
+            if name not in self.fields:
+                values[name] = default
+            elif name in self.errors:
+                value = quoted(self.data.get(name, ""))
+                self.notices.append(notice.format(value=value, default=default))
+                values[name] = default
+            else:
+                value = self.cleaned_data.get(name)
+                values[name] = default if value in (None, "") else value
+        return ModelQuery(selected=selected, **values)
+
+
+class ModelExportForm(ModelFilterForm):
+    """The downloads hold every matching entry: the same filters, no pages."""
+
+    page = None
+    per_page = None

@@ -1,0 +1,662 @@
+"""The content model: categories, organizations, model entries, pros and cons, comparison
+rows and articles. Unknown facts are NULL ("not published"), never zero."""
+
+import datetime
+import re
+import string
+import unicodedata
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models, router, transaction
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from markdownx.models import MarkdownxField
+
+from .text import fold
+
+# Announced releases may be a few months ahead; anything further is a typo.
+RELEASE_DATE_HORIZON = datetime.timedelta(days=366)
+
+
+def validate_not_far_future(value):
+    if value > timezone.localdate() + RELEASE_DATE_HORIZON:
+        raise ValidationError(
+            "A release date more than a year ahead is almost certainly a typo.",
+            code="far_future",
+        )
+
+
+# What RFC 3986 allows in a URI, "%" only before two hexadecimal digits. Django's URLValidator
+# also lets through quotes, "<", ">", control characters and letters beyond ASCII; the API
+# declares every URL ``format: uri`` and pages write them into ``href``.
+URI_CHARACTERS = frozenset(string.ascii_letters + string.digits + "-._~:/?#[]@!$&'()*+,;=%")
+LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def refused_character(character):
+    """How a URL's message names ``character``, and what to write instead."""
+    if character == " ":
+        return "a space", "write it as %20"
+    if unicodedata.category(character)[0] in "CZ":
+        return f"the invisible character U+{ord(character):04X}", "remove it"
+    if character.isascii():
+        return f"“{character}”", f"write it as {quote(character, safe='')}"
+    advice = f"write it as {quote(character)} (in a domain name, use its xn-- form)"
+    return f"“{character}”", advice
+
+
+def validate_uri_characters(value):
+    character = next((c for c in value if c not in URI_CHARACTERS), None)
+    if character is not None:
+        named, advice = refused_character(character)
+        raise ValidationError(
+            "A URL cannot contain %(character)s: %(advice)s.",
+            code="uri_character",
+            params={"character": named, "advice": advice},
+        )
+    if LONE_PERCENT.search(value):
+        raise ValidationError(
+            "A URL cannot contain a “%” that starts no escape (two hexadecimal digits, as in "
+            "%20): write a “%” itself as %25.",
+            code="uri_percent",
+        )
+
+
+# Letters beyond ASCII, not invisible ones (those are refused, see ``refused_character``).
+VISIBLE_BEYOND_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def iri_to_uri(value):
+    """A web address with letters beyond ASCII (an IRI, as a browser's address bar shows it)
+    written as a URI: the host in its ``xn--`` form, other letters percent-encoded as UTF-8, as
+    browsers send them. Invisible characters, and a host IDNA cannot encode, stay as they are,
+    for the validator to refuse with its message."""
+    if value.isascii():
+        return value
+    parts = urlsplit(value)
+    host = parts.hostname or ""
+    if not host.isascii():
+        try:
+            ascii_host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            return value
+        userinfo, at, _ = parts.netloc.rpartition("@")
+        port = f":{parts.port}" if parts.port is not None else ""
+        parts = parts._replace(netloc=f"{userinfo}{at}{ascii_host}{port}")
+
+    def encode(match):
+        character = match[0]
+        return character if unicodedata.category(character)[0] in "CZ" else quote(character)
+
+    return VISIBLE_BEYOND_ASCII.sub(encode, urlunsplit(parts))
+
+
+class URIField(models.URLField):
+    """A URL holding only the characters a URI may (see ``validate_uri_characters``); one
+    written with letters beyond ASCII is stored in its URI form (``iri_to_uri``)."""
+
+    default_validators = [*models.URLField.default_validators, validate_uri_characters]
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return value
+        try:
+            return iri_to_uri(value)
+        except ValueError:  # a port or an IPv6 address urlsplit cannot read: the validators say
+            return value
+
+
+def validate_markdown_length(text):
+    """A Markdown field holds at most ``settings.KB_MARKDOWN_MAX_LENGTH`` characters, so that
+    rendering one (kb/site/markdown.py) has a known worst case."""
+    limit = settings.KB_MARKDOWN_MAX_LENGTH
+    if len(text) > limit:
+        raise ValidationError(
+            "This text is %(length)s characters long; a Markdown text can have at most "
+            "%(limit)s. Shorten it or split it into several documents.",
+            code="max_length",
+            params={"length": f"{len(text):,}", "limit": f"{limit:,}"},
+        )
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class EditConflict(Exception):
+    """Someone else saved the row since this copy of it was read."""
+
+    def __init__(self, instance):
+        super().__init__(f"{instance._meta.verbose_name} {instance.pk} was saved by someone else.")
+        self.instance = instance
+
+
+class Content:
+    """Marks a content model: what editors keep and visitors read.
+
+    Marked models are the one list of content (``content_models()``): each save, delete and
+    many-to-many change of one moves the content version on (kb/catalogue/freshness.py), the Editors
+    group may add, change, delete and view them (kb/catalogue/editors.py), and every one keeps
+    revisions (kb/catalogue/history.py). A new content model takes this base and needs no other list.
+    """
+
+
+def content_models():
+    """The content models of the app, in the order they are defined."""
+    return [model for model in apps.get_app_config("kb").get_models() if issubclass(model, Content)]
+
+
+class Versioned(models.Model):
+    """An edit counter: a save is refused when the row changed since it was read.
+
+    A timestamp would miss two saves within the same clock tick; a counter cannot. The
+    compare-and-set is one ``UPDATE ... WHERE version = n``, so of two concurrent saves of the
+    same copy exactly one wins, on every database.
+    """
+
+    version = models.PositiveIntegerField(
+        default=1, help_text="Counts saves; a save from an out-of-date copy is refused."
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            return super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            claimed = (
+                type(self)
+                ._base_manager.using(using)
+                .filter(pk=self.pk, version=self.version)
+                .update(version=F("version") + 1)
+            )
+            if not claimed:
+                raise EditConflict(self)
+            self.version += 1
+            return super().save(*args, **kwargs)
+
+
+class Tracked(Versioned):
+    """When a row was created and last changed, and by whom."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        abstract = True
+
+
+class SlugKeyManager(models.Manager):
+    """Backups name rows by slug (``dumpdata --natural-foreign``), not by database id."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class SlugKeyed:
+    def natural_key(self):
+        return (self.slug,)
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+
+class Publishable(Tracked):
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.is_published and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED
+
+
+class CategoryQuerySet(models.QuerySet):
+    def with_published_counts(self):
+        """Each category with ``entry_count``, the number of its published entries."""
+        published = Q(entries__status=Status.PUBLISHED)
+        # GROUP BY drops Meta.ordering, so the order is stated again.
+        counted = self.annotate(entry_count=models.Count("entries", filter=published))
+        return counted.order_by(*Category._meta.ordering)
+
+
+class Category(Content, SlugKeyed, Tracked):
+    """A world of models: open-source or closed."""
+
+    name = models.CharField(max_length=100, unique=True)
+    short_name = models.CharField(max_length=40, help_text="Used as a column heading.")
+    slug = models.SlugField(max_length=100, unique=True)
+    icon = models.CharField(max_length=8, blank=True, help_text="An emoji, e.g. 🔓.")
+    summary = models.CharField(max_length=300, blank=True)
+    description = MarkdownxField(blank=True, validators=[validate_markdown_length])
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = SlugKeyManager.from_queryset(CategoryQuerySet)()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("kb:category", args=[self.slug])
+
+
+class Organization(Content, SlugKeyed, Tracked):
+    """Who makes models."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    website = URIField(blank=True)
+    description = MarkdownxField(blank=True, validators=[validate_markdown_length])
+
+    objects = SlugKeyManager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("kb:organization", args=[self.slug])
+
+
+class Modality(Content, SlugKeyed, models.Model):
+    """What a model takes in or puts out: text, image, video, audio, code."""
+
+    name = models.CharField(max_length=40, unique=True)
+    slug = models.SlugField(max_length=40, unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = SlugKeyManager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "modalities"
+
+    def __str__(self):
+        return self.name
+
+
+class Access(models.TextChoices):
+    WEIGHTS = "weights", "Downloadable weights"
+    HOSTED = "hosted", "API or product only"
+    BOTH = "both", "Weights and hosted API"
+
+
+class ModelEntryQuerySet(PublishableQuerySet):
+    def with_related(self):
+        return self.select_related("organization", "category").prefetch_related("modalities")
+
+    def with_details(self):
+        """What the model page and the comparison show, in a fixed number of queries."""
+        return self.with_related().prefetch_related(
+            "sources", "openness", "pros_cons", "category__pros_cons"
+        )
+
+    def with_openness_score(self):
+        """Annotate ``openness_score`` (0-100 or NULL), ``openness_graded`` and ``openness_unknown``,
+        as kb.catalogue.openness defines."""
+        from .openness import (
+            annotate_score,  # kb.catalogue.openness builds on the models defined here
+        )
+
+        return annotate_score(self)
+
+
+class ModelEntry(Content, SlugKeyed, Publishable):
+    """One model or model family."""
+
+    name = models.CharField(max_length=120)
+    # The name folded (text.fold: case, accents and spacing ignored), to find an entry by its name
+    # as typed. Kept by save(); writes that bypass it (bulk_create, update) must set it too.
+    name_key = models.TextField(editable=False, default="")
+    slug = models.SlugField(max_length=120, unique=True)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="entries")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="entries")
+    modalities = models.ManyToManyField(Modality, blank=True, related_name="entries")
+    release_date = models.DateField(
+        null=True,
+        blank=True,
+        validators=[validate_not_far_future],
+        help_text="First public release. Leave empty if not published.",
+    )
+    parameters = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text='Sizes as the maker publishes them, e.g. "7B, 13B, 70B". Empty if unpublished.',
+    )
+    parameter_count = models.PositiveBigIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="The largest size as a plain number of parameters, for sorting.",
+    )
+    context_window = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="In tokens. Empty if unpublished or not applicable.",
+    )
+    licence_name = models.CharField("licence", max_length=150, blank=True)
+    licence_url = URIField("licence URL", blank=True)
+    licence_osi_approved = models.BooleanField(
+        "OSI-approved licence",
+        null=True,
+        blank=True,
+        help_text="Whether the Open Source Initiative approves the licence. Empty if unknown.",
+    )
+    access = models.CharField(max_length=10, choices=Access, blank=True)
+    homepage = URIField(blank=True)
+    summary = models.CharField(max_length=300, blank=True, help_text="One line.")
+    description = MarkdownxField(blank=True, validators=[validate_markdown_length])
+
+    objects = SlugKeyManager.from_queryset(ModelEntryQuerySet)()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "model entry"
+        verbose_name_plural = "model entries"
+        indexes = [
+            models.Index(fields=["status", "name"], name="entry_status_name"),
+            models.Index(fields=["release_date"], name="entry_release_date"),
+            models.Index(fields=["parameter_count"], name="entry_parameter_count"),
+            # A category's page and counts; the home page's recently updated entries.
+            models.Index(fields=["category", "status", "name"], name="entry_category_status_name"),
+            # Each category's number of published entries and their latest change.
+            models.Index(
+                fields=["status", "category", "updated_at"], name="entry_status_category_updated"
+            ),
+            # The first entries of a category by name, as the generated lists show them.
+            models.Index(
+                F("category"), F("status"), Lower("name"), F("id"), name="entry_category_by_name"
+            ),
+            models.Index(fields=["status", "-updated_at"], name="entry_status_updated"),
+            models.Index(fields=["name_key"], name="entry_name_key"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(parameter_count__isnull=True) | Q(parameter_count__gt=0),
+                name="entry_parameter_count_positive",
+                violation_error_message="A parameter count must be positive; leave it empty if unknown.",
+            ),
+            models.CheckConstraint(
+                condition=Q(context_window__isnull=True) | Q(context_window__gt=0),
+                name="entry_context_window_positive",
+                violation_error_message="A context window must be positive; leave it empty if unknown.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = fold(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("kb:model", args=[self.slug])
+
+
+class Source(Content, models.Model):
+    """A URL backing one fact of a model entry."""
+
+    class Fact(models.TextChoices):
+        GENERAL = "general", "General"
+        RELEASE_DATE = "release_date", "Release date"
+        PARAMETERS = "parameters", "Parameters"
+        CONTEXT_WINDOW = "context_window", "Context window"
+        LICENCE = "licence", "Licence"
+        ACCESS = "access", "Access"
+        MODALITIES = "modalities", "Modalities"
+
+    entry = models.ForeignKey(ModelEntry, on_delete=models.CASCADE, related_name="sources")
+    fact = models.CharField(max_length=20, choices=Fact, default=Fact.GENERAL)
+    url = URIField("URL", max_length=500)
+    title = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["entry", "fact", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "fact", "url"], name="source_unique_per_fact"),
+        ]
+
+    def __str__(self):
+        return self.title or self.url
+
+
+class OpennessGrade(Content, models.Model):
+    """How open one part of a model is: its weights, code, data, documentation, access."""
+
+    class Dimension(models.TextChoices):
+        WEIGHTS = "weights", "Weights"
+        TRAINING_CODE = "training_code", "Training code"
+        TRAINING_DATA = "training_data", "Training data"
+        WEIGHTS_LICENCE = "weights_licence", "Licence of the weights"
+        PAPER = "paper", "Technical report or paper"
+        MODEL_CARD = "model_card", "Model card"
+        DATASHEET = "datasheet", "Data sheet"
+        PACKAGE = "package", "Downloadable package"
+        API = "api", "API"
+
+    class Grade(models.TextChoices):
+        OPEN = "open", "Open"
+        PARTIAL = "partial", "Partial"
+        CLOSED = "closed", "Closed"
+        UNKNOWN = "unknown", "Unknown"
+
+    entry = models.ForeignKey(ModelEntry, on_delete=models.CASCADE, related_name="openness")
+    dimension = models.CharField(max_length=20, choices=Dimension)
+    grade = models.CharField(max_length=10, choices=Grade, default=Grade.UNKNOWN)
+    source_url = URIField("source URL", max_length=500, blank=True)
+    checked_on = models.DateField(null=True, blank=True, validators=[validate_not_far_future])
+
+    class Meta:
+        ordering = ["entry", "dimension"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "dimension"], name="openness_one_grade_per_dimension"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_dimension_display()}: {self.get_grade_display()}"
+
+
+class ProCon(Content, Versioned):
+    """A pro or a con of exactly one category or one model entry."""
+
+    class Kind(models.TextChoices):
+        PRO = "pro", "Pro"
+        CON = "con", "Con"
+
+    kind = models.CharField(max_length=3, choices=Kind)
+    text = models.CharField(max_length=300)
+    position = models.PositiveSmallIntegerField(default=0)
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.CASCADE, related_name="pros_cons"
+    )
+    entry = models.ForeignKey(
+        ModelEntry, null=True, blank=True, on_delete=models.CASCADE, related_name="pros_cons"
+    )
+    # Pages that show a pro or con count its changes in their "Last updated" date.
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-kind", "position", "id"]  # pros before cons
+        verbose_name = "pro or con"
+        verbose_name_plural = "pros and cons"
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(category__isnull=False) & Q(entry__isnull=True))
+                | (Q(category__isnull=True) & Q(entry__isnull=False)),
+                name="procon_exactly_one_owner",
+                violation_error_message="A pro or con belongs to exactly one category or one model entry.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+    def clean(self):
+        # Not keyed to the owner fields: an inline form has only its own owner's field, or none.
+        if self.has_owner("category") == self.has_owner("entry"):
+            raise ValidationError(
+                "Choose either a category or a model entry (exactly one).", code="owner"
+            )
+
+    def has_owner(self, name):
+        """Whether the owner field ``name`` is set: to a saved row (its id), or to one that an
+        admin page is adding together with this row (its object, which has no id yet)."""
+        field = self._meta.get_field(name)
+        return (
+            getattr(self, field.attname) is not None
+            or field.get_cached_value(self, None) is not None
+        )
+
+    @property
+    def owner(self):
+        return self.category or self.entry
+
+
+class ComparisonRow(Content, SlugKeyed, Tracked):
+    """A row of the category comparison: written by editors, or generated from the data."""
+
+    class Kind(models.TextChoices):
+        WRITTEN = "written", "Written by editors (one cell per category)"
+        EXAMPLES = "examples", "Generated: published entries of each category"
+        COUNT = "count", "Generated: number of published entries"
+        LICENCES = "licences", "Generated: licences of the published entries"
+        OPENNESS = "openness", "Generated: openness scores of the published entries"
+
+    label = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.WRITTEN)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = SlugKeyManager()
+
+    class Meta:
+        ordering = ["position", "label"]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def is_generated(self):
+        return self.kind != self.Kind.WRITTEN
+
+
+class ComparisonCellManager(models.Manager):
+    def get_by_natural_key(self, row_slug, category_slug):
+        return self.get(row__slug=row_slug, category__slug=category_slug)
+
+
+class ComparisonCell(Content, models.Model):
+    row = models.ForeignKey(ComparisonRow, on_delete=models.CASCADE, related_name="cells")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="cells")
+    text = MarkdownxField(blank=True, validators=[validate_markdown_length])
+    # Pages that show the comparison count a cell's changes in their "Last updated" date.
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ComparisonCellManager()
+
+    class Meta:
+        ordering = ["row", "category"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["row", "category"], name="cell_one_per_row_and_category"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.row} / {self.category}"
+
+    def natural_key(self):
+        return (*self.row.natural_key(), *self.category.natural_key())
+
+    natural_key.dependencies = ["kb.comparisonrow", "kb.category"]
+
+
+class Article(Content, SlugKeyed, Publishable):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    lede = models.CharField(max_length=300, blank=True, help_text="The line under the title.")
+    body = MarkdownxField(blank=True, validators=[validate_markdown_length])
+    featured = models.BooleanField(default=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+    )
+    categories = models.ManyToManyField(Category, blank=True, related_name="articles")
+    entries = models.ManyToManyField(
+        ModelEntry, blank=True, related_name="articles", verbose_name="related model entries"
+    )
+
+    objects = SlugKeyManager.from_queryset(PublishableQuerySet)()
+
+    class Meta:
+        ordering = ["-published_at", "title"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_date"),
+            models.Index(
+                fields=["status", "-published_at"],
+                condition=Q(featured=True),
+                name="article_featured_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("kb:article", args=[self.slug])
+
+
+class ContentVersion(models.Model):
+    """The version of all public content: one row that every content change moves forward.
+
+    ``value`` is a time in microseconds since the epoch that only ever grows (see
+    ``kb.catalogue.freshness``); cached pages are keyed by it and ``Last-Modified`` is read from it.
+    """
+
+    value = models.BigIntegerField()
+
+    def __str__(self):
+        return str(self.value)

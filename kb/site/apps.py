@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class SiteConfig(AppConfig):
+    """The public pages: articles, the directory, model pages, comparisons, the timeline, and the Markdown pipeline with its generated blocks."""
+
+    name = "kb.site"
+    label = "site"
+    verbose_name = "Site"

@@ -1,0 +1,226 @@
+"""Generated blocks: what the placeholders editors write on a line of their own expand to.
+
+Each block registers itself with ``@block``: its name, whether it takes a slug, its template,
+the function that reads at once the data all of a document's placeholders of it need, and the
+function that builds one placeholder's context from that data. Parsing, warnings and the list
+of blocks an editor is told about all read the registry, ``BLOCKS``. The site's blocks close
+this module; the README's table says what each shows.
+
+SLUG names a category, else a published model entry. Blocks are rendered from autoescaped
+templates. Whatever a document's blocks and however much data there is, the data they need is
+read in a fixed number of queries: each loader once.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.template.loader import render_to_string
+
+from kb.catalogue.models import Category, ModelEntry, ProCon
+
+from .comparison import Changed, category_comparison, first_published, published_totals
+
+
+@dataclass(frozen=True)
+class Block:
+    name: str
+    takes_slug: bool
+    template: str
+    # (owners) -> the data; owners are the categories and entries its placeholders name.
+    load: Callable
+    # (data, owner) -> (context, rows shown), or NotShown; owner is None without a slug.
+    build: Callable
+
+    @property
+    def usage(self):
+        return f"[[{self.name} SLUG]]" if self.takes_slug else f"[[{self.name}]]"
+
+
+# Every block, by name, in the order they are registered (the order an editor is told them).
+BLOCKS = {}
+
+
+def block(name, *, template, load, slug=False):
+    """Register the decorated function as the builder of the block ``[[name]]`` (or
+    ``[[name SLUG]]`` with ``slug``), rendered with ``template`` from data read by ``load``."""
+
+    def register(build):
+        BLOCKS[name] = Block(name, slug, template, load, build)
+        return build
+
+    return register
+
+
+def usage():
+    """Every block as an editor writes it: "[[a]], [[b SLUG]] or [[c SLUG]]"."""
+    *others, last = [b.usage for b in BLOCKS.values()]
+    return f"{', '.join(others)} or {last}" if others else last
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    written: str  # as the editor wrote it, for warnings
+    kind: str = ""
+    slug: str = ""
+    problem: str = ""  # why it can never be expanded, whatever the data
+
+
+def parse_placeholder(content):
+    """A placeholder from the text between ``[[`` and ``]]``."""
+    words = content.split()
+    written = f"[[{' '.join(words)}]]"
+    kind = words[0].lower() if words else ""
+    found = BLOCKS.get(kind)
+    if found is None:
+        return Placeholder(written, kind, problem=f"There is no such block. Write {usage()}.")
+    if found.takes_slug:
+        if len(words) == 2:
+            return Placeholder(written, kind, words[1])
+        problem = f"[[{kind} SLUG]] needs one slug, of a category or a model entry (e.g. [[{kind} open-source]])."
+        return Placeholder(written, kind, problem=problem)
+    if len(words) == 1:
+        return Placeholder(written, kind)
+    return Placeholder(written, kind, problem=f"[[{kind}]] takes nothing after its name.")
+
+
+class NotShown(Exception):
+    """A placeholder the data cannot fill; the message tells the editor why."""
+
+
+def find_owners(slugs):
+    """The categories, else the published entries, with these slugs, by slug."""
+    if not slugs:
+        return {}
+    owners = {c.slug: c for c in Category.objects.filter(slug__in=slugs)}
+    if entry_slugs := slugs - owners.keys():
+        entries = ModelEntry.objects.published().filter(slug__in=entry_slugs)
+        owners.update((e.slug, e) for e in entries.select_related("organization"))
+    return owners
+
+
+class BlockData:
+    """Everything one document's placeholders can show, read at once: each loader is called
+    once, with the owners of all the placeholders of the blocks that share it."""
+
+    def __init__(self, placeholders):
+        wanted = [p for p in placeholders if not p.problem]
+        self.owners = find_owners({p.slug for p in wanted if p.slug})
+        owners_by_loader = defaultdict(set)
+        for placeholder in wanted:
+            named = owners_by_loader[BLOCKS[placeholder.kind].load]
+            if placeholder.slug in self.owners:
+                named.add(self.owners[placeholder.slug])
+        self.loaded = {load: load(owners) for load, owners in owners_by_loader.items()}
+
+    def block(self, placeholder):
+        """(template, context, rows shown) for one placeholder, or NotShown."""
+        if placeholder.problem:
+            raise NotShown(placeholder.problem)
+        found = BLOCKS[placeholder.kind]
+        owner = None
+        if found.takes_slug:
+            owner = self.owners.get(placeholder.slug)
+            if owner is None:
+                raise NotShown(
+                    f'No category or published model entry has the slug "{placeholder.slug}".'
+                )
+        context, rows = found.build(self.loaded[found.load], owner)
+        return found.template, context, rows
+
+
+def expand_placeholders(placeholders, *, preview):
+    """The HTML for each placeholder, and the rows the blocks show.
+
+    A placeholder that cannot be expanded gives a warning in the preview and nothing on the
+    public page.
+    """
+    if not placeholders:
+        return [], []
+    data = BlockData(placeholders)
+    blocks, shown = [], []
+    for placeholder in placeholders:
+        try:
+            template, context, rows = data.block(placeholder)
+        except NotShown as reason:
+            html = ""
+            if preview:
+                context = {"placeholder": placeholder, "reason": str(reason)}
+                html = render_to_string("blocks/warning.html", context)
+        else:
+            html = render_to_string(template, context)
+            shown += rows
+        blocks.append(html.strip())
+    return blocks, shown
+
+
+# The blocks.
+
+
+def load_comparison(owners):
+    return category_comparison()
+
+
+@block("comparison", template="includes/comparison_table.html", load=load_comparison)
+def comparison(table, owner):
+    return {"comparison": table}, table.shown
+
+
+@dataclass(frozen=True)
+class Examples:
+    first: dict  # category id -> its first published entries
+    totals: dict  # category id -> their count and latest change
+
+
+def load_examples(owners):
+    categories = {owner for owner in owners if isinstance(owner, Category)}
+    if not categories:
+        return Examples({}, {})
+    return Examples(
+        first_published(categories, with_organization=True), published_totals(categories)
+    )
+
+
+@block("examples", slug=True, template="blocks/examples.html", load=load_examples)
+def examples(data, owner):
+    if isinstance(owner, ModelEntry):
+        return {"entries": [owner]}, [owner, owner.organization]
+    entries = data.first[owner.pk]
+    if not entries:
+        raise NotShown(f"{owner} has no published model entries yet.")
+    total = data.totals[owner.pk]
+    context = {"entries": entries, "category": owner, "more": total.count - len(entries)}
+    # The entries not named count too: "and N more" changes with them.
+    return context, [owner, Changed(total.latest), *(e.organization for e in entries)]
+
+
+def load_points(owners):
+    """The pros and cons of the owners, by (owner's model, owner's id, kind)."""
+    points = defaultdict(list)
+    categories = {owner for owner in owners if isinstance(owner, Category)}
+    entries = {owner for owner in owners if isinstance(owner, ModelEntry)}
+    if categories or entries:
+        for point in ProCon.objects.filter(Q(category__in=categories) | Q(entry__in=entries)):
+            if point.category_id:
+                points[(Category, point.category_id, point.kind)].append(point)
+            else:
+                points[(ModelEntry, point.entry_id, point.kind)].append(point)
+    return points
+
+
+def points_block(points, owner, kind, name):
+    listed = points[(type(owner), owner.pk, kind)]
+    if not listed:
+        raise NotShown(f"{owner} has no {name} yet.")
+    return {"points": listed, "kind": name}, [owner, *listed]
+
+
+@block("pros", slug=True, template="blocks/points.html", load=load_points)
+def pros(points, owner):
+    return points_block(points, owner, ProCon.Kind.PRO, "pros")
+
+
+@block("cons", slug=True, template="blocks/points.html", load=load_points)
+def cons(points, owner):
+    return points_block(points, owner, ProCon.Kind.CON, "cons")

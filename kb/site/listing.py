@@ -1,0 +1,135 @@
+"""The model directory's facet counts and pagination (the filters and sort orders themselves are
+kb.catalogue.filters, shared with the API and the downloads).
+
+Within one facet the ticked choices are alternatives (text OR image); across facets they all
+apply (open-source AND text). Each facet counts its choices under the *other* facets' filters,
+so a count says how many entries ticking that choice would add or leave, the way faceted
+catalogues do; the openness score, one choice at a time, counts how many entries reach each
+step. The number of queries is fixed: one per facet, the count, the page and its modalities.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+
+from kb.catalogue.filters import (
+    FACETS,
+    OPENNESS_STEPS,
+    PAGE_SIZES,
+    ModelFilterForm,
+    PageForm,
+    quoted,
+)
+from kb.catalogue.models import ModelEntry
+
+
+@dataclass
+class Option:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    options: list = field(default_factory=list)
+    input_type: str = "checkbox"  # several choices, or one ("radio")
+
+
+def facets(query, choices):
+    """Each facet's choices with how many entries match them and the other filters, then the
+    openness steps with how many entries reach each.
+
+    ``query`` is a ``kb.catalogue.filters.ModelQuery``, ``choices`` what ``kb.catalogue.filters.facet_choices()``
+    read. A choice that matches nothing is left out unless it is ticked (then it shows 0, so it
+    can be unticked).
+    """
+    filters = query.facet_filters()
+    published = ModelEntry.objects.published()
+    if query.min_openness is not None:
+        published = published.with_openness_score().filter(query.openness_filter())
+    result = []
+    for spec in FACETS:
+        others = [q for name, q in filters.items() if name != spec.name]
+        rows = (
+            published.filter(*others)
+            .order_by()
+            .values(spec.group_by)
+            .annotate(count=Count("pk", distinct=True))
+        )
+        counts = {spec.value(row[spec.group_by]): row["count"] for row in rows}
+        facet = Facet(spec.name, spec.label)
+        for value, label in choices[spec.name]:
+            count = counts.get(value, 0)
+            ticked = value in query.selected[spec.name]
+            if count or ticked:
+                facet.options.append(Option(value, label, count, ticked))
+        result.append(facet)
+    result.append(openness_facet(query, filters.values()))
+    return result
+
+
+def openness_facet(query, filters):
+    """ "Any score" and each step of the least openness score, counted in one query.
+
+    A score given in the URL that is not one of the steps is offered too, so it shows ticked.
+    """
+    steps = sorted({*OPENNESS_STEPS, query.min_openness} - {None})
+    counts = (
+        ModelEntry.objects.published()
+        .filter(*filters)
+        .with_openness_score()
+        .aggregate(
+            any=Count("pk"),
+            **{str(step): Count("pk", filter=Q(openness_score__gte=step)) for step in steps},
+        )
+    )
+    facet = Facet("min_openness", "Openness score", input_type="radio")
+    facet.options.append(Option("", "Any score", counts["any"], query.min_openness is None))
+    for step in steps:
+        selected = step == query.min_openness
+        if counts[str(step)] or selected:
+            facet.options.append(Option(str(step), f"At least {step}", counts[str(step)], selected))
+    return facet
+
+
+@dataclass
+class Listing:
+    page: object
+    page_range: list  # page numbers with gaps, for the page links
+    notices: list
+
+    def context(self):
+        """What includes/pagination.html and includes/notices.html read."""
+        return {"page": self.page, "page_range": self.page_range, "notices": self.notices}
+
+
+def paginate(queryset, number, per_page):
+    """The requested page; past the end, the last page with a notice."""
+    paginator = Paginator(queryset, per_page)
+    page = paginator.get_page(number)
+    notices = []
+    if number and number > paginator.num_pages:
+        notices.append(
+            f"There is no page {number}; showing page {page.number} of {paginator.num_pages}."
+        )
+    return Listing(page, list(paginator.get_elided_page_range(page.number)), notices)
+
+
+def entries_page(request, entries):
+    """A page of ``entries`` (ordered) for a category's or an organization's page, chosen by the
+    ``page`` parameter: a page that is not a number gives the first, one past the end the last,
+    each with a notice."""
+    form = PageForm(request.GET)
+    notices = []
+    if form.is_valid():
+        number = form.cleaned_data["page"]
+    else:
+        notice, number = ModelFilterForm.FALLBACKS["page"]
+        notices.append(notice.format(value=quoted(request.GET.get("page", ""))))
+    listing = paginate(entries, number, PAGE_SIZES[0])
+    return Listing(listing.page, listing.page_range, notices + listing.notices)

@@ -1,0 +1,121 @@
+"""Model-vs-model comparison: chosen entries side by side, a row per fact and per openness
+dimension, rows whose values differ marked. (The category comparison is kb.site.comparison.)"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from kb.catalogue.facts import entry_facts, pros_and_cons
+from kb.catalogue.models import ModelEntry
+from kb.catalogue.openness import scorecard
+from kb.catalogue.text import fold
+
+# Up to this many published entries, the pickers are <select> lists of them all; beyond, a list
+# would make each page as large as the catalogue, so they are text inputs taking a name or slug.
+PICKER_CHOICES_LIMIT = 200
+
+# Every fact but the homepage: each model has its own, so that row would always "differ".
+COMPARED_FACTS = (
+    "organization",
+    "category",
+    "modalities",
+    "release_date",
+    "parameters",
+    "context_window",
+    "licence",
+    "osi_approved",
+    "access",
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    cells: list
+    differs: bool
+    kind: str = ""  # how its cells are shown, when not as the rest of its group ("score")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    entries: list
+    fact_rows: list
+    openness_rows: list
+    pros_cons: list  # a facts.ProsCons per entry, in the entries' order
+
+
+def picker_choices():
+    """Published entries for ``<select>`` pickers, grouped by category, or None when there are
+    more than ``PICKER_CHOICES_LIMIT`` (then the pickers are text inputs).
+
+    Counting stops past the limit, so it costs the same at any size: one query, and one more to
+    list the entries when they are few enough.
+    """
+    published = ModelEntry.objects.published()
+    if published.order_by()[: PICKER_CHOICES_LIMIT + 1].count() > PICKER_CHOICES_LIMIT:
+        return None
+    return list(
+        published.select_related("category")
+        .only("slug", "name", "category__name", "category__position")
+        .order_by("category__position", "category__name", "name")
+    )
+
+
+def resolve(values):
+    """The published entries each of ``values`` names, in one query at any catalogue size.
+
+    A value is a published entry's slug, or else its name compared as people type it (``fold``:
+    case, accents and spacing ignored, through the indexed ``name_key``). Returns a dict from each
+    value to its entries: one for a slug or a name only one entry has, several for a shared name
+    (by organization, then slug), none for an unknown value.
+    """
+    if not values:
+        return {}
+    # A NUL byte makes PostgreSQL's driver raise; no slug holds one (fold drops it from names).
+    slugs = [value for value in values if "\x00" not in value]
+    found = (
+        ModelEntry.objects.published()
+        .filter(Q(slug__in=slugs) | Q(name_key__in={fold(value) for value in values}))
+        .select_related("organization")
+        .only("slug", "name", "name_key", "organization__name")
+        .order_by("organization__name", "slug")
+    )
+    by_slug, by_name = {}, defaultdict(list)
+    for entry in found:
+        by_slug[entry.slug] = entry
+        by_name[entry.name_key].append(entry)
+    return {
+        value: [by_slug[value]] if value in by_slug else by_name.get(fold(value), [])
+        for value in values
+    }
+
+
+def _row(label, cells, key, kind=""):
+    return Row(label, cells, differs=len({key(cell) for cell in cells}) > 1, kind=kind)
+
+
+def compare(slugs):
+    """The comparison of the published entries named by ``slugs``, in that order."""
+    found = ModelEntry.objects.published().with_details().in_bulk(slugs, field_name="slug")
+    entries = [found[slug] for slug in slugs if slug in found]
+    facts = [entry_facts(entry) for entry in entries]
+    cards = [scorecard(entry) for entry in entries]
+    fact_rows = [
+        _row(facts[0][key].label, [entry[key] for entry in facts], key=lambda fact: fact.text)
+        for key in COMPARED_FACTS
+    ]
+    # The score first, with how many dimensions it is from, then each dimension's grade.
+    openness_rows = [
+        _row("Openness score", cards, key=lambda card: (card.score, card.graded), kind="score"),
+        *(
+            _row(dimension[0].label, list(dimension), key=lambda grade: grade.grade)
+            for dimension in zip(*(card.rows for card in cards), strict=True)
+        ),
+    ]
+    return Comparison(
+        entries=entries,
+        fact_rows=fact_rows,
+        openness_rows=openness_rows,
+        pros_cons=[pros_and_cons(entry) for entry in entries],
+    )

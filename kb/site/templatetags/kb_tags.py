@@ -1,0 +1,40 @@
+from django import template
+from django.conf import settings
+from django.utils import timezone
+
+from kb.catalogue import facts
+
+from .. import markdown
+
+register = template.Library()
+
+
+@register.filter
+def markdownify(text):
+    """Render an editor's Markdown through the site's one pipeline."""
+    return markdown.render(text)
+
+
+@register.filter
+def inline_markdown(text):
+    """A short Markdown text, such as a table cell, without a wrapping paragraph."""
+    return markdown.render_inline(text)
+
+
+@register.filter
+def datetime_attribute(value):
+    """A moment for ``<time datetime>``: ISO 8601 in the site's time zone, to the second (HTML
+    takes at most three digits of a second; Django's ``date:"c"`` writes six)."""
+    return timezone.localtime(value).replace(microsecond=0).isoformat()
+
+
+@register.simple_tag
+def entry_facts(entry):
+    """``{% entry_facts entry as facts %}``: the entry's facts by name (``facts.licence.text``)."""
+    return facts.entry_facts(entry)
+
+
+@register.simple_tag
+def content_licence():
+    """``{% content_licence as licence %}``: the licence of the site's text and data."""
+    return settings.CONTENT_LICENCE

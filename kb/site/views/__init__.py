@@ -1,0 +1,1 @@
+"""The public pages' views, one module per kind of page (see urls.py)."""

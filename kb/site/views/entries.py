@@ -1,0 +1,70 @@
+"""The model directory, a model's page and the model-vs-model comparison."""
+
+from django.shortcuts import get_object_or_404, render
+
+from kb.catalogue import filters
+from kb.catalogue.facts import pros_and_cons, sourced_facts
+from kb.catalogue.models import ModelEntry
+
+from .. import model_comparison
+from ..forms import MAX_COMPARED, ModelPickForm
+from ..listing import facets, paginate
+from .common import render_item, visible
+
+
+def model_list(request):
+    choices = filters.facet_choices()
+    form = filters.ModelFilterForm(request.GET, choices=choices)
+    query = form.query()
+    entries = query.apply(ModelEntry.objects.published().with_related())
+    listing = paginate(entries, query.page, query.per_page)
+    context = {
+        **listing.context(),
+        "facets": facets(query, choices),
+        "query": query,
+        "sorts": filters.SORT_CHOICES,
+        "page_sizes": filters.PAGE_SIZES,
+        "filtered": query.filtered,
+        "notices": form.notices + listing.notices,
+        "max_compared": MAX_COMPARED,
+    }
+    return render(request, "kb/model_list.html", context)
+
+
+def others_to_compare(entry):
+    """The "Compare with…" choices: every other published entry, or None for a text input."""
+    choices = model_comparison.picker_choices()
+    return None if choices is None else [other for other in choices if other.pk != entry.pk]
+
+
+def model_detail(request, slug):
+    entry = get_object_or_404(visible(ModelEntry.objects.with_details(), request), slug=slug)
+    facts, general_sources = sourced_facts(entry)
+    context = {
+        "entry": entry,
+        "facts": facts,
+        "general_sources": general_sources,
+        "pros_cons": pros_and_cons(entry),
+        "articles": entry.articles.published(),
+        "others": others_to_compare(entry),
+    }
+    return render_item(request, "kb/model_detail.html", entry, context)
+
+
+def compare_models(request):
+    # Unbound on a first visit (no ``m`` at all), so it greets rather than complains.
+    data = request.GET if "m" in request.GET else None
+    form = ModelPickForm(data)
+    valid = form.is_valid()
+    picked = form.slots or form.given
+    context = {
+        "form": form,
+        "comparison": model_comparison.compare(form.slugs) if valid else None,
+        # None above the limit: then the pickers are text inputs.
+        "picker": model_comparison.picker_choices(),
+        # Five pickers, the first ones showing what was asked for.
+        "picker_slots": (picked + [""] * MAX_COMPARED)[:MAX_COMPARED],
+        "max_compared": MAX_COMPARED,
+    }
+    status = 400 if form.is_bound and not valid else 200
+    return render(request, "kb/compare_models.html", context, status=status)

@@ -1,0 +1,88 @@
+"""The reading pages: home, articles, the category comparison, categories and organizations.
+Visitors see published content only; whoever may change an item also sees it as a draft, marked
+as such."""
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from kb.catalogue.facts import split_pros_cons
+from kb.catalogue.models import Article, Category, ModelEntry, Organization
+
+from ..comparison import category_comparison
+from ..listing import entries_page
+from ..markdown import render_document
+from .common import home_crumbs, latest_change, render_item, visible
+
+HOME_ARTICLES = 3
+HOME_RECENT_ENTRIES = 6
+
+
+def home(request):
+    context = {
+        "categories": Category.objects.with_published_counts(),
+        "featured_articles": Article.objects.published().filter(featured=True)[:HOME_ARTICLES],
+        "recent_entries": ModelEntry.objects.published()
+        .select_related("organization", "category")
+        .order_by("-updated_at", "pk")[:HOME_RECENT_ENTRIES],
+    }
+    return render(request, "kb/home.html", context)
+
+
+def article_list(request):
+    context = {"articles": Article.objects.published(), "crumbs": home_crumbs()}
+    return render(request, "kb/article_list.html", context)
+
+
+def article_detail(request, slug):
+    articles = Article.objects.prefetch_related(
+        "categories", Prefetch("entries", queryset=ModelEntry.objects.published())
+    )
+    article = get_object_or_404(visible(articles, request), slug=slug)
+    # Only staff see a draft: they get the preview's warnings about placeholders.
+    body = render_document(article.body, preview=not article.is_published)
+    related = [*article.categories.all(), *article.entries.all()]
+    context = {
+        "article": article,
+        "body": body,
+        "last_updated": latest_change([article, *related, *body.shown]),
+        "crumbs": home_crumbs(("Articles", reverse("kb:article_list"))),
+    }
+    return render_item(request, "kb/article_detail.html", article, context)
+
+
+def compare(request):
+    comparison = category_comparison()
+    context = {
+        "comparison": comparison,
+        "last_updated": latest_change(comparison.shown),
+        "crumbs": home_crumbs(),
+    }
+    return render(request, "kb/compare.html", context)
+
+
+def category_detail(request, slug):
+    category = get_object_or_404(Category.objects.prefetch_related("pros_cons"), slug=slug)
+    listing = entries_page(request, category.entries.published().with_related())
+    context = {
+        "category": category,
+        "pros_cons": split_pros_cons(category.pros_cons.all()),
+        **listing.context(),
+    }
+    return render(request, "kb/category_detail.html", context)
+
+
+def organization_detail(request, slug):
+    organization = get_object_or_404(Organization, slug=slug)
+    listing = entries_page(request, organization.entries.published().with_related())
+    context = {"organization": organization, **listing.context()}
+    return render(request, "kb/organization_detail.html", context)
+
+
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico wherever a page names no icon (error pages, the admin's):
+    send them to the site's icon (temporarily: its hashed name changes with each release)."""
+    return redirect(static("img/favicon.svg"))

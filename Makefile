@@ -90,7 +90,7 @@ lint: dev-deps
 	$(BIN)/lint-imports --no-cache
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
-# The Nu HTML checker for tests/test_html_validity.py (it needs Java): installed from npm into
+# The Nu HTML checker for tests/site/test_html_validity.py (it needs Java): installed from npm into
 # .vnu/ once. Without npm the test skips, unless KB_REQUIRE_VNU=1 (CI) makes that a failure.
 VNU_DIR := $(CURDIR)/.vnu
 VNU_VERSION := 26.9.27

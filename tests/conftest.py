@@ -10,8 +10,7 @@ from django.db import connection, connections
 from kb.catalogue.bundled import load_bundled_content
 from kb.catalogue.freshness import bump_content_version
 from kb.serving.pagecache import pages
-
-from .factories import UserFactory
+from tests.support.factories import UserFactory
 
 
 def pytest_configure(config):

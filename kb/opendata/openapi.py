@@ -1,6 +1,6 @@
 """The OpenAPI 3.1 description of the JSON API and the downloads, served at /api/openapi.json.
 
-Written by hand; tests/test_openapi.py checks that every API route is described and schemathesis
+Written by hand; tests/opendata/test_openapi.py checks that every API route is described and schemathesis
 checks the responses against it. The slugs a filter accepts are listed from the database when the
 description is served, so a client (or schemathesis) knows the values that exist today.
 """

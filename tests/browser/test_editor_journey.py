@@ -14,8 +14,7 @@ from playwright.sync_api import expect
 
 from kb.catalogue.editors import EDITORS
 from kb.catalogue.models import Article, ModelEntry
-
-from ..factories import UserFactory
+from tests.support.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("media_root")]
 

@@ -1,0 +1,425 @@
+"""The model directory /models/: filters, facet counts, sort orders, pagination, bad input."""
+
+import datetime
+import re
+
+import pytest
+
+from kb.catalogue.models import Access, OpennessGrade, Status
+from tests.support.catalogue import build_catalogue
+from tests.support.factories import (
+    CategoryFactory,
+    ModalityFactory,
+    ModelEntryFactory,
+    OrganizationFactory,
+)
+from tests.support.text import visible_text
+
+pytestmark = pytest.mark.django_db
+
+Dimension = OpennessGrade.Dimension
+
+
+def names(response):
+    """The model names listed, in order."""
+    return re.findall(r'class="model-name" href="[^"]*">([^<]+)</a>', response.content.decode())
+
+
+def facet_counts(response, facet):
+    """{choice value: count} of one facet, as shown next to each choice."""
+    html = response.content.decode()
+    pattern = (
+        rf'<label for="f-{facet}-([\w-]+)"><span class="facet-label">[^<]*</span> '
+        r'<span class="count">(\d+)<'
+    )
+    return {value: int(count) for value, count in re.findall(pattern, html)}
+
+
+def checked(response, facet):
+    html = response.content.decode()
+    return set(re.findall(rf'name="{facet}" value="([\w-]+)" id="[^"]+" checked', html))
+
+
+def row_text(response, slug):
+    """The visible text of the directory's row for ``slug``."""
+    rows = re.findall(r"<tr>.*?</tr>", response.content.decode(), re.S)
+    return visible_text(next(row for row in rows if f'value="{slug}"' in row))
+
+
+@pytest.fixture
+def catalogue(db):
+    """Five published entries with every kind of known and unknown fact, and a draft."""
+    open_source = CategoryFactory(slug="open", name="Open models", short_name="Open", icon="🔓")
+    closed = CategoryFactory(slug="closed", name="Closed models", short_name="Closed", icon="🔒")
+    acme, bolt, core = (
+        OrganizationFactory(slug=slug, name=name)
+        for slug, name in (("acme", "Acme"), ("bolt", "Bolt"), ("core", "Core Labs"))
+    )
+    text = ModalityFactory(slug="text", name="Text", position=1)
+    image = ModalityFactory(slug="image", name="Image", position=2)
+    rows = [
+        # name, category, organization, modalities, release, parameters, OSI, access
+        ("Alpha", open_source, acme, [text], (2023, 1, 1), 7_000_000_000, True, Access.WEIGHTS),
+        ("beta", open_source, bolt, [text, image], (2024, 5, 1), None, False, Access.BOTH),
+        ("Gamma", closed, core, [image], None, 1_000_000_000_000, None, Access.HOSTED),
+        ("Delta", closed, core, [text], (2022, 6, 1), 70_000_000_000, False, Access.HOSTED),
+        ("Zeta", open_source, acme, [], (2021, 1, 1), 500_000_000, True, ""),
+    ]
+    # Openness: Alpha all open (100), beta only its weights and their licence (open, but 2 of 9
+    # graded: no score), Gamma not graded, Delta all closed (0), Zeta all partial (50).
+    grades = {
+        "Alpha": {dimension: "open" for dimension in Dimension.values},
+        "beta": {"weights": "open", "weights_licence": "open", "api": "unknown"},
+        "Delta": {dimension: "closed" for dimension in Dimension.values},
+        "Zeta": {dimension: "partial" for dimension in Dimension.values},
+    }
+    for name, category, organization, modalities, release, parameters, osi, access in rows:
+        entry = ModelEntryFactory(
+            name=name,
+            slug=name.lower(),
+            category=category,
+            organization=organization,
+            release_date=datetime.date(*release) if release else None,
+            parameter_count=parameters,
+            licence_name="Some licence" if osi is not None else "",
+            licence_osi_approved=osi,
+            access=access,
+        )
+        entry.modalities.set(modalities)
+        for dimension, grade in grades.get(name, {}).items():
+            OpennessGrade.objects.create(entry=entry, dimension=dimension, grade=grade)
+    draft = ModelEntryFactory(
+        name="Epsilon draft", slug="epsilon", category=open_source, organization=bolt
+    )
+    draft.status = Status.DRAFT
+    draft.save()
+    draft.modalities.set([text, image])
+
+
+def test_lists_every_published_entry_with_its_key_facts(client, catalogue):
+    page = client.get("/models/")
+    assert page.status_code == 200
+    assert names(page) == ["Alpha", "beta", "Delta", "Gamma", "Zeta"]
+    text = visible_text(page.content)
+    assert "5 models" in text
+    assert "Epsilon" not in text
+    alpha = row_text(page, "alpha")
+    for fact in ("Alpha", "Acme", "Open", "Text", "1 January 2023", "Some licence", "OSI-approved"):
+        assert fact in alpha
+    assert "Downloadable weights" in alpha
+    assert '<a class="model-name" href="/models/alpha/">Alpha</a>' in page.content.decode()
+    assert 'href="/organizations/acme/"' in page.content.decode()
+
+
+def test_each_entry_shows_its_openness_score_and_coverage_or_why_it_has_none(client, catalogue):
+    page = client.get("/models/")
+    assert '<th scope="col">Openness <span class="muted">0–100</span></th>' in page.content.decode()
+    assert "Alpha Acme · 🔓 Open 100 out of 100 9 of 9 graded Text" in row_text(page, "alpha")
+    beta = row_text(page, "beta")
+    assert "No score 2 of 9 graded, too few" in beta and "out of 100" not in beta
+    assert "0 out of 100 9 of 9 graded" in row_text(page, "delta")
+    gamma = row_text(page, "gamma")
+    assert "Not graded" in gamma and "out of 100" not in gamma
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("min_openness=25", ["Alpha", "Zeta"]),
+        ("min_openness=75", ["Alpha"]),
+        # Not graded, or too few graded, is no score at all.
+        ("min_openness=0", ["Alpha", "Delta", "Zeta"]),
+        ("min_openness=50&category=open", ["Alpha", "Zeta"]),
+        ("min_openness=0&licence=not-osi", ["Delta"]),
+        ("sort=openness", ["Alpha", "Zeta", "Delta", "beta", "Gamma"]),  # no score last
+        ("sort=openness&min_openness=50", ["Alpha", "Zeta"]),
+    ],
+)
+def test_filter_and_sort_by_openness(client, catalogue, query, expected):
+    assert names(client.get(f"/models/?{query}")) == expected
+
+
+def test_openness_steps_are_counted_under_the_other_filters(client, catalogue):
+    page = client.get("/models/")
+    assert facet_counts(page, "min_openness") == {"any": 5, "25": 2, "50": 2, "75": 1}
+    html = page.content.decode()
+    assert (
+        '<input type="radio" name="min_openness" value="" id="f-min_openness-any" checked>' in html
+    )
+    assert '<span class="facet-label">At least 75</span>' in html
+    filtered = client.get("/models/?category=closed&min_openness=50")
+    assert names(filtered) == []
+    assert facet_counts(filtered, "min_openness") == {"any": 2, "50": 0}
+    assert checked(filtered, "min_openness") == {"50"}
+    # The facets count under the least score too.
+    assert facet_counts(filtered, "category") == {"open": 2, "closed": 0}
+
+
+def test_a_score_from_a_shared_link_is_offered_ticked(client, catalogue):
+    page = client.get("/models/?min_openness=40")
+    assert names(page) == ["Alpha", "Zeta"]
+    assert checked(page, "min_openness") == {"40"}
+    assert facet_counts(page, "min_openness") == {"any": 5, "25": 2, "40": 2, "50": 2, "75": 1}
+
+
+def test_sorting_keeps_the_least_openness_score(client, catalogue):
+    html = client.get("/models/?min_openness=50&sort=openness").content.decode()
+    sort_form = re.search(r'<form[^>]*class="sort-form".*?</form>', html, re.S).group(0)
+    assert '<input type="hidden" name="min_openness" value="50">' in sort_form
+    assert '<option value="openness" selected>Openness score, most open first</option>' in sort_form
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "category=closed",
+        "organization=acme&organization=core",
+        "modality=text&modality=image",
+        "access=hosted&access=unknown",
+        "licence=osi&licence=unknown",
+        "min_openness=25&sort=newest",
+        "sort=openness",
+        "sort=smallest&category=open",
+        "sort=oldest&access=",
+    ],
+)
+def test_the_api_and_the_downloads_list_what_the_directory_lists(client, catalogue, query):
+    listed = [name.lower() for name in names(client.get(f"/models/?{query}"))]
+    api = client.get(f"/api/models/?{query}")
+    assert api.status_code == 200, api.content
+    assert [record["slug"] for record in api.json()["results"]] == listed
+    download = client.get(f"/models.json?{query}").json()["results"]
+    assert [record["slug"] for record in download] == listed
+
+
+def test_unknown_facts_read_not_published_never_zero(client, catalogue):
+    page = client.get("/models/?organization=core")
+    gamma = row_text(page, "gamma")
+    assert "Not published" in gamma  # release date, context window, licence
+    assert " 0 " not in f" {gamma} "
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("category=closed", ["Delta", "Gamma"]),
+        ("organization=acme", ["Alpha", "Zeta"]),
+        ("organization=acme&organization=core", ["Alpha", "Delta", "Gamma", "Zeta"]),
+        ("modality=image", ["beta", "Gamma"]),
+        # Choices within a facet are alternatives; beta has both and is listed once.
+        ("modality=text&modality=image", ["Alpha", "beta", "Delta", "Gamma"]),
+        ("access=hosted", ["Delta", "Gamma"]),
+        ("access=both", ["beta"]),
+        ("access=unknown", ["Zeta"]),
+        ("licence=osi", ["Alpha", "Zeta"]),
+        ("licence=not-osi", ["beta", "Delta"]),
+        ("licence=unknown", ["Gamma"]),
+        ("licence=osi&licence=unknown", ["Alpha", "Gamma", "Zeta"]),
+        # Across facets every filter applies.
+        ("category=open&licence=not-osi", ["beta"]),
+        ("category=closed&modality=text&access=hosted", ["Delta"]),
+        ("category=closed&organization=acme", []),
+    ],
+)
+def test_filters(client, catalogue, query, expected):
+    page = client.get(f"/models/?{query}")
+    assert page.status_code == 200
+    assert names(page) == expected
+    if not expected:
+        assert "No models match all of these filters." in visible_text(page.content)
+
+
+def test_ticked_choices_stay_ticked(client, catalogue):
+    page = client.get("/models/?category=open&modality=text&licence=osi")
+    assert checked(page, "category") == {"open"}
+    assert checked(page, "modality") == {"text"}
+    assert checked(page, "licence") == {"osi"}
+    assert checked(page, "organization") == set()
+
+
+def test_facet_counts_without_filters(client, catalogue):
+    page = client.get("/models/")
+    assert facet_counts(page, "category") == {"open": 3, "closed": 2}
+    assert facet_counts(page, "organization") == {"acme": 2, "bolt": 1, "core": 2}
+    assert facet_counts(page, "modality") == {"text": 3, "image": 2}
+    assert facet_counts(page, "access") == {"weights": 1, "hosted": 2, "both": 1, "unknown": 1}
+    assert facet_counts(page, "licence") == {"osi": 2, "not-osi": 2, "unknown": 1}
+
+
+def test_each_facet_counts_under_the_other_facets_filters(client, catalogue):
+    page = client.get("/models/?category=closed&modality=text")
+    assert names(page) == ["Delta"]
+    # Category ignores its own filter (how many ticking each would give), not modality's.
+    assert facet_counts(page, "category") == {"open": 2, "closed": 1}
+    # Modality ignores its own filter, not category's.
+    assert facet_counts(page, "modality") == {"text": 1, "image": 1}
+    # The others apply both; choices that would match nothing are left out.
+    assert facet_counts(page, "organization") == {"core": 1}
+    assert facet_counts(page, "access") == {"hosted": 1}
+    assert facet_counts(page, "licence") == {"not-osi": 1}
+
+
+def test_a_ticked_choice_matching_nothing_still_shows_with_zero(client, catalogue):
+    page = client.get("/models/?category=closed&organization=acme")
+    assert facet_counts(page, "organization") == {"acme": 0, "core": 2}
+    assert checked(page, "organization") == {"acme"}
+
+
+def test_drafts_count_nowhere(client, catalogue):
+    page = client.get("/models/?organization=bolt")
+    assert names(page) == ["beta"]
+    assert facet_counts(page, "modality") == {"text": 1, "image": 1}
+    assert facet_counts(client.get("/models/"), "organization")["bolt"] == 1
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("name", ["Alpha", "beta", "Delta", "Gamma", "Zeta"]),
+        ("newest", ["beta", "Alpha", "Delta", "Zeta", "Gamma"]),
+        ("oldest", ["Zeta", "Delta", "Alpha", "beta", "Gamma"]),
+        ("largest", ["Gamma", "Delta", "Alpha", "Zeta", "beta"]),
+        ("smallest", ["Zeta", "Alpha", "Delta", "Gamma", "beta"]),
+    ],
+)
+def test_sort_orders_put_unknown_last(client, catalogue, sort, expected):
+    page = client.get(f"/models/?sort={sort}")
+    assert names(page) == expected
+    assert re.search(rf'<option value="{sort}" selected>', page.content.decode())
+
+
+def test_sorting_keeps_the_filters(client, catalogue):
+    page = client.get("/models/?category=open&sort=newest")
+    assert names(page) == ["beta", "Alpha", "Zeta"]
+    html = page.content.decode()
+    # The sort form carries the filters, the filter form carries the sort order.
+    sort_form = re.search(r'<form[^>]*class="sort-form".*?</form>', html, re.S).group(0)
+    assert '<input type="hidden" name="category" value="open">' in sort_form
+    filter_form = re.search(r'<form[^>]*class="filter-form".*?</form>', html, re.S).group(0)
+    assert '<input type="hidden" name="sort" value="newest">' in filter_form
+
+
+@pytest.mark.parametrize(
+    ("query", "message", "expected"),
+    [
+        ("organization=nope", "No organization “nope”; that filter was left out.", 5),
+        ("category=open&category=gone", "No category “gone”; that filter was left out.", 3),
+        ("modality=smell", "No modality “smell”; that filter was left out.", 5),
+        ("access=free", "No access “free”; that filter was left out.", 5),
+        ("licence=gpl", "No licence “gpl”; that filter was left out.", 5),
+        ("sort=bogus", "No sort order “bogus”; sorted by name instead.", 5),
+        ("page=abc", "No page “abc”; showing the first page.", 5),
+        ("page=0", "No page “0”; showing the first page.", 5),
+        ("page=99", "There is no page 99; showing page 1 of 1.", 5),
+        ("per_page=7", "Page size “7” is not offered; showing 20 a page.", 5),
+        ("min_openness=lots", "No openness score “lots”; that filter was left out.", 5),
+        ("min_openness=101", "No openness score “101”; that filter was left out.", 5),
+    ],
+)
+def test_bad_parameters_give_a_normal_page_with_a_message(
+    client, catalogue, query, message, expected
+):
+    page = client.get(f"/models/?{query}")
+    assert page.status_code == 200
+    assert message in visible_text(page.content)
+    assert len(names(page)) == expected
+
+
+def test_visitor_input_in_messages_is_escaped(client, catalogue):
+    page = client.get("/models/?organization=<script>alert(1)</script>")
+    html = page.content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_compare_checkboxes_submit_to_the_comparison(client, catalogue):
+    html = client.get("/models/").content.decode()
+    form = re.search(r'<form method="get" action="/compare/models/".*?</form>', html, re.S)
+    assert form
+    boxes = re.findall(r'<input type="checkbox" name="m" value="([\w-]+)"', form.group(0))
+    assert boxes == ["alpha", "beta", "delta", "gamma", "zeta"]
+    assert '<label for="pick-alpha" class="visually-hidden">Compare Alpha</label>' in form.group(0)
+
+
+def test_the_filter_form_is_a_plain_get_form(client, catalogue):
+    html = client.get("/models/").content.decode()
+    assert '<form method="get" action="/models/" class="filter-form"' in html
+    assert '<button type="submit" class="button">Apply filters</button>' in html
+
+
+@pytest.fixture
+def many(db):
+    category = CategoryFactory(slug="open")
+    organization = OrganizationFactory()
+    for number in range(45):
+        ModelEntryFactory(name=f"Model {number:02}", category=category, organization=organization)
+    ModelEntryFactory(name="Other", category=CategoryFactory(slug="other"))
+
+
+def test_pagination_pages_and_keeps_the_filters(client, many):
+    first = client.get("/models/?category=open")
+    assert names(first) == [f"Model {number:02}" for number in range(20)]
+    text = visible_text(first.content)
+    assert "45 models · showing 1–20" in text
+    html = first.content.decode()
+    assert 'href="?category=open&amp;page=2" rel="next"' in html
+    assert 'href="?category=open&amp;page=3"' in html
+    last = client.get("/models/?category=open&page=3")
+    assert names(last) == [f"Model {number:02}" for number in range(40, 45)]
+    assert 'href="?category=open&amp;page=2" rel="prev"' in last.content.decode()
+    assert 'aria-current="page">3</a>' in last.content.decode()
+
+
+def test_page_past_the_end_shows_the_last_page(client, many):
+    page = client.get("/models/?page=12")
+    assert page.status_code == 200
+    assert "There is no page 12; showing page 3 of 3." in visible_text(page.content)
+    assert names(page)[0] == "Model 40"
+
+
+@pytest.mark.parametrize("size", [50, 100])
+def test_page_size_is_bounded_to_the_offered_sizes(client, many, size):
+    page = client.get(f"/models/?per_page={size}")
+    assert len(names(page)) == 46
+    assert not page.context["page"].has_other_pages()
+
+
+@pytest.mark.parametrize("count", [10, 200])
+def test_query_count_does_not_grow_with_entries(client, django_assert_num_queries, count):
+    build_catalogue(count)
+    # Three facet choice lists, five facets, the openness steps, the count, the page and its
+    # modalities.
+    with django_assert_num_queries(12):
+        page = client.get("/models/?modality=text&sort=largest&licence=osi&licence=not-osi")
+    assert page.status_code == 200
+    assert names(page)
+
+
+def test_query_count_of_the_plain_directory(client, django_assert_num_queries):
+    build_catalogue(30)
+    with django_assert_num_queries(12):
+        assert client.get("/models/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "category=%00",
+        "organization=%E2%80%AE%F0%9F%94%93",
+        "modality=" + "x" * 5000,
+        "page=-1",
+        "page=1e5",
+        "page=99999999999999999999999999",
+        "per_page=100000",
+        "sort=%00",
+        "sort=name&sort=newest&sort=bogus",
+        "min_openness=%00",
+        "min_openness=-5",
+        "min_openness=1e400",
+    ],
+)
+def test_odd_input_never_breaks_the_page(client, catalogue, query):
+    page = client.get(f"/models/?{query}")
+    assert page.status_code == 200
+    assert names(page)

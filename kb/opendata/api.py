@@ -2,14 +2,14 @@
 
 Plain Django views returning ``JsonResponse``: five read-only endpoints over records built in
 kb.opendata.serializers need no serializer framework, and the query parameters go through the same form as the
-directory (kb.catalogue.filters). Bad parameters get a 400 whose body says which parameter was wrong.
+directory (kb.site.filters). Bad parameters get a 400 whose body says which parameter was wrong.
 """
 
 from django.core.paginator import EmptyPage, Paginator
 from django.http import JsonResponse
 from django.views.decorators.http import require_safe
 
-from kb.catalogue.filters import PAGE_SIZES, SLUG, ModelFilterForm, PageForm, QueryForm
+from kb.site.filters import PAGE_SIZES, SLUG, ModelFilterForm, PageForm, QueryForm
 
 from .openapi import openapi_spec
 from .serializers import (

@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from kb.catalogue.filters import FACETS, SORT_CHOICES, ModelExportForm
+from kb.site.filters import FACETS, SORT_CHOICES, ModelExportForm
 
 from .api import invalid_parameters, json_response, open_to_every_origin
 from .serializers import CSV_COLUMNS, entry_csv_row, entry_record, published_entries

@@ -7,9 +7,9 @@ description is served, so a client (or schemathesis) knows the values that exist
 
 from django.conf import settings
 
-from kb.catalogue.filters import DEFAULT_SORT, FACETS, PAGE_SIZES, SORT_CHOICES, SORTS
 from kb.catalogue.models import Access, OpennessGrade
 from kb.catalogue.openness import DIMENSION_COUNT, MINIMUM_GRADED
+from kb.site.filters import DEFAULT_SORT, FACETS, PAGE_SIZES, SORT_CHOICES, SORTS
 
 SLUG_PARAMETER = {
     "name": "slug",
@@ -211,7 +211,7 @@ def slugs(values):
 
 
 def filter_parameters():
-    """The filters and the sort order, as kb.catalogue.filters.ModelFilterForm defines them."""
+    """The filters and the sort order, as kb.site.filters.ModelFilterForm defines them."""
     many = "Several values mean any of them."
     facets = [
         query(

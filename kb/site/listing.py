@@ -1,5 +1,5 @@
 """The model directory's facet counts and pagination (the filters and sort orders themselves are
-kb.catalogue.filters, shared with the API and the downloads).
+kb.site.filters, shared with the API and the downloads).
 
 Within one facet the ticked choices are alternatives (text OR image); across facets they all
 apply (open-source AND text). Each facet counts its choices under the *other* facets' filters,
@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 
-from kb.catalogue.filters import (
+from kb.catalogue.models import ModelEntry
+
+from .filters import (
     FACETS,
     OPENNESS_STEPS,
     PAGE_SIZES,
@@ -21,7 +23,6 @@ from kb.catalogue.filters import (
     PageForm,
     quoted,
 )
-from kb.catalogue.models import ModelEntry
 
 
 @dataclass
@@ -44,7 +45,7 @@ def facets(query, choices):
     """Each facet's choices with how many entries match them and the other filters, then the
     openness steps with how many entries reach each.
 
-    ``query`` is a ``kb.catalogue.filters.ModelQuery``, ``choices`` what ``kb.catalogue.filters.facet_choices()``
+    ``query`` is a ``kb.site.filters.ModelQuery``, ``choices`` what ``kb.site.filters.facet_choices()``
     read. A choice that matches nothing is left out unless it is ticked (then it shows 0, so it
     can be unticked).
     """

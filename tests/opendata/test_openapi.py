@@ -3,9 +3,9 @@ import re
 import pytest
 from django.urls import Resolver404, URLPattern, resolve
 
-from kb.catalogue.filters import ModelFilterForm
 from kb.opendata import urls as opendata_urls
 from kb.opendata.api import openapi as openapi_view
+from kb.site.filters import ModelFilterForm
 
 pytestmark = pytest.mark.django_db
 

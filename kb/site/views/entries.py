@@ -2,11 +2,10 @@
 
 from django.shortcuts import get_object_or_404, render
 
-from kb.catalogue import filters
 from kb.catalogue.facts import pros_and_cons, sourced_facts
 from kb.catalogue.models import ModelEntry
 
-from .. import model_comparison
+from .. import filters, model_comparison
 from ..forms import MAX_COMPARED, ModelPickForm
 from ..listing import facets, paginate
 from .common import render_item, visible

@@ -17,7 +17,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils.text import Truncator
 
-from .models import Access, Category, Modality, ModelEntry, Organization
+from kb.catalogue.models import Access, Category, Modality, ModelEntry, Organization
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 UNKNOWN = "unknown"

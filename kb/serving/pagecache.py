@@ -28,6 +28,15 @@ configured one (``FORCE_SCRIPT_NAME``), non-GET/HEAD requests, the admin,
 static and media files; and responses that are not 200, stream, set a cookie, used the CSRF
 token, carry a CSP nonce, vary on anything but ``Cookie``/``Accept-Encoding`` or ask not to be
 cached (drafts, the health check).
+
+Read top to bottom, the module follows a request:
+
+1. Which requests may be cached: ``request_key`` (None: never cached).
+2. Where a cached page is answered: ``PageCacheApp`` (before Django) or ``PageCacheMiddleware``
+   (under the test client), through ``lookup`` and ``CachedPage.response_parts`` (200 or 304).
+3. Where a page is stored: ``PageCacheMiddleware`` after the view, when ``page_from_response``
+   finds the response cacheable.
+4. The store itself: ``PageStore``, the per-process LRU in front of the shared cache.
 """
 
 import gzip
@@ -38,7 +47,7 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 from django.conf import settings
@@ -52,6 +61,7 @@ from django.utils.http import http_date, parse_etags, parse_http_date_safe
 from kb.catalogue.freshness import read_content_version
 from kb.catalogue.models import ContentVersion
 
+from .encoding import accepts_coding
 from .routers import replica_reads
 
 logger = logging.getLogger(__name__)
@@ -108,10 +118,7 @@ def release_id():
     return digest.hexdigest()[:12]
 
 
-@cache
-def skipped_prefixes():
-    prefixes = {reverse("admin:index"), settings.STATIC_URL, settings.MEDIA_URL}
-    return tuple("/" + prefix.lstrip("/") for prefix in prefixes if prefix)
+# ---- 1. Which requests may be cached -----------------------------------------------------------
 
 
 def request_key(environ):
@@ -143,39 +150,40 @@ def request_key(environ):
     return hashlib.md5(text, usedforsecurity=False).hexdigest()
 
 
-@lru_cache(maxsize=64)  # browsers send few distinct values
-def coding_qualities(accept_encoding):
-    """An Accept-Encoding value's content codings (lowercased, ``*`` included) and their
-    q-values (RFC 9110, section 12.5.3). A q-value that does not parse counts as 0: the plain
-    body always does."""
-    qualities = {}
-    for item in accept_encoding.split(","):
-        coding, *params = (part.strip() for part in item.split(";"))
-        quality = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        if coding:
-            qualities.setdefault(coding.lower(), quality)
-    return qualities
+@cache
+def skipped_prefixes():
+    prefixes = {reverse("admin:index"), settings.STATIC_URL, settings.MEDIA_URL}
+    return tuple("/" + prefix.lstrip("/") for prefix in prefixes if prefix)
 
 
-# Other names of a coding (RFC 9110, section 8.4.1.3).
-CODING_ALIASES = {"gzip": ("x-gzip",)}
+# ---- 2. Where a cached page is answered --------------------------------------------------------
 
 
-def accepts_coding(accept_encoding, coding):
-    """Whether an Accept-Encoding value takes ``coding``: named, or matched by ``*``, with a
-    q-value above 0 (``gzip;q=0`` refuses gzip, even beside ``*``)."""
-    qualities = coding_qualities(accept_encoding)
-    for name in (coding, *CODING_ALIASES.get(coding, ()), "*"):
-        if name in qualities:
-            return qualities[name] > 0
-    return False
+class PageCacheApp:
+    """WSGI wrapper answering cached pages before Django runs at all."""
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        if enabled():
+            with replica_reads():
+                page, version = lookup(environ)
+            if page is not None:
+                return page.wsgi(environ, version, start_response)
+        return self.application(environ, start_response)
+
+
+def lookup(environ):
+    """The cached page and content version for a request: (page or None, version or None)."""
+    key = request_key(environ)
+    if key is None:
+        return None, None
+    version = current_version(environ)
+    if version is None:
+        return None, None
+    environ[LOOKED_UP_ENVIRON_KEY] = True
+    return pages.get(PageStore.key(version, key)), version
 
 
 def current_version(environ):
@@ -187,27 +195,6 @@ def current_version(environ):
             logger.warning("Content version unreadable (%s); page served uncached.", error)
             environ[VERSION_ENVIRON_KEY] = None
     return environ[VERSION_ENVIRON_KEY]
-
-
-def last_modified(version):
-    """When content last changed, in whole seconds; None while that second is not over.
-
-    HTTP dates have one-second resolution: a date handed out during the second of a change
-    could equal the date of a second change within that same second, and a client holding
-    the first page would then be told it is current.
-    """
-    changed = version // 1_000_000
-    return changed if int(time.time()) > changed else None
-
-
-def is_not_modified(environ, etag, modified):
-    """Whether the client's copy is current (If-None-Match first, as RFC 9110 says)."""
-    if_none_match = environ.get("HTTP_IF_NONE_MATCH")
-    if if_none_match is not None:
-        tags = {tag.removeprefix("W/") for tag in parse_etags(if_none_match)}
-        return "*" in tags or etag in tags
-    since = parse_http_date_safe(environ.get("HTTP_IF_MODIFIED_SINCE") or "")
-    return since is not None and modified is not None and modified <= since
 
 
 @dataclass(frozen=True)
@@ -258,6 +245,59 @@ class CachedPage:
         return response
 
 
+def last_modified(version):
+    """When content last changed, in whole seconds; None while that second is not over.
+
+    HTTP dates have one-second resolution: a date handed out during the second of a change
+    could equal the date of a second change within that same second, and a client holding
+    the first page would then be told it is current.
+    """
+    changed = version // 1_000_000
+    return changed if int(time.time()) > changed else None
+
+
+def is_not_modified(environ, etag, modified):
+    """Whether the client's copy is current (If-None-Match first, as RFC 9110 says)."""
+    if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+    if if_none_match is not None:
+        tags = {tag.removeprefix("W/") for tag in parse_etags(if_none_match)}
+        return "*" in tags or etag in tags
+    since = parse_http_date_safe(environ.get("HTTP_IF_MODIFIED_SINCE") or "")
+    return since is not None and modified is not None and modified <= since
+
+
+# ---- 3. Where a page is stored -----------------------------------------------------------------
+
+
+class PageCacheMiddleware:
+    """Stores anonymous pages after rendering; answers hits when no WSGI wrapper did."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        environ = request.META
+        key = request_key(environ) if enabled() else None
+        if key is None:
+            response = self.get_response(request)
+            if getattr(getattr(request, "user", None), "is_authenticated", False):
+                add_never_cache_headers(response)
+            return response
+        with replica_reads():
+            if environ.get(LOOKED_UP_ENVIRON_KEY):
+                page, version = None, environ.get(VERSION_ENVIRON_KEY)
+            else:
+                page, version = lookup(environ)
+            if page is not None:
+                return page.django_response(environ, version)
+            response = self.get_response(request)
+        page = page_from_response(request, response) if version is not None else None
+        if page is None:
+            return response
+        pages.put(PageStore.key(version, key), page)
+        return page.django_response(environ, version)
+
+
 def page_from_response(request, response):
     """The response as a page to cache, or None when it must not be cached."""
     if (
@@ -290,6 +330,9 @@ def page_from_response(request, response):
         headers.append(("Cache-Control", "no-cache"))
     etag = f'"{hashlib.md5(body, usedforsecurity=False).hexdigest()}"'
     return CachedPage(headers=tuple(headers), body=body, etag=etag, gzipped=gzipped)
+
+
+# ---- 4. The store ------------------------------------------------------------------------------
 
 
 class PageStore:
@@ -367,59 +410,3 @@ class PageStore:
 
 
 pages = PageStore()
-
-
-def lookup(environ):
-    """The cached page and content version for a request: (page or None, version or None)."""
-    key = request_key(environ)
-    if key is None:
-        return None, None
-    version = current_version(environ)
-    if version is None:
-        return None, None
-    environ[LOOKED_UP_ENVIRON_KEY] = True
-    return pages.get(PageStore.key(version, key)), version
-
-
-class PageCacheApp:
-    """WSGI wrapper answering cached pages before Django runs at all."""
-
-    def __init__(self, application):
-        self.application = application
-
-    def __call__(self, environ, start_response):
-        if enabled():
-            with replica_reads():
-                page, version = lookup(environ)
-            if page is not None:
-                return page.wsgi(environ, version, start_response)
-        return self.application(environ, start_response)
-
-
-class PageCacheMiddleware:
-    """Stores anonymous pages after rendering; answers hits when no WSGI wrapper did."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        environ = request.META
-        key = request_key(environ) if enabled() else None
-        if key is None:
-            response = self.get_response(request)
-            if getattr(getattr(request, "user", None), "is_authenticated", False):
-                add_never_cache_headers(response)
-            return response
-        with replica_reads():
-            if environ.get(LOOKED_UP_ENVIRON_KEY):
-                page, version = None, environ.get(VERSION_ENVIRON_KEY)
-            else:
-                page, version = lookup(environ)
-            if page is not None:
-                return page.django_response(environ, version)
-            response = self.get_response(request)
-        page = page_from_response(request, response) if version is not None else None
-        if page is None:
-            return response
-        pages.put(PageStore.key(version, key), page)
-        return page.django_response(environ, version)

@@ -7,7 +7,7 @@ the client accepts, with their q-values read as the page cache reads them (``kb.
 
 from whitenoise.middleware import WhiteNoiseMiddleware
 
-from .pagecache import accepts_coding
+from .encoding import accepts_coding
 
 COMPRESSED = ("br", "gzip")
 HEADER = "HTTP_ACCEPT_ENCODING"

@@ -273,12 +273,11 @@ def test_https_settings_from_the_environment():
 
 def every_public_url():
     """One URL of each public route, with the bundled content's slugs where a route takes one."""
-    from kb.opendata import urls as opendata_urls
-    from kb.site import urls as site_urls
+    from kb.urls import public
 
     parameterless = [
         reverse(f"kb:{pattern.name}")
-        for pattern in [*site_urls.urlpatterns, *opendata_urls.urlpatterns]
+        for pattern in public
         if isinstance(pattern, URLPattern) and not pattern.pattern.regex.groups
     ]
     article = Article.objects.published().first()

@@ -14,7 +14,7 @@ TEST_ENV := DJANGO_SETTINGS_MODULE=kb.settings.test
 # Production's settings plus the development tools (kb/tools/), for bench and audit's commands.
 TOOLS_ENV := DJANGO_SETTINGS_MODULE=kb.settings.tools
 
-.PHONY: run test lint venv deps dev-deps clean serve bench bench-markdown backup restore bench-search audit vnu
+.PHONY: run test lint venv deps dev-deps clean serve bench bench-markdown backup restore bench-search audit vnu stylelint
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -84,7 +84,22 @@ audit: deps $(LIGHTHOUSE_STAMP)
 	$(AUDIT_ENV) $(BIN)/python manage.py audit --port $(PORT) \
 		--lighthouse $(AUDIT_DIR)/node_modules/.bin/lighthouse --output $(AUDIT_DIR) $(AUDIT_ARGS)
 
-lint: dev-deps
+# stylelint over static/css/ with .stylelintrc.cjs (stylelint-config-standard, a few rules
+# relaxed there with reasons): installed from npm into .stylelint/ once, like vnu below.
+STYLELINT_DIR := $(CURDIR)/.stylelint
+STYLELINT_VERSION := 17.16.0
+STYLELINT_CONFIG_VERSION := 40.0.0
+STYLELINT_STAMP := $(STYLELINT_DIR)/.stylelint-$(STYLELINT_VERSION)-$(STYLELINT_CONFIG_VERSION)
+$(STYLELINT_STAMP):
+	@command -v npm >/dev/null || { echo "make lint needs Node.js 20 and npm for stylelint" >&2; exit 2; }
+	npm install --prefix $(STYLELINT_DIR) --no-audit --no-fund --save-exact \
+		stylelint@$(STYLELINT_VERSION) stylelint-config-standard@$(STYLELINT_CONFIG_VERSION)
+	touch $@
+stylelint: $(STYLELINT_STAMP)
+	$(STYLELINT_DIR)/node_modules/.bin/stylelint --config .stylelintrc.cjs \
+		--config-basedir $(STYLELINT_DIR) "static/css/**/*.css"
+
+lint: dev-deps stylelint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
@@ -121,7 +136,7 @@ restore: deps
 	$(BIN)/python manage.py restore "$(FILE)"
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .vnu
+	rm -rf $(VENV) staticfiles .pytest_cache .vnu .stylelint
 
 # The search benchmark on a scratch database: SQLite at BENCH_SQLITE, or PostgreSQL when
 # DATABASE_URL is set. The data (100,000 entries, 10,000 articles) is generated once.

@@ -1,72 +1,21 @@
 // Suggestions under the header's search box, following the ARIA combobox pattern.
 // Without this script the box is a plain GET form to /search/.
-(function () {
-  "use strict";
+import { suggest } from "./suggest.js";
 
-  // Calls show(body, query) with the suggestions for what is typed in the input, fetched from
-  // url?q=… a moment after the typing stops, each request cancelling the one before. The body
-  // is the response read as "text" or "json", or null for an empty box or a failed request.
-  // The model pickers use it too (model-picker.js).
-  window.kbSuggest = function (input, url, read, show) {
-    var DELAY = 150;
-    var timer = null;
-    var controller = null;
-    var lastQuery = "";
-
-    function load() {
-      var query = input.value.trim();
-      if (query === lastQuery) {
-        return;
-      }
-      lastQuery = query;
-      if (controller) {
-        controller.abort();
-      }
-      if (!query) {
-        show(null, query);
-        return;
-      }
-      controller = new AbortController();
-      fetch(url + "?q=" + encodeURIComponent(query), {
-        signal: controller.signal,
-        headers: { Accept: read === "json" ? "application/json" : "text/html" },
-      })
-        .then(function (response) {
-          return response.ok ? response[read]() : null;
-        })
-        .then(function (body) {
-          show(body, query);
-        })
-        .catch(function (error) {
-          if (error.name !== "AbortError") {
-            show(null, query);
-          }
-        });
-    }
-
-    input.addEventListener("input", function () {
-      window.clearTimeout(timer);
-      timer = window.setTimeout(load, DELAY);
-    });
-  };
-
-  var input = document.querySelector("input[data-suggest-url]");
-  if (!input) {
-    return;
-  }
-  var listbox = document.getElementById(input.getAttribute("aria-controls"));
-  var status = document.getElementById(input.dataset.status);
-  var active = -1;
-  var shownQuery = "";
+function enhance(input) {
+  const listbox = document.getElementById(input.getAttribute("aria-controls"));
+  const status = document.getElementById(input.dataset.status);
+  let active = -1;
+  let shownQuery = "";
 
   function options() {
-    return Array.prototype.slice.call(listbox.querySelectorAll('[role="option"]'));
+    return Array.from(listbox.querySelectorAll('[role="option"]'));
   }
 
   function setActive(index) {
-    var all = options();
+    const all = options();
     active = index;
-    all.forEach(function (option, i) {
+    all.forEach((option, i) => {
       option.setAttribute("aria-selected", i === index ? "true" : "false");
     });
     if (index >= 0 && all[index]) {
@@ -87,15 +36,17 @@
 
   function announce(count) {
     // The last option is "All results": it is not a suggestion.
-    var found = Math.max(count - 1, 0);
-    status.textContent = found === 0 ? "No suggestions." :
-      found + (found === 1 ? " suggestion" : " suggestions") + ". Use the up and down arrows to choose.";
+    const found = Math.max(count - 1, 0);
+    status.textContent =
+      found === 0
+        ? "No suggestions."
+        : `${found} ${found === 1 ? "suggestion" : "suggestions"}. Use the up and down arrows to choose.`;
   }
 
   function fill(html) {
-    var parsed = new DOMParser().parseFromString("<ul>" + html + "</ul>", "text/html");
-    listbox.replaceChildren.apply(listbox, parsed.body.firstChild.childNodes);
-    var count = options().length;
+    const parsed = new DOMParser().parseFromString(`<ul>${html}</ul>`, "text/html");
+    listbox.replaceChildren(...parsed.body.firstChild.childNodes);
+    const count = options().length;
     setActive(-1);
     show(count > 0);
     announce(count);
@@ -105,7 +56,7 @@
     window.location.assign(option.dataset.url);
   }
 
-  window.kbSuggest(input, input.dataset.suggestUrl, "text", function (html, query) {
+  suggest(input, input.dataset.suggestUrl, "text", (html, query) => {
     shownQuery = query;
     fill(html || "");
     if (!query) {
@@ -113,9 +64,9 @@
     }
   });
 
-  input.addEventListener("keydown", function (event) {
-    var all = options();
-    var open = !listbox.hidden;
+  input.addEventListener("keydown", (event) => {
+    const all = options();
+    const open = !listbox.hidden;
     if (event.key === "ArrowDown" && all.length) {
       event.preventDefault();
       show(true);
@@ -133,33 +84,29 @@
     }
   });
 
-  input.addEventListener("blur", function () {
-    show(false);
-  });
+  input.addEventListener("blur", () => show(false));
 
-  input.addEventListener("focus", function () {
+  input.addEventListener("focus", () => {
     if (options().length && input.value.trim() === shownQuery) {
       show(true);
     }
   });
 
   // Keep the focus in the box while an option is clicked, then follow it.
-  listbox.addEventListener("mousedown", function (event) {
-    event.preventDefault();
-  });
-  listbox.addEventListener("click", function (event) {
-    var option = event.target.closest('[role="option"]');
+  listbox.addEventListener("mousedown", (event) => event.preventDefault());
+  listbox.addEventListener("click", (event) => {
+    const option = event.target.closest('[role="option"]');
     if (option) {
       go(option);
     }
   });
 
   // "/" focuses the box, unless the visitor is typing somewhere else.
-  document.addEventListener("keydown", function (event) {
+  document.addEventListener("keydown", (event) => {
     if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) {
       return;
     }
-    var target = event.target;
+    const target = event.target;
     if (target.isContentEditable || target.closest("input, textarea, select")) {
       return;
     }
@@ -167,4 +114,9 @@
     input.focus();
     input.select();
   });
-})();
+}
+
+const input = document.querySelector("input[data-suggest-url]");
+if (input) {
+  enhance(input);
+}

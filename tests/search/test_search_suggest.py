@@ -87,7 +87,7 @@ def test_every_page_has_the_search_box(client, seed, url):
         assert attribute in html
     assert '<ul id="site-search-options" class="site-search-options" role="listbox"' in html
     assert 'role="status" aria-live="polite"' in html
-    assert '<script src="/static/js/search.js" defer></script>' in html
+    assert '<script type="module" src="/static/js/search.js"></script>' in html
 
 
 def test_pages_hold_no_inline_script_or_style(client, seed):

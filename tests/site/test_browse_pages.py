@@ -228,7 +228,7 @@ def test_model_page_above_the_picker_limit_asks_to_type_a_model(client, world, m
     ) in picker
     assert '<label for="compare-with">Another model</label>' in picker
     assert '<p id="compare-with-hint" class="picker-hint">Type its name or slug.</p>' in picker
-    assert '<script src="/static/js/model-picker.js" defer></script>' in html
+    assert '<script type="module" src="/static/js/model-picker.js"></script>' in html
 
 
 def test_model_page_below_the_picker_limit_loads_no_picker_script(client, world):

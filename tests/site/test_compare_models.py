@@ -280,7 +280,7 @@ def test_above_the_limit_each_picker_is_a_text_input_with_a_hint(client, models,
     ]
     assert '<label for="pick-1">Model 1</label>' in html
     assert "Type each model’s name, or its slug" in visible_text(html)
-    assert '<script src="/static/js/model-picker.js" defer></script>' in html
+    assert '<script type="module" src="/static/js/model-picker.js"></script>' in html
 
 
 def test_at_the_limit_the_pickers_stay_lists(client, models, monkeypatch):

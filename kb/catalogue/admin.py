@@ -2,6 +2,7 @@
 
 import reversion
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, quote, unquote
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -9,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count
 from django.db.models.fields import BLANK_CHOICE_DASH
+from django.forms import Script
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -36,7 +38,7 @@ from .models import (
 )
 from .spreadsheets import EditorImportExportMixin
 
-admin.site.site_header = "AI Models Knowledge Base"
+admin.site.site_header = settings.KB_SITE_NAME
 admin.site.site_title = "Knowledge base admin"
 admin.site.index_title = "Content"
 
@@ -151,7 +153,7 @@ class ContentAdmin(VersionedFields, VersionAdmin):
     object_history_template = "admin/kb/object_history.html"
 
     class Media:
-        js = ["js/upload-errors.js"]
+        js = [Script("js/upload-errors.js", type="module")]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))

@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 
 from kb.catalogue.models import ModelEntry
 
-SITE_NAME = "AI Models Knowledge Base"
+SITE_NAME = settings.KB_SITE_NAME
 CONTEXT = "https://schema.org"
 
 # As json_script does: inside <script>, "</script>" or "<!--" in the data must not end the element.

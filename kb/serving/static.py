@@ -1,4 +1,5 @@
-"""Static files: whitenoise, told what a client's Accept-Encoding takes.
+"""Static files: whitenoise, told what a client's Accept-Encoding takes, and hashed names for
+the files ES modules import.
 
 whitenoise sends a compressed file to any Accept-Encoding that names the coding, ``br;q=0`` and
 ``gzip;q=0`` included (it looks for the word). While it serves a file it reads only the codings
@@ -6,6 +7,7 @@ the client accepts, with their q-values read as the page cache reads them (``kb.
 """
 
 from whitenoise.middleware import WhiteNoiseMiddleware
+from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 from .encoding import accepts_coding
 
@@ -24,3 +26,11 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):
             return WhiteNoiseMiddleware.serve(static_file, request)
         finally:
             request.META[HEADER] = sent
+
+
+class StaticFilesStorage(CompressedManifestStaticFilesStorage):
+    """whitenoise's compressed files with hashed names, the hashed names also written into the
+    ``import`` statements of the JavaScript modules (``search.js`` imports ``suggest.js``), so a
+    module's imports change with a release as the module does."""
+
+    support_js_module_import_aggregation = True

@@ -71,6 +71,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",  # django-axes wants to be last
 ]
 
+# The site's name, written here only: page titles and header (the site_name tag), feeds, JSON-LD,
+# the admin and the API's description read it.
+KB_SITE_NAME = "AI Models Knowledge Base"
+
 ROOT_URLCONF = "kb.urls"
 # The site is served at the root. Its path prefix is configuration, never read from a request:
 # gunicorn takes SCRIPT_NAME from a header of its trusted forwarders, and links built from a
@@ -197,7 +201,7 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("KB_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "kb.serving.static.StaticFilesStorage"},
 }
 
 LOGIN_URL = "admin:login"

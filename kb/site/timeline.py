@@ -24,7 +24,7 @@ LABEL_SPACING = 8
 CHAR_WIDTH = 7.0
 MAX_YEAR_LABELS = 12
 
-PALETTE_SIZE = 6  # .tl-cat-0 ... .tl-cat-5 in static/css/opendata.css
+PALETTE_SIZE = 6  # .tl-cat-0 ... .tl-cat-5 in static/css/site.css
 SHAPES = ["circle", "square", "diamond", "triangle"]
 
 

@@ -216,3 +216,14 @@ def test_a_hung_database_gets_the_503_fast(site_env):
             status, body, seconds = timed_get(app, "/api/models/")
             assert (status, json.loads(body)["error"]) == (503, OUTAGE_MESSAGE)
             assert seconds < 5
+
+
+def test_a_module_imports_the_hashed_name_of_the_module_it_needs(two_apps):
+    """search.js imports suggest.js: under its hashed name, so a release changes both."""
+    app = two_apps[0]
+    script = re.search(r'src="(/static/js/search\.[0-9a-f]{12}\.js)"', app.get("/")[2])
+    status, _, body = app.get(script.group(1))
+    assert status == 200
+    imported = re.search(r'from "\./(suggest\.[0-9a-f]{12}\.js)"', body)
+    assert imported, body[:300]
+    assert app.get(f"/static/js/{imported.group(1)}")[0] == 200

@@ -9,6 +9,12 @@ from .. import markdown
 register = template.Library()
 
 
+@register.simple_tag
+def site_name():
+    """The site's name (settings.KB_SITE_NAME), for templates."""
+    return settings.KB_SITE_NAME
+
+
 @register.filter
 def markdownify(text):
     """Render an editor's Markdown through the site's one pipeline."""

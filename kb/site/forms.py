@@ -33,6 +33,8 @@ class ModelPickForm(forms.Form):
     it names no single entry, for the visitor to correct.
     """
 
+    differences = forms.BooleanField(required=False)  # only the rows whose values differ
+
     def __init__(self, data):
         super().__init__(data)
         self.slugs = []

@@ -2,7 +2,7 @@
 dimension, rows whose values differ marked. (The category comparison is kb.site.comparison.)"""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Q
 
@@ -35,6 +35,16 @@ class Row:
     cells: list
     differs: bool
     kind: str = ""  # how its cells are shown, when not as the rest of its group ("score")
+    best: frozenset = frozenset()  # the columns holding the best value, where "best" is clear
+    best_label: str = ""  # what makes it best ("Newest"), said beside it
+
+
+# Rows where one value is plainly the best: the fact's key, what makes a value best, its label
+# (see ``best_columns``).
+BEST = {
+    "release_date": (lambda entry: entry.release_date, "Newest"),
+    "context_window": (lambda entry: entry.context_window, "Largest"),
+}
 
 
 @dataclass(frozen=True)
@@ -43,6 +53,19 @@ class Comparison:
     fact_rows: list
     openness_rows: list
     pros_cons: list  # a facts.ProsCons per entry, in the entries' order
+
+    @property
+    def differing(self):
+        """How many fact and openness rows differ."""
+        return sum(row.differs for row in (*self.fact_rows, *self.openness_rows))
+
+    def only_differences(self):
+        """The same comparison with the rows whose values are all the same left out."""
+        return replace(
+            self,
+            fact_rows=[row for row in self.fact_rows if row.differs],
+            openness_rows=[row for row in self.openness_rows if row.differs],
+        )
 
 
 def picker_choices():
@@ -91,8 +114,25 @@ def resolve(values):
     }
 
 
-def _row(label, cells, key, kind=""):
-    return Row(label, cells, differs=len({key(cell) for cell in cells}) > 1, kind=kind)
+def best_columns(values):
+    """The columns holding the largest of ``values``: none unless every value is known (an
+    unknown one might be larger) and they differ."""
+    if None in values or len(set(values)) < 2:
+        return frozenset()
+    top = max(values)
+    return frozenset(column for column, value in enumerate(values) if value == top)
+
+
+def _row(label, cells, key, kind="", best=frozenset(), best_label=""):
+    differs = len({key(cell) for cell in cells}) > 1
+    return Row(label, cells, differs, kind, best, best_label if best else "")
+
+
+def best_of(entries, key):
+    if key not in BEST:
+        return {}
+    value, label = BEST[key]
+    return {"best": best_columns([value(entry) for entry in entries]), "best_label": label}
 
 
 def compare(slugs):
@@ -102,12 +142,25 @@ def compare(slugs):
     facts = [entry_facts(entry) for entry in entries]
     cards = [scorecard(entry) for entry in entries]
     fact_rows = [
-        _row(facts[0][key].label, [entry[key] for entry in facts], key=lambda fact: fact.text)
+        _row(
+            facts[0][key].label,
+            [entry[key] for entry in facts],
+            key=lambda fact: fact.text,
+            **best_of(entries, key),
+        )
         for key in COMPARED_FACTS
     ]
     # The score first, with how many dimensions it is from, then each dimension's grade.
+    scores = [card.score for card in cards]
     openness_rows = [
-        _row("Openness score", cards, key=lambda card: (card.score, card.graded), kind="score"),
+        _row(
+            "Openness score",
+            cards,
+            key=lambda card: (card.score, card.graded),
+            kind="score",
+            best=best_columns(scores),
+            best_label="Most open",
+        ),
         *(
             _row(dimension[0].label, list(dimension), key=lambda grade: grade.grade)
             for dimension in zip(*(card.rows for card in cards), strict=True)

@@ -94,9 +94,12 @@ def test_two_models_side_by_side_with_links_back(client, models):
 def test_every_fact_in_a_row_with_differences_marked(client, models):
     page = client.get("/compare/models/?m=llama-2&m=gpt-4")
     assert row(page, "Organization") == ("Organization Differs Meta OpenAI", True)
-    assert row(page, "Release date") == ("Release date Differs 18 July 2023 14 March 2023", True)
+    assert row(page, "Release date") == (
+        "Release date Differs 18 July 2023 Newest 14 March 2023",
+        True,
+    )
     assert row(page, "Context window") == (
-        "Context window Differs 4,096 tokens 8,192 tokens",
+        "Context window Differs 4,096 tokens 8,192 tokens Largest",
         True,
     )
     assert row(page, "Access") == (
@@ -106,8 +109,8 @@ def test_every_fact_in_a_row_with_differences_marked(client, models):
     # Equal values: no mark.
     assert row(page, "Modalities") == ("Modalities Text Text", False)
     assert row(page, "OSI-approved licence") == ("OSI-approved licence No No", False)
-    # Marked for screen readers too: the word sits in the row header, and cells carry it.
-    assert '<td class="differs">' in page.content.decode()
+    # The mark is a word in the row header, read by screen readers too.
+    assert '<span class="diff-badge">Differs</span>' in page.content.decode()
 
 
 def test_unknown_facts_read_as_unknown_never_zero(client, models):
@@ -264,7 +267,8 @@ def test_odd_input_gets_a_message_not_an_error(client, models, query):
 
 
 def pickers(response):
-    return re.findall(r"<input [^>]*name=\"m\"[^>]*>", response.content.decode())
+    # The five pickers of the form below the table (not the table's own "Add a model").
+    return re.findall(r"<input [^>]*name=\"m\" id=\"pick-[^>]*>", response.content.decode())
 
 
 def test_above_the_limit_each_picker_is_a_text_input_with_a_hint(client, models, monkeypatch):
@@ -402,3 +406,60 @@ def test_up_to_max_given_values_are_looked_up(client, models):
     page = client.get("/compare/models/?" + "&".join(f"m={slug}" for slug in slugs))
     assert page.status_code == 200
     assert page.content.decode().count('<a class="model-name"') == 4
+
+
+def test_the_best_value_is_named_only_where_every_value_is_known(client, models):
+    """Newest, largest context, most open: singled out only when the values differ and are all
+    known (an unknown one might be larger)."""
+    page = client.get("/compare/models/?m=llama-2&m=gpt-4&m=extra-0")
+    html = page.content.decode()
+    assert row(page, "Release date")[0].count("Newest") == 0  # Extra A has no release date
+    assert "Largest" not in row(page, "Context window")[0]
+    page = client.get("/compare/models/?m=gpt-4&m=llama-2")
+    html = page.content.decode()
+    assert html.count('<td class="best">') == 2
+    assert row(page, "Release date")[0].endswith("18 July 2023 Newest")
+    assert "Most open" not in html  # neither has enough graded dimensions for a score
+
+
+def test_only_the_differences_on_request_with_the_way_back(client, models):
+    everything = client.get("/compare/models/?m=llama-2&m=gpt-4")
+    assert "Show only the differences" in visible_text(everything.content.decode())
+    page = client.get("/compare/models/?m=llama-2&m=gpt-4&differences=1")
+    assert page.status_code == 200
+    text = visible_text(page.content.decode())
+    assert row(page, "Organization")[1] is True
+    for same in ("Modalities", "OSI-approved licence", "Technical report or paper"):
+        with pytest.raises(AssertionError, match="no row"):
+            row(page, same)
+    differing = everything.context["comparison"].differing
+    assert f"Only the {differing} rows whose values differ" in text or (
+        differing < 10 and "Only the" in text
+    )
+    assert 'href="/compare/models/?m=llama-2&amp;m=gpt-4">Show all rows' in page.content.decode()
+
+
+def test_a_group_whose_rows_are_all_the_same_says_so(client, models):
+    ModelEntry.objects.filter(slug="extra-1").update(
+        category_id=ModelEntry.objects.get(slug="extra-0").category_id
+    )
+    page = client.get("/compare/models/?m=extra-0&m=extra-1&differences=1")
+    assert "The same for every model compared." in visible_text(page.content.decode())
+
+
+def test_a_model_is_removed_or_added_from_the_table(client, models):
+    two = client.get("/compare/models/?m=llama-2&m=gpt-4").content.decode()
+    assert 'class="remove-model"' not in two  # two is the fewest to compare
+    assert '<input type="hidden" name="m" value="llama-2">' in two
+    assert '<label for="add-model">Add a model</label>' in two
+    three = client.get("/compare/models/?m=llama-2&m=gpt-4&m=extra-0&differences=1")
+    html = three.content.decode()
+    assert (
+        '<a class="remove-model" href="/compare/models/?m=gpt-4&amp;m=extra-0&amp;differences=1"'
+        ' aria-label="Remove LLaMA 2 from the comparison">Remove</a>'
+    ) in html
+    assert '<input type="hidden" name="differences" value="1">' in html
+    five = client.get(
+        "/compare/models/?m=llama-2&m=gpt-4&m=extra-0&m=extra-1&m=extra-2"
+    ).content.decode()
+    assert "Add a model" not in five

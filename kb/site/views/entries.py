@@ -1,12 +1,14 @@
 """The model directory, a model's page and the model-vs-model comparison."""
 
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from kb.catalogue.facts import pros_and_cons, sourced_facts
 from kb.catalogue.models import ModelEntry
 
 from .. import filters, model_comparison
-from ..forms import MAX_COMPARED, ModelPickForm
+from ..forms import MAX_COMPARED, MIN_COMPARED, ModelPickForm
 from ..listing import facets, paginate
 from .common import render_item, visible
 
@@ -50,15 +52,45 @@ def model_detail(request, slug):
     return render_item(request, "kb/model_detail.html", entry, context)
 
 
+def comparison_url(slugs, differences=False):
+    """The comparison of ``slugs``, keeping the "only differences" choice."""
+    query = QueryDict(mutable=True)
+    query.setlist("m", slugs)
+    if differences:
+        query["differences"] = "1"
+    return f"{reverse('kb:compare_models')}?{query.urlencode()}"
+
+
 def compare_models(request):
     # Unbound on a first visit (no ``m`` at all), so it greets rather than complains.
     data = request.GET if "m" in request.GET else None
     form = ModelPickForm(data)
     valid = form.is_valid()
     picked = form.slots or form.given
+    comparison = differences = None
+    headings = []
+    if valid:
+        comparison = model_comparison.compare(form.slugs)
+        differences = form.cleaned_data["differences"]
+        slugs = [entry.slug for entry in comparison.entries]
+        # Each column's "Remove" link, while enough models remain to compare.
+        headings = [
+            (
+                entry,
+                comparison_url([s for s in slugs if s != entry.slug], differences)
+                if len(slugs) > MIN_COMPARED
+                else None,
+            )
+            for entry in comparison.entries
+        ]
     context = {
         "form": form,
-        "comparison": model_comparison.compare(form.slugs) if valid else None,
+        "comparison": comparison.only_differences() if differences else comparison,
+        "differing": comparison.differing if comparison else 0,
+        "differences": differences,
+        "headings": headings,
+        "all_rows_url": comparison_url(form.slugs) if valid else None,
+        "differences_url": comparison_url(form.slugs, True) if valid else None,
         # None above the limit: then the pickers are text inputs.
         "picker": model_comparison.picker_choices(),
         # Five pickers, the first ones showing what was asked for.

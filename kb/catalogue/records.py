@@ -7,7 +7,8 @@ send (kb.opendata.serializers). A fact that has a column in /models.csv says so 
 and names the model field the admin's import and export read and write when editors may change
 it (kb.catalogue.spreadsheets). Adding a fact is adding one field here.
 
-Unknown is ``None`` (``null``, an empty cell), never ``0`` or "": ``Known`` turns the empty text
+A schema's docstring is its description in the OpenAPI document: it is written for the API's
+users. Unknown is ``None`` (``null``, an empty cell), never ``0`` or "": ``Known`` turns the empty text
 the database stores for an unknown fact into ``None``. Dates and times are ISO 8601 text, as
 ``isoformat()`` writes them.
 
@@ -91,8 +92,9 @@ class Licence(Schema):
 
 
 class OpennessGrade(Schema):
-    """One openness dimension's grade; its columns name OpennessGrade's fields for editors."""
+    """One openness dimension's grade."""
 
+    # The columns name the fields of kb.catalogue.models.OpennessGrade that editors import.
     dimension: Literal[tuple(models.OpennessGrade.Dimension.values)]
     label: str
     grade: Annotated[

@@ -143,8 +143,9 @@ class Article(Schema):
 
 
 class ArticleDetail(Article):
-    """The article with its body rendered, generated blocks and all (the list leaves that out:
-    each block costs queries)."""
+    """The article with its body rendered as HTML, generated blocks and all."""
+
+    # Only here: the list leaves the HTML out, as each generated block costs queries.
 
     body_html: str
 

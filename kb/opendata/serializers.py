@@ -63,19 +63,22 @@ def rendered(text):
     return str(markdown.render(text))
 
 
+def description_markdown(obj):
+    return obj.description
+
+
+def description_html(obj):
+    return rendered(obj.description)
+
+
 class ModelEntryDetail(records.ModelEntry):
     """An entry's record with its description, as Markdown and as the page shows it."""
 
     description_markdown: str
     description_html: str
 
-    @staticmethod
-    def resolve_description_markdown(entry):
-        return entry.description
-
-    @staticmethod
-    def resolve_description_html(entry):
-        return rendered(entry.description)
+    resolve_description_markdown = staticmethod(description_markdown)
+    resolve_description_html = staticmethod(description_html)
 
 
 class Category(Schema):
@@ -94,13 +97,8 @@ class Category(Schema):
 
     resolve_url = staticmethod(absolute_url)
 
-    @staticmethod
-    def resolve_description_markdown(category):
-        return category.description
-
-    @staticmethod
-    def resolve_description_html(category):
-        return rendered(category.description)
+    resolve_description_markdown = staticmethod(description_markdown)
+    resolve_description_html = staticmethod(description_html)
 
     @staticmethod
     def resolve_entries(category):

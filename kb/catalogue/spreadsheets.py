@@ -1,8 +1,9 @@
 """Import and export of model entries and organizations in the admin (django-import-export).
 
 Files are CSV or JSON; rows are matched by slug, and related rows (organization, category,
-modalities) are named by slug too. Model entries carry their openness grades, three columns per
-dimension as in /models.csv. Every import is previewed as a dry run first; a file with any
+modalities) are named by slug too. A model entry's columns are those of its public record that
+editors edit (kb.catalogue.records), its openness grades three columns per dimension as in
+/models.csv, and its status and description. Every import is previewed as a dry run first; a file with any
 bad row is refused whole, with the errors listed row by row, and nothing is written.
 """
 
@@ -21,8 +22,8 @@ from import_export.tmp_storages import MediaStorage
 
 from .csv_safety import neutralise, restore
 from .models import Category, Modality, ModelEntry, OpennessGrade, Organization
+from .records import RECORD_COLUMNS
 
-Dimension = OpennessGrade.Dimension
 Grade = OpennessGrade.Grade
 
 
@@ -141,8 +142,6 @@ class ModelFieldWidget(widgets.Widget):
         return value.isoformat() if isinstance(value, datetime.date) else value
 
 
-# A grade's parts: the column's ending (as in /models.csv) -> the OpennessGrade field.
-GRADE_PARTS = {"": "grade", "_source": "source_url", "_checked": "checked_on"}
 UNGRADED = {"grade": Grade.UNKNOWN, "source_url": "", "checked_on": None}
 
 
@@ -170,17 +169,19 @@ def wanted_grade(entry, dimension):
 class GradeField(fields.Field):
     """One part of one openness dimension: its grade, source URL or date checked.
 
-    The columns are named as in /models.csv (``openness_weights``, ``openness_weights_source``,
-    ``openness_weights_checked``). A file without them leaves the grades alone; an empty grade
-    is unknown. Grades are written after their entry is saved, in the import's transaction.
+    The columns are the record's (kb.catalogue.records), named as in /models.csv
+    (``openness_weights``, ``openness_weights_source``, ``openness_weights_checked``). A file
+    without them leaves the grades alone; an empty grade is unknown. Grades are written after
+    their entry is saved, in the import's transaction.
     """
 
-    def __init__(self, dimension, ending, part):
-        column = f"openness_{dimension}{ending}"
-        model_field = OpennessGrade._meta.get_field(part)
-        super().__init__(attribute=column, column_name=column, widget=ModelFieldWidget(model_field))
-        self.dimension = dimension
-        self.part = part
+    def __init__(self, column):
+        model_field = OpennessGrade._meta.get_field(column.edited_as)
+        super().__init__(
+            attribute=column.name, column_name=column.name, widget=ModelFieldWidget(model_field)
+        )
+        self.dimension = column.dimension
+        self.part = column.edited_as
 
     def get_value(self, instance):
         return wanted_grade(instance, self.dimension)[self.part]
@@ -199,6 +200,13 @@ def save_grades(entry):
             )
 
 
+# The columns editors import and export: the record's facts they edit, under the model fields'
+# names, in the record's order (kb.catalogue.records), then what only editors see.
+EDITED_FACTS = [column for column in RECORD_COLUMNS if column.edited_as and not column.dimension]
+EDITED_GRADES = [column for column in RECORD_COLUMNS if column.edited_as and column.dimension]
+EDITORS_ONLY = ("status", "description")
+
+
 class ModelEntryResource(CheckedResource):
     organization = slug_field("organization", Organization)
     category = slug_field("category", Category)
@@ -209,35 +217,15 @@ class ModelEntryResource(CheckedResource):
     class Meta:
         model = ModelEntry
         import_id_fields = ("slug",)
-        fields = (
-            "slug",
-            "name",
-            "organization",
-            "category",
-            "modalities",
-            "status",
-            "release_date",
-            "parameters",
-            "parameter_count",
-            "context_window",
-            "licence_name",
-            "licence_url",
-            "licence_osi_approved",
-            "access",
-            "homepage",
-            "summary",
-            "description",
-        )
+        fields = (*(column.edited_as for column in EDITED_FACTS), *EDITORS_ONLY)
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        for dimension in Dimension.values:
-            for ending, part in GRADE_PARTS.items():
-                field = GradeField(dimension, ending, part)
-                self.fields[field.column_name] = field
+        for column in EDITED_GRADES:
+            self.fields[column.name] = GradeField(column)
 
     def filter_export(self, queryset, **kwargs):
         return super().filter_export(queryset, **kwargs).prefetch_related("openness")

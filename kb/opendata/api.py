@@ -1,8 +1,13 @@
 """The read-only JSON API (model entries, categories, articles) and its OpenAPI description.
 
-Plain Django views returning ``JsonResponse``: five read-only endpoints over records built in
-kb.opendata.serializers need no serializer framework, and the query parameters go through the same form as the
-directory (kb.site.filters). Bad parameters get a 400 whose body says which parameter was wrong.
+Plain Django views returning ``JsonResponse``. Each record is defined once as a django-ninja
+``Schema`` (kb.opendata.serializers, kb.catalogue.records): it builds the record, and
+kb.opendata.openapi generates the description's schemas from it. The views are not served by a
+``NinjaAPI``: it would change what clients get (``application/json; charset=utf-8``, ASCII-escaped
+JSON, its own 405 and 422 bodies, unknown query parameters ignored), and undoing that would take
+more glue than these views are. The query parameters go through the same form as the directory
+(kb.site.filters), which refuses unknown ones; bad parameters get a 400 whose body says which
+parameter was wrong.
 """
 
 from django.core.paginator import EmptyPage, Paginator

@@ -1,15 +1,30 @@
 """The OpenAPI 3.1 description of the JSON API and the downloads, served at /api/openapi.json.
 
-Written by hand; tests/opendata/test_openapi.py checks that every API route is described and schemathesis
-checks the responses against it. The slugs a filter accepts are listed from the database when the
-description is served, so a client (or schemathesis) knows the values that exist today.
+The bodies' schemas (components) are generated from the records' django-ninja schemas
+(kb.opendata.serializers, kb.catalogue.records) as django-ninja generates them, so a field added
+to a record is described with it. The operations are written here: the API is plain Django views
+(kb.opendata.api says why), whose query parameters come from the directory's filter form. The
+slugs a filter accepts are listed from the database when the description is served, so a client
+(or schemathesis) knows the values that exist today. tests/opendata/test_openapi.py checks that
+every API route is described and schemathesis checks the responses against the description.
 """
 
-from django.conf import settings
+import functools
+from typing import Annotated
 
-from kb.catalogue.models import Access, OpennessGrade
+from django.conf import settings
+from ninja import Schema
+from ninja.openapi.schema import REF_TEMPLATE
+from ninja.schema import NinjaGenerateJsonSchema
+from pydantic import Field
+from pydantic.json_schema import models_json_schema
+
+from kb.catalogue import records
 from kb.catalogue.openness import DIMENSION_COUNT, MINIMUM_GRADED
+from kb.catalogue.records import Url
 from kb.site.filters import DEFAULT_SORT, FACETS, PAGE_SIZES, SORT_CHOICES, SORTS
+
+from . import serializers
 
 SLUG_PARAMETER = {
     "name": "slug",
@@ -18,162 +33,67 @@ SLUG_PARAMETER = {
     "schema": {"type": "string", "minLength": 1},
 }
 
-
-def nullable(schema):
-    return {**schema, "type": [schema["type"], "null"]}
-
-
 STRING = {"type": "string"}
-URL = {"type": "string", "format": "uri"}
-DATE = {"type": "string", "format": "date"}
-DATETIME = {"type": "string", "format": "date-time"}
-STRINGS = {"type": "array", "items": STRING}
+Count = Annotated[int, Field(ge=0)]
+PageNumber = Annotated[int, Field(ge=1)]
 
 
-def obj(properties, required=None):
-    return {
-        "type": "object",
-        "properties": properties,
-        "required": list(properties) if required is None else required,
-    }
+class Error(Schema):
+    error: str
+    detail: Annotated[dict[str, list[str]], Field(description="What was wrong, by parameter.")]
+
+
+class Page(Schema):
+    count: Count
+    page: PageNumber
+    pages: PageNumber
+    next: Url | None
+    previous: Url | None
+
+
+class ModelPage(Page):
+    results: list[records.ModelEntry]
+
+
+class ArticlePage(Page):
+    results: list[serializers.Article]
+
+
+class ModelDownload(Schema):
+    count: Count
+    results: list[records.ModelEntry]
+
+
+class CategoryList(Schema):
+    count: Count
+    results: list[serializers.Category]
+
+
+# The response bodies, named as the operations below refer to them.
+COMPONENTS = [
+    Error,
+    serializers.ModelEntryDetail,
+    serializers.ArticleDetail,
+    ModelPage,
+    ArticlePage,
+    ModelDownload,
+    CategoryList,
+]
+
+
+@functools.cache
+def component_schemas():
+    """The JSON Schemas of the bodies, and of every record they hold, as OpenAPI components."""
+    _, schemas = models_json_schema(
+        [(schema, "serialization") for schema in COMPONENTS],
+        ref_template=REF_TEMPLATE,
+        schema_generator=NinjaGenerateJsonSchema,
+    )
+    return schemas["$defs"]
 
 
 def ref(name):
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def page_of(item):
-    return obj(
-        {
-            "count": {"type": "integer", "minimum": 0},
-            "page": {"type": "integer", "minimum": 1},
-            "pages": {"type": "integer", "minimum": 1},
-            "next": nullable(URL),
-            "previous": nullable(URL),
-            "results": {"type": "array", "items": ref(item)},
-        }
-    )
-
-
-def list_of(item):
-    return obj(
-        {"count": {"type": "integer", "minimum": 0}, "results": {"type": "array", "items": item}}
-    )
-
-
-SCHEMAS = {
-    "Error": obj(
-        {
-            "error": STRING,
-            "detail": {
-                "type": "object",
-                "description": "What was wrong, by parameter.",
-                "additionalProperties": STRINGS,
-            },
-        }
-    ),
-    "OpennessGrade": obj(
-        {
-            "dimension": {"type": "string", "enum": OpennessGrade.Dimension.values},
-            "label": STRING,
-            "grade": {"type": "string", "enum": OpennessGrade.Grade.values},
-            "source_url": nullable(URL),
-            "checked_on": nullable(DATE),
-        }
-    ),
-    "ModelEntry": obj(
-        {
-            "slug": STRING,
-            "name": STRING,
-            "url": URL,
-            "api_url": URL,
-            "organization": obj({"slug": STRING, "name": STRING, "website": nullable(URL)}),
-            "category": obj({"slug": STRING, "name": STRING}),
-            "modalities": STRINGS,
-            "release_date": nullable(DATE),
-            "parameters": nullable(STRING),
-            "parameter_count": nullable({"type": "integer", "minimum": 1}),
-            "context_window": nullable({"type": "integer", "minimum": 1}),
-            "licence": obj(
-                {
-                    "name": nullable(STRING),
-                    "url": nullable(URL),
-                    "osi_approved": {"type": ["boolean", "null"]},
-                }
-            ),
-            "access": {"type": ["string", "null"], "enum": [*Access.values, None]},
-            "homepage": nullable(URL),
-            "summary": nullable(STRING),
-            "openness": obj(
-                {
-                    "score": {
-                        "type": ["integer", "null"],
-                        "minimum": 0,
-                        "maximum": 100,
-                        "description": "open 1, partial ½, closed 0, averaged over the graded "
-                        "dimensions, ×100, halves rounded up. null when fewer than "
-                        f"{MINIMUM_GRADED} of {DIMENSION_COUNT} dimensions are graded.",
-                    },
-                    "graded": {
-                        "type": "integer",
-                        "minimum": 0,
-                        "maximum": DIMENSION_COUNT,
-                        "description": "How many dimensions have a known grade: the score's "
-                        "coverage.",
-                    },
-                    "unknown": {"type": "integer", "minimum": 0},
-                    "grades": {"type": "array", "items": ref("OpennessGrade")},
-                }
-            ),
-            "sources": {
-                "type": "array",
-                "items": obj({"fact": STRING, "url": URL, "title": nullable(STRING)}),
-            },
-            "updated_at": DATETIME,
-        }
-    ),
-    "ModelEntryDetail": {
-        "allOf": [
-            ref("ModelEntry"),
-            obj({"description_markdown": STRING, "description_html": STRING}),
-        ]
-    },
-    "Category": obj(
-        {
-            "slug": STRING,
-            "name": STRING,
-            "short_name": STRING,
-            "icon": nullable(STRING),
-            "summary": nullable(STRING),
-            "url": URL,
-            "description_markdown": STRING,
-            "description_html": STRING,
-            "entry_count": {"type": "integer", "minimum": 0},
-            "entries": STRINGS,
-            "pros": STRINGS,
-            "cons": STRINGS,
-        }
-    ),
-    "Article": obj(
-        {
-            "slug": STRING,
-            "title": STRING,
-            "lede": nullable(STRING),
-            "url": URL,
-            "published_at": nullable(DATETIME),
-            "updated_at": DATETIME,
-            "featured": {"type": "boolean"},
-            "categories": STRINGS,
-            "entries": STRINGS,
-            "body_markdown": STRING,
-        }
-    ),
-    "ArticleDetail": {"allOf": [ref("Article"), obj({"body_html": STRING})]},
-    "ModelPage": page_of("ModelEntry"),
-    "ArticlePage": page_of("Article"),
-    "ModelDownload": list_of(ref("ModelEntry")),
-    "CategoryList": list_of(ref("Category")),
-}
+    return {"$ref": REF_TEMPLATE.format(model=name)}
 
 
 def json_content(schema):
@@ -356,5 +276,5 @@ def openapi_spec():
                 filters,
             ),
         },
-        "components": {"schemas": SCHEMAS},
+        "components": {"schemas": component_schemas()},
     }

@@ -1,22 +1,31 @@
 """The published content as plain data: the records of the JSON API and of the downloads.
 
-A fact nobody published is ``None`` (``null`` in JSON, an empty cell in CSV), never ``0`` or "".
+Each record is defined once, as a django-ninja ``Schema`` named as in the OpenAPI description:
+the model entry's in kb.catalogue.records (the admin's import and export use it too), the others
+here. Validating an object with its schema builds the record; the schemas' JSON Schemas are the
+OpenAPI description's components (kb.opendata.openapi); the CSV columns are the model entry
+record's ``Column`` marks. A fact nobody published is ``None`` (``null`` in JSON, an empty cell
+in CSV), never ``0`` or "".
 """
+
+from typing import Annotated
 
 from django.db.models import Prefetch
 from django.db.models.functions import Lower
-from django.urls import reverse
+from ninja import Schema
+from pydantic import Field
 
+from kb.catalogue import models, records
 from kb.catalogue.csv_safety import neutralise
-from kb.catalogue.models import Article, Category, ModelEntry, ProCon, Source
-from kb.catalogue.openness import Dimension, scorecard
+from kb.catalogue.models import ProCon, Source
+from kb.catalogue.records import Timestamp, Url, absolute_url, known
 from kb.site import markdown
 
 
 def published_entries():
     """Published entries with everything a record shows, in a fixed number of queries."""
     return (
-        ModelEntry.objects.published()
+        models.ModelEntry.objects.published()
         .select_related("organization", "category")
         .prefetch_related(
             "modalities",
@@ -28,20 +37,20 @@ def published_entries():
 
 def published_articles():
     return (
-        Article.objects.published()
+        models.Article.objects.published()
         .order_by("-published_at", "title")
         .prefetch_related(
-            Prefetch("categories", queryset=Category.objects.only("slug")),
-            Prefetch("entries", queryset=ModelEntry.objects.published().only("slug")),
+            Prefetch("categories", queryset=models.Category.objects.only("slug")),
+            Prefetch("entries", queryset=models.ModelEntry.objects.published().only("slug")),
         )
     )
 
 
 def categories_with_entries():
-    return Category.objects.with_published_counts().prefetch_related(
+    return models.Category.objects.with_published_counts().prefetch_related(
         Prefetch(
             "entries",
-            queryset=ModelEntry.objects.published()
+            queryset=models.ModelEntry.objects.published()
             .order_by(Lower("name"))
             .only("slug", "category"),
             to_attr="published_entries",
@@ -50,140 +59,115 @@ def categories_with_entries():
     )
 
 
-def or_none(value):
-    return value if value not in ("", None) else None
+def rendered(text):
+    return str(markdown.render(text))
 
 
-def iso(value):
-    return value.isoformat() if value else None
+def description_markdown(obj):
+    return obj.description
 
 
-def entry_record(entry, request):
-    """One model entry: facts, licence, openness grades and sources."""
-    card = scorecard(entry)
-    return {
-        "slug": entry.slug,
-        "name": entry.name,
-        "url": request.build_absolute_uri(entry.get_absolute_url()),
-        "api_url": request.build_absolute_uri(reverse("kb:api_model", args=[entry.slug])),
-        "organization": {
-            "slug": entry.organization.slug,
-            "name": entry.organization.name,
-            "website": or_none(entry.organization.website),
-        },
-        "category": {"slug": entry.category.slug, "name": entry.category.name},
-        "modalities": [modality.slug for modality in entry.modalities.all()],
-        "release_date": iso(entry.release_date),
-        "parameters": or_none(entry.parameters),
-        "parameter_count": entry.parameter_count,
-        "context_window": entry.context_window,
-        "licence": {
-            "name": or_none(entry.licence_name),
-            "url": or_none(entry.licence_url),
-            "osi_approved": entry.licence_osi_approved,
-        },
-        "access": or_none(entry.access),
-        "homepage": or_none(entry.homepage),
-        "summary": or_none(entry.summary),
-        "openness": {
-            "score": card.score,
-            "graded": card.graded,
-            "unknown": card.unknown,
-            "grades": [
-                {
-                    "dimension": row.dimension,
-                    "label": row.label,
-                    "grade": row.grade,
-                    "source_url": or_none(row.source_url),
-                    "checked_on": iso(row.checked_on),
-                }
-                for row in card.rows
-            ],
-        },
-        "sources": [
-            {"fact": source.fact, "url": source.url, "title": or_none(source.title)}
-            for source in entry.sources.all()
-        ],
-        "updated_at": iso(entry.updated_at),
-    }
+def description_html(obj):
+    return rendered(obj.description)
 
 
-def entry_detail_record(entry, request):
+class ModelEntryDetail(records.ModelEntry):
     """An entry's record with its description, as Markdown and as the page shows it."""
-    return {
-        **entry_record(entry, request),
-        "description_markdown": entry.description,
-        "description_html": str(markdown.render(entry.description)),
-    }
+
+    description_markdown: str
+    description_html: str
+
+    resolve_description_markdown = staticmethod(description_markdown)
+    resolve_description_html = staticmethod(description_html)
 
 
-def category_record(category, request):
-    return {
-        "slug": category.slug,
-        "name": category.name,
-        "short_name": category.short_name,
-        "icon": or_none(category.icon),
-        "summary": or_none(category.summary),
-        "url": request.build_absolute_uri(category.get_absolute_url()),
-        "description_markdown": category.description,
-        "description_html": str(markdown.render(category.description)),
-        "entry_count": category.entry_count,
-        "entries": [entry.slug for entry in category.published_entries],
-        "pros": [p.text for p in category.pros_cons.all() if p.kind == ProCon.Kind.PRO],
-        "cons": [p.text for p in category.pros_cons.all() if p.kind == ProCon.Kind.CON],
-    }
+class Category(Schema):
+    slug: str
+    name: str
+    short_name: str
+    icon: known(str)
+    summary: known(str)
+    url: Url
+    description_markdown: str
+    description_html: str
+    entry_count: Annotated[int, Field(ge=0)]
+    entries: list[str]
+    pros: list[str]
+    cons: list[str]
+
+    resolve_url = staticmethod(absolute_url)
+
+    resolve_description_markdown = staticmethod(description_markdown)
+    resolve_description_html = staticmethod(description_html)
+
+    @staticmethod
+    def resolve_entries(category):
+        return [entry.slug for entry in category.published_entries]
+
+    @staticmethod
+    def resolve_pros(category):
+        return [p.text for p in category.pros_cons.all() if p.kind == ProCon.Kind.PRO]
+
+    @staticmethod
+    def resolve_cons(category):
+        return [p.text for p in category.pros_cons.all() if p.kind == ProCon.Kind.CON]
 
 
-def article_record(article, request):
-    return {
-        "slug": article.slug,
-        "title": article.title,
-        "lede": or_none(article.lede),
-        "url": request.build_absolute_uri(article.get_absolute_url()),
-        "published_at": iso(article.published_at),
-        "updated_at": iso(article.updated_at),
-        "featured": article.featured,
-        "categories": [category.slug for category in article.categories.all()],
-        "entries": [entry.slug for entry in article.entries.all()],
-        "body_markdown": article.body,
-    }
+class Article(Schema):
+    slug: str
+    title: str
+    lede: known(str)
+    url: Url
+    published_at: known(Timestamp)
+    updated_at: Timestamp
+    featured: bool
+    categories: list[str]
+    entries: list[str]
+    body_markdown: str
+
+    resolve_url = staticmethod(absolute_url)
+
+    @staticmethod
+    def resolve_categories(article):
+        return [category.slug for category in article.categories.all()]
+
+    @staticmethod
+    def resolve_entries(article):
+        return [entry.slug for entry in article.entries.all()]
+
+    @staticmethod
+    def resolve_body_markdown(article):
+        return article.body
 
 
-def article_detail_record(article, request):
-    """The article with its body rendered, generated blocks and all (the list leaves that out:
-    each block costs queries)."""
-    return {**article_record(article, request), "body_html": str(markdown.render(article.body))}
+class ArticleDetail(Article):
+    """The article with its body rendered as HTML, generated blocks and all."""
+
+    # Only here: the list leaves the HTML out, as each generated block costs queries.
+
+    body_html: str
+
+    @staticmethod
+    def resolve_body_html(article):
+        return rendered(article.body)
 
 
-CSV_COLUMNS = [
-    "slug",
-    "name",
-    "url",
-    "organization",
-    "organization_name",
-    "category",
-    "modalities",
-    "release_date",
-    "parameters",
-    "parameter_count",
-    "context_window",
-    "licence",
-    "licence_url",
-    "licence_osi_approved",
-    "access",
-    "homepage",
-    "summary",
-    "openness_score",
-    "openness_graded",
-    "openness_unknown",
-    *[
-        f"openness_{dimension}{part}"
-        for dimension in Dimension.values
-        for part in ("", "_source", "_checked")
-    ],
-    "sources",
-    "updated_at",
-]
+def as_record(schema):
+    """The function giving an object's record, as plain data, by ``schema``."""
+
+    def record(obj, request):
+        return schema.from_orm(obj, context={"request": request}).model_dump()
+
+    return record
+
+
+entry_record = as_record(records.ModelEntry)
+entry_detail_record = as_record(ModelEntryDetail)
+category_record = as_record(Category)
+article_record = as_record(Article)
+article_detail_record = as_record(ArticleDetail)
+
+CSV_COLUMNS = [column.name for column in records.RECORD_COLUMNS]
 
 
 def csv_cell(value):
@@ -195,37 +179,5 @@ def csv_cell(value):
 
 
 def entry_csv_row(record):
-    """A record flattened to one CSV row, in ``CSV_COLUMNS`` order.
-
-    Modalities share a cell separated by ``;``; sources share one, a ``fact url`` pair per line.
-    """
-    flat = {
-        "slug": record["slug"],
-        "name": record["name"],
-        "url": record["url"],
-        "organization": record["organization"]["slug"],
-        "organization_name": record["organization"]["name"],
-        "category": record["category"]["slug"],
-        "modalities": ";".join(record["modalities"]),
-        "release_date": record["release_date"],
-        "parameters": record["parameters"],
-        "parameter_count": record["parameter_count"],
-        "context_window": record["context_window"],
-        "licence": record["licence"]["name"],
-        "licence_url": record["licence"]["url"],
-        "licence_osi_approved": record["licence"]["osi_approved"],
-        "access": record["access"],
-        "homepage": record["homepage"],
-        "summary": record["summary"],
-        "openness_score": record["openness"]["score"],
-        "openness_graded": record["openness"]["graded"],
-        "openness_unknown": record["openness"]["unknown"],
-        "sources": "\n".join(f"{s['fact']} {s['url']}" for s in record["sources"]),
-        "updated_at": record["updated_at"],
-    }
-    for grade in record["openness"]["grades"]:
-        prefix = f"openness_{grade['dimension']}"
-        flat[prefix] = grade["grade"]
-        flat[f"{prefix}_source"] = grade["source_url"]
-        flat[f"{prefix}_checked"] = grade["checked_on"]
-    return [csv_cell(flat[column]) for column in CSV_COLUMNS]
+    """A record flattened to one CSV row, in ``CSV_COLUMNS`` order (kb.catalogue.records)."""
+    return [csv_cell(column.read(record)) for column in records.RECORD_COLUMNS]

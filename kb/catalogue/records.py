@@ -1,0 +1,233 @@
+"""The public record of a model entry, defined once.
+
+``ModelEntry`` (the record, named as in the OpenAPI description) is a django-ninja ``Schema`` (a pydantic model that reads Django objects): its
+fields, in order, are the record's keys; their types give the JSON Schema of the OpenAPI
+description (kb.opendata.openapi); validating an entry builds the record the API and /models.json
+send (kb.opendata.serializers). A fact that has a column in /models.csv says so with ``Column``,
+and names the model field the admin's import and export read and write when editors may change
+it (kb.catalogue.spreadsheets). Adding a fact is adding one field here.
+
+A schema's docstring is its description in the OpenAPI document: it is written for the API's
+users. Unknown is ``None`` (``null``, an empty cell), never ``0`` or "": ``Known`` turns the empty text
+the database stores for an unknown fact into ``None``. Dates and times are ISO 8601 text, as
+``isoformat()`` writes them.
+
+It lives in the catalogue, below the open data, because the admin's import and export use it too.
+"""
+
+import dataclasses
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, get_args
+
+from django.urls import reverse
+from ninja import Schema
+from pydantic import BeforeValidator, Field, WithJsonSchema
+
+from . import models
+from .openness import DIMENSION_COUNT, MINIMUM_GRADED, scorecard
+
+
+def or_none(value):
+    return value if value not in ("", None) else None
+
+
+def iso(value):
+    return value.isoformat() if value else None
+
+
+def known(type_):
+    """``type_``, or ``None`` where the database holds empty text: an unknown fact."""
+    return Annotated[type_ | None, BeforeValidator(or_none)]
+
+
+Url = Annotated[str, WithJsonSchema({"type": "string", "format": "uri"})]
+Day = Annotated[str, BeforeValidator(iso), WithJsonSchema({"type": "string", "format": "date"})]
+Timestamp = Annotated[
+    str, BeforeValidator(iso), WithJsonSchema({"type": "string", "format": "date-time"})
+]
+
+
+def absolute_url(obj, context):
+    """The address of ``obj``'s page, for the request the record is made for."""
+    return context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+@dataclasses.dataclass(frozen=True)
+class Column:
+    """The fact's column in /models.csv, ``name``; ``cell`` turns the record's value into the
+    cell's. ``edited_as`` names the ModelEntry field behind the column where editors import and
+    export it (the admin's column of that name), ``None`` where the fact is computed."""
+
+    name: str
+    edited_as: str | None = None
+    cell: Callable[[Any], Any] = lambda value: value
+
+
+def edited(name, **kwargs):
+    """A column editors import and export under the model field's own name."""
+    return Column(name, edited_as=name, **kwargs)
+
+
+@dataclasses.dataclass(frozen=True)
+class PerDimension:
+    """A list with one item per openness dimension, spread over columns: the item's columns are
+    named with ``{dimension}`` filled in, in the dimensions' order."""
+
+
+class EntryOrganization(Schema):
+    slug: Annotated[str, edited("organization")]
+    name: Annotated[str, Column("organization_name")]
+    website: known(Url)
+
+
+class EntryCategory(Schema):
+    slug: Annotated[str, edited("category")]
+    name: str
+
+
+class Licence(Schema):
+    name: Annotated[known(str), Column("licence", edited_as="licence_name")]
+    url: Annotated[known(Url), edited("licence_url")]
+    osi_approved: Annotated[bool | None, edited("licence_osi_approved")]
+
+
+class OpennessGrade(Schema):
+    """One openness dimension's grade."""
+
+    # The columns name the fields of kb.catalogue.models.OpennessGrade that editors import.
+    dimension: Literal[tuple(models.OpennessGrade.Dimension.values)]
+    label: str
+    grade: Annotated[
+        Literal[tuple(models.OpennessGrade.Grade.values)], Column("openness_{dimension}", "grade")
+    ]
+    source_url: Annotated[known(Url), Column("openness_{dimension}_source", "source_url")]
+    checked_on: Annotated[known(Day), Column("openness_{dimension}_checked", "checked_on")]
+
+
+class Openness(Schema):
+    score: Annotated[
+        int | None,
+        Field(
+            ge=0,
+            le=100,
+            description="open 1, partial ½, closed 0, averaged over the graded dimensions, "
+            f"×100, halves rounded up. null when fewer than {MINIMUM_GRADED} of "
+            f"{DIMENSION_COUNT} dimensions are graded.",
+        ),
+        Column("openness_score"),
+    ]
+    graded: Annotated[
+        int,
+        Field(
+            ge=0,
+            le=DIMENSION_COUNT,
+            description="How many dimensions have a known grade: the score's coverage.",
+        ),
+        Column("openness_graded"),
+    ]
+    unknown: Annotated[int, Field(ge=0), Column("openness_unknown")]
+    grades: Annotated[list[OpennessGrade], PerDimension()]
+
+    @staticmethod
+    def resolve_grades(card):
+        return card.rows
+
+
+class Source(Schema):
+    fact: str
+    url: Url
+    title: known(str)
+
+
+def source_lines(sources):
+    """Sources share one cell: a ``fact url`` pair per line."""
+    return "\n".join(f"{source['fact']} {source['url']}" for source in sources)
+
+
+class ModelEntry(Schema):
+    """One model entry: facts, licence, openness grades and sources."""
+
+    slug: Annotated[str, edited("slug")]
+    name: Annotated[str, edited("name")]
+    url: Annotated[Url, Column("url")]
+    api_url: Url
+    organization: EntryOrganization
+    category: EntryCategory
+    modalities: Annotated[list[str], edited("modalities", cell=";".join)]
+    release_date: Annotated[known(Day), edited("release_date")]
+    parameters: Annotated[known(str), edited("parameters")]
+    parameter_count: Annotated[int | None, Field(ge=1), edited("parameter_count")]
+    context_window: Annotated[int | None, Field(ge=1), edited("context_window")]
+    licence: Licence
+    access: Annotated[known(Literal[tuple(models.Access.values)]), edited("access")]
+    homepage: Annotated[known(Url), edited("homepage")]
+    summary: Annotated[known(str), edited("summary")]
+    openness: Openness
+    sources: Annotated[list[Source], Column("sources", cell=source_lines)]
+    updated_at: Annotated[Timestamp, Column("updated_at")]
+
+    resolve_url = staticmethod(absolute_url)
+
+    @staticmethod
+    def resolve_api_url(entry, context):
+        url = reverse("kb:api_model", args=[entry.slug])
+        return context["request"].build_absolute_uri(url)
+
+    @staticmethod
+    def resolve_modalities(entry):
+        return [modality.slug for modality in entry.modalities.all()]
+
+    @staticmethod
+    def resolve_licence(entry):
+        return {
+            "name": entry.licence_name,
+            "url": entry.licence_url,
+            "osi_approved": entry.licence_osi_approved,
+        }
+
+    @staticmethod
+    def resolve_openness(entry):
+        return scorecard(entry)
+
+
+@dataclasses.dataclass(frozen=True)
+class RecordColumn:
+    """One column of the flattened record: its header, how to find its cell in a record, and the
+    ModelEntry (or, for a grade, OpennessGrade) field editors import it into."""
+
+    name: str
+    read: Callable[[dict], Any]
+    edited_as: str | None
+    dimension: str | None = None
+
+
+def record_columns(schema=ModelEntry, read=lambda record: record, dimension=None):
+    """The columns of ``schema``'s records, in the order of its fields."""
+    for key, field in schema.model_fields.items():
+        marks = {type(mark): mark for mark in field.metadata}
+
+        def value(record, key=key):
+            return read(record)[key]
+
+        if Column in marks:
+            column = marks[Column]
+            name = column.name.format(dimension=dimension)
+            yield RecordColumn(
+                name,
+                lambda record, v=value, c=column: c.cell(v(record)),
+                column.edited_as,
+                dimension,
+            )
+        elif PerDimension in marks:
+            (item,) = get_args(field.annotation)
+            for each in models.OpennessGrade.Dimension.values:
+
+                def one(record, v=value, each=each):
+                    return next(i for i in v(record) if i["dimension"] == each)
+
+                yield from record_columns(item, one, each)
+        elif isinstance(field.annotation, type) and issubclass(field.annotation, Schema):
+            yield from record_columns(field.annotation, value, dimension)
+
+
+RECORD_COLUMNS = list(record_columns())

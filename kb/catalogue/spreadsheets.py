@@ -2,7 +2,7 @@
 
 Files are CSV or JSON; rows are matched by slug, and related rows (organization, category,
 modalities) are named by slug too. A model entry's columns are those of its public record that
-editors edit (kb.catalogue.records), its openness grades three columns per dimension as in
+editors edit (kb.catalogue.schemas), its openness grades three columns per dimension as in
 /models.csv, and its status and description. Every import is previewed as a dry run first; a file with any
 bad row is refused whole, with the errors listed row by row, and nothing is written.
 """
@@ -22,7 +22,7 @@ from import_export.tmp_storages import MediaStorage
 
 from .csv_safety import neutralise, restore
 from .models import Category, Modality, ModelEntry, OpennessGrade, Organization
-from .records import RECORD_COLUMNS
+from .schemas import RECORD_COLUMNS
 
 Grade = OpennessGrade.Grade
 
@@ -169,7 +169,7 @@ def wanted_grade(entry, dimension):
 class GradeField(fields.Field):
     """One part of one openness dimension: its grade, source URL or date checked.
 
-    The columns are the record's (kb.catalogue.records), named as in /models.csv
+    The columns are the record's (kb.catalogue.schemas), named as in /models.csv
     (``openness_weights``, ``openness_weights_source``, ``openness_weights_checked``). A file
     without them leaves the grades alone; an empty grade is unknown. Grades are written after
     their entry is saved, in the import's transaction.
@@ -201,7 +201,7 @@ def save_grades(entry):
 
 
 # The columns editors import and export: the record's facts they edit, under the model fields'
-# names, in the record's order (kb.catalogue.records), then what only editors see.
+# names, in the record's order (kb.catalogue.schemas), then what only editors see.
 EDITED_FACTS = [column for column in RECORD_COLUMNS if column.edited_as and not column.dimension]
 EDITED_GRADES = [column for column in RECORD_COLUMNS if column.edited_as and column.dimension]
 EDITORS_ONLY = ("status", "description")

@@ -1,7 +1,7 @@
 """The read-only JSON API (model entries, categories, articles) and its OpenAPI description.
 
 Plain Django views returning ``JsonResponse``. Each record is defined once as a django-ninja
-``Schema`` (kb.opendata.serializers, kb.catalogue.records): it builds the record, and
+``Schema`` (kb.opendata.serializers, kb.catalogue.schemas): it builds the record, and
 kb.opendata.openapi generates the description's schemas from it. The views are not served by a
 ``NinjaAPI``: it would change what clients get (``application/json; charset=utf-8``, ASCII-escaped
 JSON, its own 405 and 422 bodies, unknown query parameters ignored), and undoing that would take

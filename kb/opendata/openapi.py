@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 description of the JSON API and the downloads, served at /api/openapi.json.
 
 The bodies' schemas (components) are generated from the records' django-ninja schemas
-(kb.opendata.serializers, kb.catalogue.records) as django-ninja generates them, so a field added
+(kb.opendata.serializers, kb.catalogue.schemas) as django-ninja generates them, so a field added
 to a record is described with it. The operations are written here: the API is plain Django views
 (kb.opendata.api says why), whose query parameters come from the directory's filter form. The
 slugs a filter accepts are listed from the database when the description is served, so a client
@@ -19,9 +19,9 @@ from ninja.schema import NinjaGenerateJsonSchema
 from pydantic import Field
 from pydantic.json_schema import models_json_schema
 
-from kb.catalogue import records
+from kb.catalogue import schemas
 from kb.catalogue.openness import DIMENSION_COUNT, MINIMUM_GRADED
-from kb.catalogue.records import Url
+from kb.catalogue.schemas import Url
 from kb.site.filters import DEFAULT_SORT, FACETS, PAGE_SIZES, SORT_CHOICES, SORTS
 
 from . import serializers
@@ -52,7 +52,7 @@ class Page(Schema):
 
 
 class ModelPage(Page):
-    results: list[records.ModelEntry]
+    results: list[schemas.ModelEntry]
 
 
 class ArticlePage(Page):
@@ -61,7 +61,7 @@ class ArticlePage(Page):
 
 class ModelDownload(Schema):
     count: Count
-    results: list[records.ModelEntry]
+    results: list[schemas.ModelEntry]
 
 
 class CategoryList(Schema):

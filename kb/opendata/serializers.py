@@ -1,7 +1,7 @@
 """The published content as plain data: the records of the JSON API and of the downloads.
 
 Each record is defined once, as a django-ninja ``Schema`` named as in the OpenAPI description:
-the model entry's in kb.catalogue.records (the admin's import and export use it too), the others
+the model entry's in kb.catalogue.schemas (the admin's import and export use it too), the others
 here. Validating an object with its schema builds the record; the schemas' JSON Schemas are the
 OpenAPI description's components (kb.opendata.openapi); the CSV columns are the model entry
 record's ``Column`` marks. A fact nobody published is ``None`` (``null`` in JSON, an empty cell
@@ -15,10 +15,10 @@ from django.db.models.functions import Lower
 from ninja import Schema
 from pydantic import Field
 
-from kb.catalogue import models, records
+from kb.catalogue import models, schemas
 from kb.catalogue.csv_safety import neutralise
 from kb.catalogue.models import ProCon, Source
-from kb.catalogue.records import Timestamp, Url, absolute_url, known
+from kb.catalogue.schemas import Timestamp, Url, absolute_url, known
 from kb.site import markdown
 
 
@@ -71,7 +71,7 @@ def description_html(obj):
     return rendered(obj.description)
 
 
-class ModelEntryDetail(records.ModelEntry):
+class ModelEntryDetail(schemas.ModelEntry):
     """An entry's record with its description, as Markdown and as the page shows it."""
 
     description_markdown: str
@@ -161,13 +161,13 @@ def as_record(schema):
     return record
 
 
-entry_record = as_record(records.ModelEntry)
+entry_record = as_record(schemas.ModelEntry)
 entry_detail_record = as_record(ModelEntryDetail)
 category_record = as_record(Category)
 article_record = as_record(Article)
 article_detail_record = as_record(ArticleDetail)
 
-CSV_COLUMNS = [column.name for column in records.RECORD_COLUMNS]
+CSV_COLUMNS = [column.name for column in schemas.RECORD_COLUMNS]
 
 
 def csv_cell(value):
@@ -179,5 +179,5 @@ def csv_cell(value):
 
 
 def entry_csv_row(record):
-    """A record flattened to one CSV row, in ``CSV_COLUMNS`` order (kb.catalogue.records)."""
-    return [csv_cell(column.read(record)) for column in records.RECORD_COLUMNS]
+    """A record flattened to one CSV row, in ``CSV_COLUMNS`` order (kb.catalogue.schemas)."""
+    return [csv_cell(column.read(record)) for column in schemas.RECORD_COLUMNS]

@@ -1,4 +1,4 @@
-"""Adding a fact to the model entry's record is one change (kb.catalogue.records): the API's
+"""Adding a fact to the model entry's record is one change (kb.catalogue.schemas): the API's
 description, the JSON record, the CSV download and the admin's import and export follow it.
 
 The expected keys and columns are read from the definition, never listed again here.
@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 from ninja import Schema
 
-from kb.catalogue.records import RECORD_COLUMNS, ModelEntry
+from kb.catalogue.schemas import RECORD_COLUMNS, ModelEntry
 from kb.catalogue.spreadsheets import ModelEntryResource
 
 pytestmark = pytest.mark.django_db

@@ -184,7 +184,7 @@ def openapi_spec():
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": "AI Models Knowledge Base API",
+            "title": f"{settings.KB_SITE_NAME} API",
             "version": "1.0.0",
             "description": (
                 "Read-only data about open-source and closed AI models: the model entries with "

@@ -20,12 +20,14 @@ costs about what a rare one does: one in 64 documents, or one in 16 when that ho
 """
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+
+from kb.catalogue.text import fold
 
 from .backends import (
     MARK_END,
@@ -36,8 +38,10 @@ from .backends import (
     get_backend,
 )
 from .models import Kind, SearchDocument
-from .query import WORD, fold, parse
+from .names import WORD
+from .query import parse
 from .spelling import closest
+from .synonyms import table as synonym_table
 
 PER_PAGE = 20
 MAX_PER_PAGE = 50
@@ -122,7 +126,7 @@ HIT_FIELDS = ("kind", "object_id", "label", "title", "url", "context")
 def mark_words(text, query):
     """``text`` with the words of ``query`` (its last, unfinished word as a prefix) between the
     highlight markers: the snippet of a search whose index cannot make one."""
-    words = {word for phrase in query.positive for word in phrase.words}
+    words = {word for term in query.terms for form in term.forms for word in form.words}
 
     def mark(match):
         word = fold(match.group())
@@ -212,11 +216,18 @@ class RankedResults:
 
 
 def correct(query, backend):
-    """The query with each misspelled word replaced by the closest known word, or None."""
+    """The query with each misspelled word replaced by the closest known word, or None.
+
+    Words holding digits are names or versions ("gpt4", "405b"), never corrected into another
+    word ("gpt")."""
     corrections = {}
     for phrase in query.positive:
         word = phrase.words[0]
-        if len(phrase.words) == 1 and len(word) >= MIN_CORRECTED_LENGTH:
+        if (
+            len(phrase.words) == 1
+            and len(word) >= MIN_CORRECTED_LENGTH
+            and not any(ch.isdigit() for ch in word)
+        ):
             better = closest(word, backend.spelling_candidates(word))
             if better and better != word:
                 corrections[word] = better
@@ -334,6 +345,7 @@ def search(text, filters=None, page=1, per_page=PER_PAGE):
     results = Results(asked=parse(text))
     if not results.asked:
         return results
+    results.asked = replace(results.asked, synonyms=synonym_table())
     backend = get_backend()
     with backend.searching():
         # With facet filters, the query is settled on every document, then counted in the
@@ -364,6 +376,7 @@ def suggest(text, limit=SUGGESTIONS, filters=None):
     results = Results(asked=parse(text))
     if not results.asked:
         return results, []
+    results.asked = replace(results.asked, synonyms=synonym_table())
     documents = narrow(SearchDocument.objects.all(), filters) if filters else None
     backend = get_backend()
     with backend.searching():

@@ -17,10 +17,11 @@ from django.db.models import Prefetch, Q
 from django.urls import reverse
 
 from kb.catalogue.models import Article, ComparisonCell, ComparisonRow, ModelEntry, ProCon
-from kb.catalogue.text import clean, fold
+from kb.catalogue.text import clean
 
 from .backends import get_backend
 from .models import Kind, SearchDocument
+from .names import indexed_names, name_key, name_prefetches
 
 CategoryLink = SearchDocument.categories.through
 
@@ -98,7 +99,7 @@ class Source:
         fields, category_ids = self.fields(obj)
         fields = {k: squash(v) if isinstance(v, str) else v for k, v in fields.items()}
         document = SearchDocument(
-            kind=self.kind, object_id=obj.pk, title_key=fold(fields["title"]), **fields
+            kind=self.kind, object_id=obj.pk, title_key=name_key(fields["title"]), **fields
         )
         return document, category_ids
 
@@ -130,7 +131,7 @@ class EntrySource(Source):
     model = ModelEntry
 
     def visible(self):
-        return ModelEntry.objects.published().with_related()
+        return ModelEntry.objects.published().with_related().prefetch_related(*name_prefetches())
 
     def fields(self, entry):
         facts = join(
@@ -146,6 +147,7 @@ class EntrySource(Source):
             "summary": entry.summary,
             "facts": facts,
             "body": plain_text(entry.description),
+            "names": indexed_names(entry),
             "url": entry.get_absolute_url(),
             "label": "Model",
             "context": join(entry.organization.name, entry.category.name),

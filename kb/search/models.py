@@ -38,7 +38,10 @@ class SearchDocument(models.Model):
     organization = models.ForeignKey(
         "kb.Organization", null=True, on_delete=models.CASCADE, related_name="+"
     )
-    title_key = models.TextField(help_text="The title folded to lower case without accents.")
+    title_key = models.TextField(
+        help_text="The title as names are compared: its runs of letters and digits, folded to "
+        "lower case without accents, joined by spaces (kb.search.names.name_key)."
+    )
     title = models.TextField()
     label = models.CharField(max_length=40, help_text="What it is: Article, Model, Pro, Con.")
     context = models.CharField(max_length=300, blank=True, help_text="Shown beside the label.")
@@ -52,6 +55,11 @@ class SearchDocument(models.Model):
     summary = models.TextField(blank=True)
     facts = models.TextField(blank=True)
     body = models.TextField(blank=True)
+    names = models.TextField(
+        blank=True,
+        help_text="A model's names as runs of letters and digits: searched with the title, never "
+        "shown in a snippet.",
+    )
     categories = models.ManyToManyField("kb.Category", related_name="+")
     search_vector = SearchVectorField(null=True, editable=False)
     title_vector = SearchVectorField(null=True, editable=False)
@@ -67,6 +75,23 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.title}"
+
+
+class Synonym(models.Model):
+    """Words that mean the same to a searcher: a query holding one term also finds the others."""
+
+    terms = models.TextField(
+        help_text="The words or phrases that mean the same, separated by commas or one a line, "
+        "e.g. “open weights, open-weights, open source”.",
+    )
+    note = models.CharField(max_length=200, blank=True, help_text="Why, for other editors.")
+
+    class Meta:
+        db_table = "kb_search_synonym"
+        ordering = ["terms"]
+
+    def __str__(self):
+        return self.terms.replace("\n", ", ")
 
 
 class FtsField(models.TextField):

@@ -3,20 +3,31 @@
 Both engines get the same parse: every chunk separated by spaces is cut into words (letters and
 digits); a chunk of several words (``gpt-4``, ``"open source"``) is a phrase; a leading ``-``
 excludes a chunk; lone stop words are dropped, as PostgreSQL's English configuration drops them.
+
+What must match (``Query.terms``) is each chunk in any of its forms (``Term``): as typed; with
+letters and digits split (``gpt4`` is also ``gpt 4``, ``405b`` also ``405 b``); in its other
+spellings (``licence``, ``license``) and its synonyms (``Synonym``, which may span chunks:
+``open source``). A number typed after a word is part of that word's name (``llama 3`` is a
+phrase), so it is not found inside another number ("7.3-billion").
+
 Each backend then quotes every word for its own syntax, so nothing a visitor types can reach
 ``MATCH`` or ``to_tsquery`` as an operator.
 """
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
-from kb.catalogue.text import clean, fold
+from kb.catalogue.text import clean
+
+from .names import name_key, name_parts, words
+from .synonyms import spellings
 
 MAX_LENGTH = 200
 MAX_PHRASES = 12
 MIN_PREFIX = 2
 
-WORD = re.compile(r"[^\W_]+")
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 CHUNK = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
 
 # PostgreSQL's English stop words (its english.stop, from Snowball).
@@ -36,10 +47,6 @@ STOP_WORDS = frozenset({
 })  # fmt: skip
 
 
-def words(text):
-    return tuple(WORD.findall(fold(text)))
-
-
 @dataclass(frozen=True)
 class Phrase:
     """Words to find next to each other, as parsed (``words``) and as typed (``text``)."""
@@ -47,6 +54,12 @@ class Phrase:
     words: tuple[str, ...]
     exclude: bool = False
     text: str = ""
+    quoted: bool = False
+
+    @property
+    def number(self):
+        """A version or size typed on its own: ``3``, ``3.1``."""
+        return not self.quoted and NUMBER.fullmatch(self.text) is not None
 
     def __str__(self):
         text = " ".join(self.words)
@@ -55,11 +68,90 @@ class Phrase:
 
 
 @dataclass(frozen=True)
+class Form:
+    """One way a term may be found: words next to each other, and the text PostgreSQL parses
+    for them (as typed where possible: its parser cuts "GPT-4" its own way, as in documents)."""
+
+    words: tuple[str, ...]
+    text: str
+
+
+@dataclass(frozen=True)
+class Term:
+    """Something that must match, in any of its forms."""
+
+    forms: tuple[Form, ...]
+
+    def then(self, phrase):
+        """This term followed by ``phrase`` (a number: ``llama`` then ``3``)."""
+        forms = [Form(f.words + phrase.words, f"{f.text} {phrase.text}") for f in self.forms]
+        return Term(tuple(dict.fromkeys([*forms, *name_forms(self.forms[0].words + phrase.words)])))
+
+
+def name_forms(words):
+    """Words spaced and hyphenated: the same to SQLite, but PostgreSQL cuts "gpt-4" (as in a
+    document's "GPT-4") otherwise than "gpt 4", and "stable-diffusion" than "stable diffusion"."""
+    return [Form(words, " ".join(words)), Form(words, "-".join(words))] if len(words) > 1 else []
+
+
+def forms_of(phrase):
+    """A chunk as typed, with letters and digits split, and in its other spellings."""
+    found = [Form(phrase.words, phrase.text)]
+    for spelled in dict.fromkeys([phrase.words, name_parts(phrase.text)]):
+        found += name_forms(spelled)
+    if len(phrase.words) == 1:
+        found += [Form((other,), other) for other in spellings(phrase.words[0])]
+    return found
+
+
+def synonym_run(phrases, start, synonyms):
+    """The longest run of phrases from ``start`` whose words are a synonym (quoted phrases stand
+    alone), with its length; else None, 0."""
+    for stop in range(len(phrases), start, -1):
+        run = phrases[start:stop]
+        if stop - start > 1 and any(p.quoted for p in run):
+            continue
+        joined = tuple(word for p in run for word in p.words)
+        if joined in synonyms:
+            return joined, stop - start
+    return None, 0
+
+
+def build_terms(phrases, synonyms):
+    terms, start = [], 0
+    while start < len(phrases):
+        phrase = phrases[start]
+        joined, length = synonym_run(phrases, start, synonyms)
+        if joined:
+            run = phrases[start : start + length]
+            typed = (
+                forms_of(phrase) if length == 1 else [Form(joined, " ".join(p.text for p in run))]
+            )
+            forms = [*typed, *(Form(words, " ".join(words)) for words in synonyms[joined])]
+            terms.append(Term(tuple(dict.fromkeys(forms))))
+            start += length
+            continue
+        if phrase.number and terms and start > 0 and not phrases[start - 1].quoted:
+            terms[-1] = terms[-1].then(phrase)
+        else:
+            terms.append(Term(tuple(dict.fromkeys(forms_of(phrase)))))
+        start += 1
+    return tuple(terms)
+
+
+@dataclass(frozen=True)
 class Query:
-    """A parsed search: what to find (``positive``) and what to leave out (``negative``)."""
+    """A parsed search: what to find (``positive``, found as ``terms``) and what to leave out
+    (``negative``); ``text``, the query as typed."""
 
     phrases: tuple[Phrase, ...]
     key: str = ""
+    text: str = ""
+    synonyms: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def terms(self):
+        return build_terms(self.positive, self.synonyms)
 
     @property
     def positive(self):
@@ -92,10 +184,21 @@ class Query:
             for p in self.phrases
         )
         corrected = replace(self, phrases=phrases)
-        return replace(corrected, key=fold(str(corrected)))
+        return replace(corrected, key=key(phrases), text=" ".join(map(typed, phrases)))
 
 
-def parse(text):
+def typed(phrase):
+    text = f'"{phrase.text}"' if phrase.quoted else phrase.text
+    return f"-{text}" if phrase.exclude else text
+
+
+def key(phrases):
+    """What an exact name would be: the positive chunks as a name (see ``names.name_key``)."""
+    return name_key(" ".join(p.text for p in phrases if not p.exclude))
+
+
+def parse(text, synonyms=None):
+    """``text`` as a query; ``synonyms`` maps a term's words to its synonyms' (``synonyms``)."""
     text = clean(text)[:MAX_LENGTH]
     phrases = []
     for match in CHUNK.finditer(text):
@@ -104,7 +207,9 @@ def parse(text):
         found = words(typed)
         if not found or (len(found) == 1 and found[0] in STOP_WORDS):
             continue
-        phrases.append(Phrase(found, exclude=bool(quoted_minus or minus), text=typed.strip()))
+        exclude = bool(quoted_minus or minus)
+        phrases.append(Phrase(found, exclude, typed.strip(), quoted is not None))
     if not any(not p.exclude for p in phrases):
         phrases = []
-    return Query(tuple(phrases[:MAX_PHRASES]), key=fold(text.replace('"', " ")))
+    phrases = tuple(phrases[:MAX_PHRASES])
+    return Query(phrases, key=key(phrases), text=" ".join(text.split()), synonyms=synonyms or {})

@@ -7,6 +7,7 @@ reach these receivers. Writes that bypass signals (``QuerySet.update()``, ``bulk
 ``loaddata``) are followed by ``manage.py rebuild_search_index``.
 """
 
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
@@ -21,8 +22,9 @@ from kb.catalogue.models import (
     ProCon,
 )
 
+from . import synonyms
 from .indexing import index, remove
-from .models import Kind
+from .models import Kind, Synonym
 
 
 def index_entries(entry_ids):
@@ -138,3 +140,11 @@ def links_changed(sender, instance, action, reverse, pk_set, **kwargs):
             index(kind, instance._search_linked)
         else:
             index(kind, pk_set)
+
+
+@receiver(post_save, sender=Synonym, dispatch_uid="search_synonym_saved")
+@receiver(post_delete, sender=Synonym, dispatch_uid="search_synonym_deleted")
+def synonym_changed(sender, **kwargs):
+    """This process reads the synonyms afresh at its next search, once the change is committed
+    (a search in between would keep the old list again); others within a minute."""
+    transaction.on_commit(synonyms.forget)

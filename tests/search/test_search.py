@@ -8,7 +8,7 @@ import pytest
 
 from kb.catalogue.models import Category, Modality, ModelEntry, Status
 from tests.support.factories import ArticleFactory, ModelEntryFactory, ProConFactory
-from tests.support.search_pages import hits, search_url, searching_overhead, titles
+from tests.support.search_pages import hits, search_url, searching_overhead, synonyms_kept, titles
 from tests.support.text import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -367,6 +367,7 @@ def test_the_results_page_needs_six_queries_whatever_the_size(
         ModelEntryFactory(name=f"Mistral fine-tune {n}")
     # Counts in a sample; how many match (up to a limit); counts by facet; title matches; the
     # page in order; its rows.
+    synonyms_kept()
     expected = 6 + searching_overhead()
     with django_assert_num_queries(expected):
         search(client, "mistral")
@@ -384,6 +385,7 @@ def test_a_broad_query_goes_over_its_matches_once(
     monkeypatch.setattr("kb.search.engine.MIN_SAMPLE", 1)
     for n in range(64):
         ArticleFactory(title=f"Marsupials {n:02d}", body="A quokka.")
+    synonyms_kept()
     # Counts in a sample, which holds enough; title matches; the others, newest first; rows.
     with django_assert_num_queries(4 + searching_overhead()):
         page = search(client, "quokka")

@@ -105,12 +105,12 @@ def test_the_migrated_sqlite_database_has_the_fts_tables_and_triggers():
 
     migrated = search_objects()
     assert migrated["kb_search_fts"] == (
-        "CREATE VIRTUAL TABLE kb_search_fts USING fts5(title, summary, facts, body, "
+        "CREATE VIRTUAL TABLE kb_search_fts USING fts5(title, summary, facts, body, names, "
         "content='kb_search_document', content_rowid='id', "
         "tokenize='porter unicode61 remove_diacritics 2')"
     )
     assert migrated["kb_search_words"] == (
-        "CREATE VIRTUAL TABLE kb_search_words USING fts5(title, summary, facts, "
+        "CREATE VIRTUAL TABLE kb_search_words USING fts5(title, summary, facts, names, "
         "content='kb_search_document', content_rowid='id', "
         "tokenize='unicode61 remove_diacritics 2', prefix='2 3')"
     )

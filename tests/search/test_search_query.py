@@ -2,9 +2,10 @@
 
 import pytest
 
+from kb.catalogue.text import fold
 from kb.search.backends.postgres import search_query, websearch_text
 from kb.search.backends.sqlite import fts_expression
-from kb.search.query import fold, parse
+from kb.search.query import parse
 from kb.search.spelling import closest, edit_distance
 
 
@@ -33,10 +34,10 @@ def test_the_key_is_the_folded_text_for_exact_names():
 def test_fts5_gets_every_word_quoted():
     query = parse('C++ "near or" -closed mis')
     assert (
-        fts_expression(query.positive, query.negative)
+        fts_expression(query.terms, query.negative)
         == '("c" AND "near" + "or" AND "mis") NOT ("closed")'
     )
-    assert fts_expression(query.positive, prefix=True).endswith('"mis"*)')
+    assert fts_expression(query.terms, prefix=True).endswith('"mis"*)')
 
 
 def test_postgresql_gets_each_typed_phrase_quoted_for_websearch():

@@ -9,7 +9,7 @@ from django.contrib.staticfiles import finders
 
 from kb.catalogue.models import ModelEntry
 from tests.support.factories import ModelEntryFactory
-from tests.support.search_pages import hits, searching_overhead, suggest_url
+from tests.support.search_pages import hits, searching_overhead, suggest_url, synonyms_kept
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +60,7 @@ def test_suggestions_are_escaped(client, db):
 
 def test_suggestions_need_three_queries(client, seed, django_assert_num_queries):
     # Title matches, the first matches in order, their names and links.
+    synonyms_kept()
     with django_assert_num_queries(3 + searching_overhead()):
         suggestions(client, "mis")
 
@@ -149,6 +150,7 @@ def test_model_suggestions_of_nothing_are_empty(client, seed):
 
 def test_model_suggestions_need_four_queries(client, seed, django_assert_num_queries):
     # Title matches, the first matches in order, their names, their slugs.
+    synonyms_kept()
     with django_assert_num_queries(4 + searching_overhead()):
         model_suggestions(client, "mis")
 

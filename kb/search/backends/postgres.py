@@ -4,7 +4,8 @@
 stemmed in the ``kb_english`` configuration (English stemming after ``unaccent``) for whole-word
 searches, and title, summary and facts as written in ``kb_simple`` (``unaccent`` only) for
 searches whose last word may be unfinished (a prefix of a stem misses: "generati" is no prefix
-of ``generat``). ``title_vector`` holds the title alone, both ways. Case and accents fold as on
+of ``generat``); a model's names as runs of letters and digits (``names``, see
+``kb.search.names``) count as title. ``title_vector`` holds the title and names alone, both ways. Case and accents fold as on
 SQLite. The indexer fills both with one ``UPDATE`` after it writes documents
 (``documents_written``); GIN indexes serve ``@@``. The words of titles, summaries and facts go
 to the ``kb_search_word`` table, whose trigram GiST index gives the words nearest a misspelled
@@ -19,13 +20,16 @@ transaction (``searching``). Storing vectors out of line (a low ``toast_tuple_ta
 the rows narrower but ranking slower (each rank fetches its vector back): measured, and left
 at PostgreSQL's default.
 
-Visitor text reaches PostgreSQL only through ``websearch_to_tsquery``, one parsed phrase inside
-double quotes at a time, so its operators (``or``, ``-``) are words there. The prefix of an
-unfinished last word goes to ``to_tsquery`` as one parsed word (letters and digits only) inside
-single quotes.
+Visitor text reaches PostgreSQL only through ``websearch_to_tsquery``, one form of a term inside
+double quotes at a time, so its operators (``or``, ``-``) are words there; the forms of a term
+are joined with ``||``, the terms with ``&&`` (``SearchQuery`` combinations). The words of a term
+whose last word is unfinished go to ``to_tsquery`` as parsed words (letters and digits only)
+inside single quotes, the last with ``:*``.
 """
 
 from contextlib import contextmanager
+from functools import reduce
+from operator import and_, or_
 
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -47,13 +51,15 @@ PLAIN_CONFIG = "kb_simple"
 
 
 VECTOR = (
-    SearchVector("title", weight="A", config=CONFIG)
+    SearchVector("title", "names", weight="A", config=CONFIG)
     + SearchVector("summary", "facts", weight="B", config=CONFIG)
     + SearchVector("body", weight="C", config=CONFIG)
-    + SearchVector("title", weight="A", config=PLAIN_CONFIG)
+    + SearchVector("title", "names", weight="A", config=PLAIN_CONFIG)
     + SearchVector("summary", "facts", weight="B", config=PLAIN_CONFIG)
 )
-TITLE_VECTOR = SearchVector("title", config=CONFIG) + SearchVector("title", config=PLAIN_CONFIG)
+TITLE_VECTOR = SearchVector("title", "names", config=CONFIG) + SearchVector(
+    "title", "names", config=PLAIN_CONFIG
+)
 # ts_rank weights for D, C, B, A.
 RANK_WEIGHTS = [0.05, 0.2, 0.5, 1.0]
 # Divide the rank by 1 + log(length): a long article that names a word once in passing does not
@@ -70,16 +76,30 @@ def websearch_text(phrases):
     return " ".join(("-" if p.exclude else "") + f'"{p.text}"' for p in phrases)
 
 
-def search_query(query, prefix):
-    """Every phrase of ``query``; with ``prefix``, its last word as the start of a word."""
+def form_query(form, config, prefix=False):
     if not prefix:
-        return SearchQuery(websearch_text(query.phrases), search_type="websearch", config=CONFIG)
-    # The last word holds letters and digits only: quoted, it is one prefix lexeme.
-    last = SearchQuery(f"'{query.prefix_word}':*", search_type="raw", config=PLAIN_CONFIG)
-    rest = query.phrases[:-1]
-    if not rest:
-        return last
-    return SearchQuery(websearch_text(rest), search_type="websearch", config=PLAIN_CONFIG) & last
+        return SearchQuery(f'"{form.text}"', search_type="websearch", config=config)
+    # Parsed words hold letters and digits only: quoted, each is one lexeme.
+    quoted = [f"'{word}'" for word in form.words]
+    quoted[-1] += ":*"
+    return SearchQuery(" <-> ".join(quoted), search_type="raw", config=PLAIN_CONFIG)
+
+
+def search_query(query, prefix):
+    """Every term of ``query`` in one of its forms, none of its excluded phrases; with
+    ``prefix``, the last term's last word as the start of a word (unstemmed, as are all the
+    others then)."""
+    config = PLAIN_CONFIG if prefix else CONFIG
+    last = len(query.terms) - 1
+    terms = [
+        reduce(or_, (form_query(form, config, prefix and n == last) for form in term.forms))
+        for n, term in enumerate(query.terms)
+    ]
+    if query.negative:  # each as ``-"phrase"``: websearch_to_tsquery negates it
+        terms.append(
+            SearchQuery(websearch_text(query.negative), search_type="websearch", config=config)
+        )
+    return reduce(and_, terms)
 
 
 class PostgresMatcher(Matcher):

@@ -2,9 +2,11 @@
 
 Two external-content FTS5 tables index ``kb_search_document``, and a vocabulary reads one:
 
-- ``kb_search_fts``: title, summary, facts and body, Porter-stemmed over the ``unicode61``
-  tokenizer, which folds case and accents (``remove_diacritics 2``). Whole-word searches.
-- ``kb_search_words``: title, summary and facts without stemming, with prefix indexes for two
+- ``kb_search_fts``: title, summary, facts, body and names, Porter-stemmed over the ``unicode61``
+  tokenizer, which folds case and accents (``remove_diacritics 2``). Whole-word searches. The
+  names column (a model's names as runs of letters and digits, see ``kb.search.names``) is
+  searched with the title and never quoted in a snippet.
+- ``kb_search_words``: title, summary, facts and names without stemming, with prefix indexes for two
   and three characters. Searches whose last word may be unfinished: FTS5 stems a prefix before
   expanding it, so the stemmed table cannot answer them (``generat*`` finds nothing there, as
   "generation" is indexed as ``gener``; ``mis*`` turns into ``mi*``). Bodies are left out: an
@@ -19,8 +21,9 @@ trigram FTS5 index of titles, its 30 best titles by bm25 compared by edit distan
 the vocabulary corrected 44 of 60 at 2.2 ms median and 6 ms p95. The vocabulary stays.
 
 The text lives once, in ``kb_search_document``, and triggers on that table update both indexes
-in the same transaction as any write to a document. Search migration 0002 created these tables
-and triggers with its own copy of the SQL (migrations do not call this module); ``install``, run
+in the same transaction as any write to a document. Search migration 0005 (0002 before the
+names column) created these tables and triggers with its own copy of the SQL (migrations do not
+call this module); ``install``, run
 by ``rebuild_search_index``, drops and creates them again, the same (a test holds the two
 equal), and so also restores triggers that a table rebuild by a later migration dropped.
 
@@ -46,10 +49,13 @@ from . import (
 
 DOCUMENTS = SearchDocument._meta.db_table
 LAST = "\U0010ffff"  # sorts after any character a folded title holds
-COLUMNS = ("title", "summary", "facts", "body")
-# bm25 weights of the columns above: a word in the title counts ten times one in the body.
-WEIGHTS = (10.0, 5.0, 3.0, 1.0)
-PREFIX_COLUMNS = COLUMNS[:3]
+COLUMNS = ("title", "summary", "facts", "body", "names")
+# bm25 weights of the columns above: a word in the title or a name counts ten times one in the
+# body.
+WEIGHTS = (10.0, 5.0, 3.0, 1.0, 10.0)
+PREFIX_COLUMNS = ("title", "summary", "facts", "names")
+# Where a query is found "in the title": the title, or another form of a model's name.
+TITLE_COLUMNS = "title names"
 FOLD = "unicode61 remove_diacritics 2"
 
 # Each index: its model, the document columns it reads, its FTS5 options.
@@ -85,16 +91,21 @@ def quote(word):
     return '"{}"'.format(word.replace("\x00", "").replace('"', '""'))
 
 
-def phrase(words):
-    return " + ".join(quote(w) for w in words)
+def phrase(words, prefix=False):
+    return " + ".join(quote(w) for w in words) + ("*" if prefix else "")
 
 
-def fts_expression(positive, negative=(), prefix=False, column=None):
-    """Every positive phrase must match (in ``column``, if given), no negative one anywhere;
-    all of it quoted. With ``prefix``, the last positive phrase (one word) is a prefix."""
-    parts = [phrase(p.words) for p in positive]
-    if prefix:
-        parts[-1] += "*"
+def either(term, prefix=False):
+    """Any form of a term; with ``prefix``, the last word of each a prefix."""
+    forms = list(dict.fromkeys(phrase(form.words, prefix) for form in term.forms))
+    return forms[0] if len(forms) == 1 else "(" + " OR ".join(forms) + ")"
+
+
+def fts_expression(terms, negative=(), prefix=False, column=None):
+    """Every term must match in one of its forms (in ``column``, if given), no negative phrase
+    anywhere; all of it quoted. With ``prefix``, the last term's last word is a prefix."""
+    last = len(terms) - 1
+    parts = [either(term, prefix and n == last) for n, term in enumerate(terms)]
     expression = "(" + " AND ".join(parts) + ")"
     if column:
         expression = f"{{{column}}} : {expression}"
@@ -111,9 +122,9 @@ class SQLiteMatcher(Matcher):
         # FTS5 expands a prefix again for each row it extracts from: slow for a short prefix.
         self.snippet_fields = () if prefix else Matcher.snippet_fields
         self.relation = self.index._meta.model_name  # the reverse relation's name
-        self.expression = fts_expression(query.positive, query.negative, prefix)
-        self.title_expression = fts_expression(query.positive, query.negative, prefix, "title")
-        self.in_title = fts_expression(query.positive, prefix=prefix, column="title")
+        self.expression = fts_expression(query.terms, query.negative, prefix)
+        self.title_expression = fts_expression(query.terms, query.negative, prefix, TITLE_COLUMNS)
+        self.in_title = fts_expression(query.terms, prefix=prefix, column=TITLE_COLUMNS)
 
     def function(self, name, *arguments, output_field, table=None):
         table = F(table or f"{self.relation}__table")

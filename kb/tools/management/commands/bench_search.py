@@ -10,9 +10,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.models import Count, Q
 
+from kb.catalogue.text import fold
 from kb.search import engine
 from kb.search.models import Kind, SearchDocument
-from kb.search.query import STOP_WORDS, WORD, fold
+from kb.search.names import WORD
+from kb.search.query import STOP_WORDS
 
 TEXT_FIELDS = ("title", "summary", "facts", "body")
 

@@ -1,0 +1,154 @@
+"""Names as people type them, words as people spell them, and a page that says what was searched.
+
+On whichever engine the tests run on (SQLite by default, PostgreSQL with DATABASE_URL).
+"""
+
+import pytest
+
+from kb.search import synonyms
+from kb.search.backends.sqlite import fts_expression
+from kb.search.models import Synonym
+from kb.search.query import parse
+from tests.support.factories import ArticleFactory, ModelEntryFactory
+from tests.support.search_pages import hits, search_url, titles
+from tests.support.text import visible_text
+
+pytestmark = pytest.mark.django_db
+
+
+def search(client, text, **params):
+    response = client.get(search_url(text, **params))
+    assert response.status_code == 200
+    return response
+
+
+@pytest.fixture
+def names(db):
+    for name, summary in [
+        ("GPT-4", "OpenAI's large multimodal model."),
+        ("GPT-4o (Aug 2024)", "The August snapshot of GPT-4o."),
+        ("GPT-4 Turbo", "A faster GPT-4."),
+        ("Llama 3", "Meta's open weights models."),
+        ("Llama 3.1-405B", "The largest Llama 3.1."),
+        ("Llama 3.1-8B", "The smallest Llama 3.1."),
+        ("Llama 2", "Meta's second generation."),
+        ("Qwen3-235B-A22B", "A mixture of experts from Alibaba."),
+        ("Qwen2.5-72B", "Alibaba's dense model."),
+        ("o1-preview", "A reasoning model."),
+        ("Mistral 7B", "A 7.3-billion-parameter model that beats Llama 2 13B."),
+    ]:
+        ModelEntryFactory(name=name, summary=summary)
+
+
+@pytest.mark.parametrize(
+    ("typed", "first"),
+    [
+        ("gpt4", "GPT-4"),
+        ("gpt-4", "GPT-4"),
+        ("GPT 4", "GPT-4"),
+        ("GPT4", "GPT-4"),
+        ("gpt-4o", "GPT-4o (Aug 2024)"),
+        ("gpt4o", "GPT-4o (Aug 2024)"),
+        ("llama3.1", "Llama 3.1-405B"),
+        ("llama 3.1 405b", "Llama 3.1-405B"),
+        ("llama-3.1-8b", "Llama 3.1-8B"),
+        ("llama 3", "Llama 3"),
+        ("llama3", "Llama 3"),
+        ("qwen3 235b", "Qwen3-235B-A22B"),
+        ("qwen 3", "Qwen3-235B-A22B"),
+        ("qwen3-235b-a22b", "Qwen3-235B-A22B"),
+        ("qwen2.5", "Qwen2.5-72B"),
+        ("o1 preview", "o1-preview"),
+        ("o1", "o1-preview"),
+    ],
+)
+def test_names_typed_any_way_find_the_model_first(client, names, typed, first):
+    assert titles(search(client, typed))[0] == first
+
+
+def test_a_version_is_a_number_not_digits_inside_another(client, names):
+    # Mistral's summary holds "7.3-billion" and "Llama 2".
+    assert titles(search(client, "llama 3")) == ["Llama 3", "Llama 3.1-405B", "Llama 3.1-8B"]
+    assert titles(search(client, "llama 3.1")) == ["Llama 3.1-405B", "Llama 3.1-8B"]
+    assert "Mistral 7B" not in titles(search(client, "qwen 3"))
+
+
+def test_a_family_query_ranks_the_family_first(client, names):
+    ArticleFactory(title="Running models at home", body="We tried GPT-4 and others.")
+    found = titles(search(client, "gpt 4"))
+    assert found[:3] == ["GPT-4", "GPT-4 Turbo", "GPT-4o (Aug 2024)"]
+    assert found[-1] == "Running models at home"
+
+
+def test_the_names_column_never_shows_in_a_snippet(client, names):
+    [hit, *_] = hits(search(client, "qwen 3 235 b"))
+    assert hit["title"] == "Qwen3-235B-A22B"
+    assert "235 b" not in hit["snippet"]
+
+
+def test_a_known_name_is_never_corrected(client, names):
+    page = search(client, "gpt4")
+    assert "Did you mean" not in visible_text(page.content)
+    assert "No results" not in visible_text(page.content)
+
+
+@pytest.mark.parametrize("typed", ["gpt-4", '"gpt 4"', "GPT 4", "gpt4"])
+def test_the_heading_shows_the_query_as_typed(client, names, typed):
+    text = visible_text(search(client, typed).content)
+    assert f"for “{typed}”" in text
+
+
+def test_a_correction_keeps_the_rest_of_the_query_as_typed(client, names):
+    page = search(client, "Qwen3 expertz")
+    assert titles(page) == ["Qwen3-235B-A22B"]
+    text = visible_text(page.content)
+    assert "No results for “Qwen3 expertz”. Did you mean Qwen3 experts ?" in text
+    assert "1 result for “Qwen3 experts”" in text
+
+
+# Words as people spell them.
+
+
+def test_british_and_american_spellings_find_each_other(client, db):
+    ModelEntryFactory(name="Alpha", summary="Released under a permissive licence.")
+    ModelEntryFactory(name="Beta", summary="Its license forbids military use.")
+    ModelEntryFactory(name="Gamma", summary="Easy customization of the outputs.")
+    assert sorted(titles(search(client, "licence"))) == ["Alpha", "Beta"]
+    assert sorted(titles(search(client, "license"))) == ["Alpha", "Beta"]
+    assert sorted(titles(search(client, "licences"))) == ["Alpha", "Beta"]
+    assert titles(search(client, "customisation")) == ["Gamma"]
+
+
+@pytest.fixture
+def editors_synonyms(db):
+    synonyms.forget()
+    yield
+    synonyms.forget()
+
+
+def test_editors_synonyms_expand_the_query(
+    client, editors_synonyms, django_capture_on_commit_callbacks
+):
+    ModelEntryFactory(name="Alpha", summary="Open weights under Apache 2.0.")
+    ModelEntryFactory(name="Beta", summary="Open source code and data.")
+    ModelEntryFactory(name="Gamma", summary="A proprietary model behind an API.")
+    ModelEntryFactory(name="Delta", summary="A large language model for chat.")
+    with django_capture_on_commit_callbacks(execute=True):
+        Synonym.objects.all().delete()
+        Synonym.objects.create(terms="open weights, open-weights, open source")
+        Synonym.objects.create(terms="proprietary\nclosed")
+        Synonym.objects.create(terms="LLM, language model")
+    assert sorted(titles(search(client, "open-weights"))) == ["Alpha", "Beta"]
+    assert sorted(titles(search(client, "open source"))) == ["Alpha", "Beta"]
+    assert sorted(titles(search(client, '"open weights"'))) == ["Alpha", "Beta"]
+    assert titles(search(client, "closed")) == ["Gamma"]
+    assert titles(search(client, "llm")) == ["Delta"]
+    # Quoting keeps words apart: "open" and "source" alone are no synonym.
+    assert titles(search(client, '"open" source')) == ["Beta"]
+
+
+def test_synonym_words_reach_the_engines_quoted():
+    query = parse('LLM -"x" NEAR', {("llm",): [("llm",), ("language", "model")]})
+    assert fts_expression(query.terms, query.negative) == (
+        '(("llm" OR "language" + "model") AND "near") NOT ("x")'
+    )

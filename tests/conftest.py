@@ -10,6 +10,7 @@ from django.db import connection, connections
 from kb.catalogue.bundled import load_bundled_content
 from kb.catalogue.freshness import bump_content_version
 from kb.serving.pagecache import pages
+from tests.support.dates import NOW
 from tests.support.factories import UserFactory
 
 
@@ -45,6 +46,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
     connection.close()
+
+
+@pytest.fixture
+def frozen_now(time_machine):
+    """The clock stopped at ``NOW`` (tests/support/dates.py) for the whole test, for code that
+    reads it in-process (``timezone.now()``, ``time.time()``): never under an app process."""
+    time_machine.move_to(NOW, tick=False)
+    return NOW
 
 
 @pytest.fixture

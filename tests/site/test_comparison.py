@@ -18,7 +18,7 @@ from kb.catalogue.models import (
     Status,
 )
 from kb.site.comparison import EXAMPLES_SHOWN, category_comparison
-from tests.support.dates import OLD_TEXT, age_everything, today
+from tests.support.dates import NOW_TEXT, OLD_TEXT, age_everything
 from tests.support.factories import (
     ArticleFactory,
     CategoryFactory,
@@ -183,13 +183,13 @@ def test_the_comparison_block_is_the_same_table(client, table_data):
     assert on_article == table_html(client.get(reverse("kb:compare")))
 
 
-def test_compare_page_is_dated_by_its_latest_change(client, table_data):
+def test_compare_page_is_dated_by_its_latest_change(frozen_now, client, table_data):
     age_everything()
     assert f"Last updated {OLD_TEXT}" in visible_text(client.get(reverse("kb:compare")).content)
     cell = table_data[1].cells.get()
     cell.text = "Edited"
     cell.save()
-    assert f"Last updated {today()}" in visible_text(client.get(reverse("kb:compare")).content)
+    assert f"Last updated {NOW_TEXT}" in visible_text(client.get(reverse("kb:compare")).content)
 
 
 def add_entries(count):

@@ -6,12 +6,21 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connection, connections
+from hypothesis import settings as hypothesis_settings
 
 from kb.catalogue.bundled import load_bundled_content
 from kb.catalogue.freshness import bump_content_version
 from kb.serving.pagecache import pages
 from tests.support.dates import NOW
 from tests.support.factories import UserFactory
+
+# Property-based tests (Hypothesis, and schemathesis through it) draw the same examples on every
+# run and every machine: each test's random choices follow from its own code, so a failure seen
+# once is seen again. As many examples as before; `pytest --hypothesis-profile explore` draws new
+# ones to look further.
+hypothesis_settings.register_profile("kb", derandomize=True, database=None)
+hypothesis_settings.register_profile("explore", derandomize=False, database=None)
+hypothesis_settings.load_profile("kb")
 
 
 def pytest_configure(config):

@@ -15,7 +15,6 @@ from tests.support.servers import (
     TcpProxy,
     base_env,
     drop_postgres_database,
-    free_port,
     manage,
     postgres_url,
     prepare_site,
@@ -28,7 +27,8 @@ from tests.support.servers import (
 
 ARTICLE = "/articles/open-source-vs-closed-models/"
 
-# Fixed ports: under pytest-xdist, the whole file runs in one worker.
+# One scratch site (site_env) for the whole file: `make test` distributes with --dist loadgroup,
+# which runs a group's tests in one worker.
 pytestmark = pytest.mark.xdist_group("app-processes")
 
 
@@ -53,7 +53,7 @@ def site_env(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def two_apps(site_env):
-    with running(App(free_port(), site_env), App(free_port(), site_env)) as apps:
+    with running(App(site_env), App(site_env)) as apps:
         yield apps
 
 
@@ -150,10 +150,9 @@ def test_database_outage_gives_503_and_the_app_recovers_without_restart(site_env
     if url:
         # Behind a proxy we can cut: the app's live connection drops, new ones are refused.
         target = (urlsplit(url).hostname, urlsplit(url).port or 5432)
-        proxy_port = free_port()
-        proxy = TcpProxy(proxy_port, target)
+        proxy = TcpProxy(target)
         proxy.restore()
-        env = {**site_env, "DATABASE_URL": with_port(site_env["DATABASE_URL"], proxy_port)}
+        env = {**site_env, "DATABASE_URL": with_port(site_env["DATABASE_URL"], proxy.port)}
         first_up, go_down, come_back = True, proxy.cut, proxy.restore
     else:
         # SQLite keeps an open file working, so the outage is a database file that is not
@@ -167,7 +166,7 @@ def test_database_outage_gives_503_and_the_app_recovers_without_restart(site_env
 
         first_up, go_down = False, None
 
-    with running(App(free_port(), env)) as (app,):
+    with running(App(env)) as (app,):
         if first_up:
             assert app.get(ARTICLE)[0] == 200
             go_down()
@@ -181,7 +180,7 @@ def test_database_outage_gives_503_and_the_app_recovers_without_restart(site_env
         assert "<h1>" in body
         assert app.get_json("/healthz")[0] == 200
     if url:
-        proxy.cut()
+        proxy.close()
 
 
 def timed_get(app, path, headers=None):
@@ -194,7 +193,7 @@ def test_a_hung_cache_costs_pages_little(site_env):
     """Redis takes connections and never answers: pages render uncached, a moment late."""
     with silent_server() as port:
         env = {**site_env, "REDIS_URL": f"redis://127.0.0.1:{port}/0"}
-        with running(App(free_port(), env)) as (app,):
+        with running(App(env)) as (app,):
             app.get("/favicon.ico")  # the worker has booted
             for path in (ARTICLE, "/models/"):
                 status, body, seconds = timed_get(app, path)
@@ -208,7 +207,7 @@ def test_a_hung_database_gets_the_503_fast(site_env):
     to connect, of KB_DATABASE_CONNECT_TIMEOUT each), not a worker killed after 30."""
     with silent_server() as port:
         env = {**site_env, "DATABASE_URL": f"postgres://kb@127.0.0.1:{port}/kb"}
-        with running(App(free_port(), env)) as (app,):
+        with running(App(env)) as (app,):
             app.get("/favicon.ico")  # the worker has booted
             status, body, seconds = timed_get(app, ARTICLE)
             assert (status, "Back soon" in body) == (503, True)

@@ -13,6 +13,7 @@ from kb.catalogue.freshness import bump_content_version
 from kb.serving.pagecache import pages
 from tests.support.dates import NOW
 from tests.support.factories import UserFactory
+from tests.support.snapshot import RowSnapshot
 
 # Property-based tests (Hypothesis, and schemathesis through it) draw the same examples on every
 # run and every machine: each test's random choices follow from its own code, so a failure seen
@@ -83,10 +84,21 @@ def page_cache(settings, db):
     pages.clear_local()
 
 
+@pytest.fixture(scope="session")
+def bundled_rows(django_db_setup, django_db_blocker):
+    """The rows loading the bundled content adds, taken once per test process."""
+    with django_db_blocker.unblock():
+        return RowSnapshot.of(load_bundled_content)
+
+
 @pytest.fixture
-def seed(db):
-    """The bundled content, as `make run` loads it."""
-    load_bundled_content()
+def seed(db, bundled_rows):
+    """The bundled content, as `make run` loads it: its rows copied in (tests/support/snapshot.py),
+    or loaded anew when the test already put rows where they go."""
+    if bundled_rows.fits():
+        bundled_rows.restore()
+    else:
+        load_bundled_content()
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ element's ``attrs`` are all of its attributes, its ``text`` what a reader sees o
 whole fragment (tag, attributes and content) use ``assertInHTML``, which compares the same way.
 """
 
+import json
 from html.parser import HTMLParser
 
 # Elements that have no end tag.
@@ -100,3 +101,18 @@ def parse(html):
     builder.feed(html)
     builder.close()
     return builder.root
+
+
+def json_ld(html):
+    """The page's one JSON-LD block, read."""
+    (block,) = parse(html).find_all("script", type="application/ld+json")
+    return json.loads("".join(block.children))
+
+
+def meta(html, key):
+    """The content of the page's ``<meta>`` for ``key`` (its property or name), or None."""
+    found = [
+        tag for tag in parse(html).find_all("meta") if key in (tag.get("property"), tag.get("name"))
+    ]
+    assert len(found) <= 1, found
+    return found[0]["content"] if found else None

@@ -32,6 +32,11 @@ class Element:
     def get(self, name, default=None):
         return self.attrs.get(name, default)
 
+    @property
+    def elements(self):
+        """The elements directly inside it."""
+        return [child for child in self.children if isinstance(child, Element)]
+
     def iter(self):
         """This element and every element inside it, in document order."""
         yield self

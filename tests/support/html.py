@@ -121,3 +121,20 @@ def meta(html, key):
     ]
     assert len(found) <= 1, found
     return found[0]["content"] if found else None
+
+
+def inline_code(html, data_blocks=True):
+    """What a strict Content Security Policy would refuse: style and event handler attributes,
+    ``<style>`` elements and scripts written in the page. JSON-LD blocks are data the browser
+    never runs, allowed unless ``data_blocks`` is false."""
+    return [
+        element
+        for element in parse(html).iter()
+        if any(name == "style" or name.startswith("on") for name in element.attrs)
+        or element.tag == "style"
+        or (
+            element.tag == "script"
+            and "src" not in element.attrs
+            and not (data_blocks and element.get("type") == "application/ld+json")
+        )
+    ]

@@ -120,7 +120,7 @@ vnu: $(VNU_STAMP)
 # tests in the suite's order (so database-flushing tests still come after the others).
 TEST_WORKERS ?= auto
 test: lint vnu
-	$(TEST_ENV) $(BIN)/pytest --numprocesses $(TEST_WORKERS) --dist load
+	$(TEST_ENV) $(BIN)/pytest --numprocesses $(TEST_WORKERS) --dist loadgroup
 
 # Backups use the environment as it is (DATABASE_URL, DJANGO_SECRET_KEY, ...); on a laptop,
 # DJANGO_DEBUG=1 make backup. FILE names the file; by default a dated one in backups/.

@@ -6,11 +6,22 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connection, connections
+from hypothesis import settings as hypothesis_settings
 
 from kb.catalogue.bundled import load_bundled_content
 from kb.catalogue.freshness import bump_content_version
 from kb.serving.pagecache import pages
+from tests.support.dates import NOW
 from tests.support.factories import UserFactory
+from tests.support.snapshot import RowSnapshot
+
+# Property-based tests (Hypothesis, and schemathesis through it) draw the same examples on every
+# run and every machine: each test's random choices follow from its own code, so a failure seen
+# once is seen again. As many examples as before; `pytest --hypothesis-profile explore` draws new
+# ones to look further.
+hypothesis_settings.register_profile("kb", derandomize=True, database=None)
+hypothesis_settings.register_profile("explore", derandomize=False, database=None)
+hypothesis_settings.load_profile("kb")
 
 
 def pytest_configure(config):
@@ -48,6 +59,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
+def frozen_now(time_machine):
+    """The clock stopped at ``NOW`` (tests/support/dates.py) for the whole test, for code that
+    reads it in-process (``timezone.now()``, ``time.time()``): never under an app process."""
+    time_machine.move_to(NOW, tick=False)
+    return NOW
+
+
+@pytest.fixture
 def media_root(settings, tmp_path):
     """Editors' uploads go to a folder of the test's own."""
     settings.MEDIA_ROOT = tmp_path
@@ -65,10 +84,21 @@ def page_cache(settings, db):
     pages.clear_local()
 
 
+@pytest.fixture(scope="session")
+def bundled_rows(django_db_setup, django_db_blocker):
+    """The rows loading the bundled content adds, taken once per test process."""
+    with django_db_blocker.unblock():
+        return RowSnapshot.of(load_bundled_content)
+
+
 @pytest.fixture
-def seed(db):
-    """The bundled content, as `make run` loads it."""
-    load_bundled_content()
+def seed(db, bundled_rows):
+    """The bundled content, as `make run` loads it: its rows copied in (tests/support/snapshot.py),
+    or loaded anew when the test already put rows where they go."""
+    if bundled_rows.fits():
+        bundled_rows.restore()
+    else:
+        load_bundled_content()
 
 
 @pytest.fixture

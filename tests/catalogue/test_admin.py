@@ -20,6 +20,7 @@ from kb.catalogue.models import (
 )
 from tests.support.admin_forms import changeform_data
 from tests.support.factories import ArticleFactory, CategoryFactory, ModelEntryFactory, UserFactory
+from tests.support.html import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -190,9 +191,10 @@ def test_every_markdown_field_has_the_live_preview_editor(
 ):
     obj = apps.get_model("kb", model).objects.get(slug=slug)
     page = editor_client.get(reverse(f"admin:kb_{model}_change", args=[obj.pk]))
-    html = page.content.decode()
-    assert html.count('<div class="markdownx">') == editors
-    assert html.count('<div class="markdownx-preview"></div>') == editors
+    divs = parse(page.content).find_all("div")
+    assert [div.attrs for div in divs].count({"class": "markdownx"}) == editors
+    previews = [div for div in divs if div.attrs == {"class": "markdownx-preview"}]
+    assert [preview.children for preview in previews] == [[]] * editors
 
 
 def test_date_and_time_boxes_are_labelled(editor_client):

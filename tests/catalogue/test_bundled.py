@@ -1,5 +1,4 @@
 import datetime
-import re
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from kb.catalogue.models import (
     ProCon,
     Source,
 )
+from tests.support.html import parse
 from tests.support.text import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -102,8 +102,8 @@ def test_the_seed_has_no_garbled_characters_left_after_restoring():
 
 def example_items(html):
     """The items of the generated example lists, as a reader sees them."""
-    lists = re.findall(r'<ul class="block-examples">(.*?)</ul>', html, re.DOTALL)
-    return [visible_text(item) for ul in lists for item in re.findall(r"<li>.*?</li>", ul)]
+    lists = [ul for ul in parse(html).find_all("ul") if ul.attrs == {"class": "block-examples"}]
+    return [item.text for ul in lists for item in ul.find_all("li") if item.attrs == {}]
 
 
 def test_every_seed_sentence_is_on_the_article_page(client, seed):

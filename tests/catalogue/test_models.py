@@ -4,9 +4,15 @@ import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
-from django.utils import timezone
 
-from kb.catalogue.models import Article, ModelEntry, ProCon, Status, validate_uri_characters
+from kb.catalogue.models import (
+    RELEASE_DATE_HORIZON,
+    Article,
+    ModelEntry,
+    ProCon,
+    Status,
+    validate_uri_characters,
+)
 from tests.support.factories import (
     ArticleFactory,
     CategoryFactory,
@@ -52,12 +58,21 @@ def test_unknown_facts_are_null_not_zero():
     assert entry.licence_osi_approved is None
 
 
-def test_release_date_far_in_the_future_is_refused():
-    entry = ModelEntryFactory.build(
-        organization=OrganizationFactory(),
-        category=CategoryFactory(),
-        release_date=timezone.localdate() + datetime.timedelta(days=800),
+def released_in(release_date):
+    return ModelEntryFactory.build(
+        organization=OrganizationFactory(), category=CategoryFactory(), release_date=release_date
     )
+
+
+def test_a_release_date_up_to_a_year_ahead_is_accepted(frozen_now):
+    released_in(frozen_now.date() + RELEASE_DATE_HORIZON).full_clean()
+
+
+@pytest.mark.parametrize(
+    "ahead", [RELEASE_DATE_HORIZON + datetime.timedelta(days=1), datetime.timedelta(days=800)]
+)
+def test_release_date_far_in_the_future_is_refused(frozen_now, ahead):
+    entry = released_in(frozen_now.date() + ahead)
     with pytest.raises(ValidationError) as excinfo:
         entry.full_clean()
     assert "release_date" in excinfo.value.message_dict

@@ -5,7 +5,6 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import URLPattern, reverse
-from django.utils import timezone
 
 from kb.catalogue.models import Article, ModelEntry, Status
 from kb.site import urls as site_urls
@@ -49,17 +48,16 @@ def test_visitors_never_see_drafts_anywhere(client):
 
 
 @pytest.mark.parametrize("model", ["article", "modelentry"])
-def test_publishing_in_the_change_form_stamps_the_time(editor_client, model):
+def test_publishing_in_the_change_form_stamps_the_time(frozen_now, editor_client, model):
     article, entry = drafts()
     obj = article if model == "article" else entry
     assert obj.published_at is None
     url = reverse(f"admin:kb_{model}_change", args=[obj.pk])
-    before = timezone.now()
     response = editor_client.post(url, changeform_data(editor_client.get(url), status="published"))
     assert response.status_code == 302
     obj.refresh_from_db()
     assert obj.is_published
-    assert before <= obj.published_at <= timezone.now()
+    assert obj.published_at == frozen_now
 
 
 def test_unpublishing_hides_a_published_item_again(editor_client):

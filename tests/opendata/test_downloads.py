@@ -1,16 +1,16 @@
 import csv
 import io
-import json
-import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pytest_django.asserts import assertInHTML
 
 from kb.catalogue.models import Status
 from kb.opendata.serializers import CSV_COLUMNS
 from tests.support.factories import ModelEntryFactory
+from tests.support.html import json_ld, parse
 from tests.support.text import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -141,10 +141,8 @@ def test_the_data_page_describes_the_downloads_as_a_dataset(client, seed):
     html = page.content.decode()
     text = visible_text(html)
     assert "models.csv : one row per model, with a header row." in text
-    assert '<a href="/api/openapi.json">OpenAPI 3.1</a>' in html
-    data = json.loads(
-        re.search(r'<script type="application/ld\+json">(.*?)</script>', html).group(1)
-    )
+    assertInHTML('<a href="/api/openapi.json">OpenAPI 3.1</a>', html)
+    data = json_ld(html)
     assert data["@type"] == "Dataset"
     assert [d["contentUrl"] for d in data["distribution"]] == [
         "http://testserver/models.csv",
@@ -157,7 +155,8 @@ def test_the_data_page_describes_the_downloads_as_a_dataset(client, seed):
         "The data is published under Creative Commons Attribution 4.0 International (CC BY 4.0)"
         in text
     )
-    assert '<a href="https://creativecommons.org/licenses/by/4.0/" rel="license">' in html
+    licence = "https://creativecommons.org/licenses/by/4.0/"
+    assert {"href": licence, "rel": "license"} in [link.attrs for link in parse(html).find_all("a")]
 
 
 def test_the_licence_is_one_setting_stated_everywhere(client, seed, settings):
@@ -170,7 +169,7 @@ def test_the_licence_is_one_setting_stated_everywhere(client, seed, settings):
     home = visible_text(client.get("/").content)
     assert "Text and data: CC0 1.0 (Creative Commons Zero 1.0 Universal)" in home
     html = client.get(reverse("kb:data")).content.decode()
-    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html)[1])
+    data = json_ld(html)
     assert data["license"] == url
     spec = client.get("/api/openapi.json").json()
     assert spec["info"]["license"] == {"name": "CC0 1.0", "url": url}

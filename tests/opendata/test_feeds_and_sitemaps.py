@@ -1,11 +1,10 @@
 import datetime
-import json
-import re
 import xml.etree.ElementTree as ET
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django.asserts import assertInHTML
 
 from kb.catalogue.models import Article, Category, ModelEntry, Organization, Status
 from tests.support.factories import (
@@ -14,6 +13,7 @@ from tests.support.factories import (
     ModelEntryFactory,
     OrganizationFactory,
 )
+from tests.support.html import json_ld, meta, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -111,9 +111,9 @@ def test_feeds_leave_out_characters_xml_cannot_carry(client, db):
 
 def test_pages_announce_the_feeds(client, seed):
     html = client.get("/").content.decode()
-    assert (
-        '<link rel="alternate" type="application/atom+xml" title="New model entries" href="/feeds/models/">'
-        in html
+    assertInHTML(
+        '<link rel="alternate" type="application/atom+xml" title="New model entries" href="/feeds/models/">',
+        html,
     )
 
 
@@ -162,22 +162,11 @@ def test_robots_txt_points_at_the_sitemap(client):
     assert "Disallow: /admin/" in lines
 
 
-def json_ld(html):
-    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, flags=re.S)
-    assert len(blocks) == 1
-    return json.loads(blocks[0])
-
-
-def meta(html, key):
-    match = re.search(rf'<meta (?:property|name)="{re.escape(key)}" content="([^"]*)">', html)
-    return match and match.group(1)
-
-
 def test_an_article_has_canonical_social_tags_and_article_json_ld(client, seed):
     article = Article.objects.get()
     html = client.get(article.get_absolute_url()).content.decode()
     url = "http://testserver/articles/open-source-vs-closed-models/"
-    assert f'<link rel="canonical" href="{url}">' in html
+    assertInHTML(f'<link rel="canonical" href="{url}">', html)
     assert meta(html, "og:type") == "article"
     assert meta(html, "og:title") == "Open-Source vs Closed Models"
     assert meta(html, "og:url") == url
@@ -195,7 +184,7 @@ def test_an_article_has_canonical_social_tags_and_article_json_ld(client, seed):
 
 def test_a_model_page_has_creative_work_json_ld(client, seed):
     html = client.get("/models/llama-2/?utm=x").content.decode()
-    assert '<link rel="canonical" href="http://testserver/models/llama-2/">' in html
+    assertInHTML('<link rel="canonical" href="http://testserver/models/llama-2/">', html)
     data = json_ld(html)
     assert data["@type"] == "CreativeWork"
     assert data["name"] == "LLaMA 2"
@@ -213,8 +202,8 @@ def test_a_model_page_has_creative_work_json_ld(client, seed):
 def test_json_ld_cannot_close_its_script_element(client, db):
     article = ArticleFactory(title="</script><script>alert(1)</script> & <!--", lede="a > b")
     html = client.get(article.get_absolute_url()).content.decode()
-    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, flags=re.S)
-    assert "<" not in block.group(1) and ">" not in block.group(1)
+    (block,) = parse(html).find_all("script", type="application/ld+json")
+    assert "<" not in block.children[0] and ">" not in block.children[0]
     assert json_ld(html)["headline"] == "</script><script>alert(1)</script> & <!--"
     assert "<script>alert(1)" not in html
 
@@ -222,15 +211,15 @@ def test_json_ld_cannot_close_its_script_element(client, db):
 def test_a_draft_preview_asks_not_to_be_indexed(editor_client):
     draft = ModelEntryFactory(status=Status.DRAFT)
     html = editor_client.get(draft.get_absolute_url()).content.decode()
-    assert '<meta name="robots" content="noindex">' in html
+    assertInHTML('<meta name="robots" content="noindex">', html)
     published = ModelEntryFactory()
     assert "noindex" not in editor_client.get(published.get_absolute_url()).content.decode()
 
 
 def test_the_timeline_page_is_reachable_from_every_page(client, seed):
     html = client.get(reverse("kb:home")).content.decode()
-    assert '<a href="/timeline/">Release timeline</a>' in html
-    assert '<a href="/data/">Open data (CSV, JSON, API)</a>' in html
+    assertInHTML('<a href="/timeline/">Release timeline</a>', html)
+    assertInHTML('<a href="/data/">Open data (CSV, JSON, API)</a>', html)
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,8 @@
 Every generated request, valid (positive) or not (negative), must get a documented status, never
 a 500, with a body matching the schema for that status. schemathesis's own pytest loader
 (``from_fixture``) does not run on pytest 9, so each operation's Hypothesis strategy is driven
-here, inside an ordinary test with the seed content in its database.
+here, inside an ordinary test with the seed content in its database. The examples are the same
+on every run (the Hypothesis profile in tests/conftest.py).
 """
 
 import pytest
@@ -55,7 +56,6 @@ def test_api_conforms_to_its_description(seed, keep_the_test_transaction, mode):
         @settings(
             max_examples=EXAMPLES_PER_OPERATION,
             deadline=None,
-            database=None,
             suppress_health_check=list(HealthCheck),
         )
         def conforms(case):

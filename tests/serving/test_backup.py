@@ -25,7 +25,6 @@ from tests.support.servers import (
     App,
     base_env,
     drop_postgres_database,
-    free_port,
     postgres_url,
     recreate_postgres_database,
     running,
@@ -183,7 +182,7 @@ def test_make_restore_into_a_new_database_gives_a_working_site(content, tmp_path
         list(d) for d in documents
     ]
     manage("collectstatic", "--noinput", "--verbosity", "0")
-    with running(App(free_port(), scratch_env)) as (app,):
+    with running(App(scratch_env)) as (app,):
         assert app.get_json("/healthz") == (200, {"database": "ok", "cache": "ok"})
         status, _, body = app.get(search_url("llama"))
         assert status == 200

@@ -10,12 +10,12 @@ from urllib.parse import urlsplit
 import pytest
 
 from kb.serving.health import OUTAGE_MESSAGE
+from tests.support.html import parse
 from tests.support.servers import (
     App,
     TcpProxy,
     base_env,
     drop_postgres_database,
-    free_port,
     manage,
     postgres_url,
     prepare_site,
@@ -28,7 +28,8 @@ from tests.support.servers import (
 
 ARTICLE = "/articles/open-source-vs-closed-models/"
 
-# Fixed ports: under pytest-xdist, the whole file runs in one worker.
+# One scratch site (site_env) for the whole file: `make test` distributes with --dist loadgroup,
+# which runs a group's tests in one worker.
 pytestmark = pytest.mark.xdist_group("app-processes")
 
 
@@ -53,12 +54,13 @@ def site_env(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def two_apps(site_env):
-    with running(App(free_port(), site_env), App(free_port(), site_env)) as apps:
+    with running(App(site_env), App(site_env)) as apps:
         yield apps
 
 
 def title_of(body):
-    return re.search(r"<h1>(.*?)</h1>", body).group(1)
+    (heading,) = parse(body).find_all("h1")
+    return heading.text
 
 
 def test_an_edit_shows_at_once_on_every_app_process(two_apps, site_env):
@@ -96,11 +98,12 @@ def test_a_script_name_header_changes_nothing_for_other_visitors(two_apps, site_
     for _ in range(2):
         status, _, body = app.get("/models/?probe=1")
         assert status == 200
-        assert "<h1>Model directory</h1>" in body
+        assert title_of(body) == "Model directory"
         status, _, body = app.get(ARTICLE)
         assert status == 200
-        assert 'href="/elsewhere/' not in body
-        assert 'href="/models/llama-2/"' in body
+        hrefs = [element.get("href", "") for element in parse(body).iter()]
+        assert [href for href in hrefs if href.startswith("/elsewhere/")] == []
+        assert "/models/llama-2/" in hrefs
 
 
 def test_a_browser_revalidates_and_gets_304(two_apps):
@@ -115,8 +118,10 @@ def test_a_browser_revalidates_and_gets_304(two_apps):
 
 def test_hashed_static_files_are_cached_for_a_year_and_compressed(two_apps):
     app = two_apps[0]
-    stylesheet = re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', app.get("/")[2])
-    status, headers, _ = app.get(stylesheet.group(1), {"Accept-Encoding": "br, gzip"})
+    links = parse(app.get("/")[2]).find_all("link", rel="stylesheet")
+    (stylesheet,) = [link["href"] for link in links if link["href"].startswith("/static/css/site.")]
+    assert re.fullmatch(r"/static/css/site\.[0-9a-f]{12}\.css", stylesheet)
+    status, headers, _ = app.get(stylesheet, {"Accept-Encoding": "br, gzip"})
     assert status == 200
     max_age = int(re.search(r"max-age=(\d+)", headers["Cache-Control"]).group(1))
     assert max_age >= 365 * 24 * 3600
@@ -128,7 +133,7 @@ def test_hashed_static_files_are_cached_for_a_year_and_compressed(two_apps):
         ("gzip;q=0.000", None),
         ("br;q=0.5, identity", "br"),
     ]:
-        status, headers, _ = app.get(stylesheet.group(1), {"Accept-Encoding": accept_encoding})
+        status, headers, _ = app.get(stylesheet, {"Accept-Encoding": accept_encoding})
         assert (status, headers.get("Content-Encoding")) == (200, coding), accept_encoding
 
 
@@ -150,10 +155,9 @@ def test_database_outage_gives_503_and_the_app_recovers_without_restart(site_env
     if url:
         # Behind a proxy we can cut: the app's live connection drops, new ones are refused.
         target = (urlsplit(url).hostname, urlsplit(url).port or 5432)
-        proxy_port = free_port()
-        proxy = TcpProxy(proxy_port, target)
+        proxy = TcpProxy(target)
         proxy.restore()
-        env = {**site_env, "DATABASE_URL": with_port(site_env["DATABASE_URL"], proxy_port)}
+        env = {**site_env, "DATABASE_URL": with_port(site_env["DATABASE_URL"], proxy.port)}
         first_up, go_down, come_back = True, proxy.cut, proxy.restore
     else:
         # SQLite keeps an open file working, so the outage is a database file that is not
@@ -167,7 +171,7 @@ def test_database_outage_gives_503_and_the_app_recovers_without_restart(site_env
 
         first_up, go_down = False, None
 
-    with running(App(free_port(), env)) as (app,):
+    with running(App(env)) as (app,):
         if first_up:
             assert app.get(ARTICLE)[0] == 200
             go_down()
@@ -181,7 +185,7 @@ def test_database_outage_gives_503_and_the_app_recovers_without_restart(site_env
         assert "<h1>" in body
         assert app.get_json("/healthz")[0] == 200
     if url:
-        proxy.cut()
+        proxy.close()
 
 
 def timed_get(app, path, headers=None):
@@ -194,7 +198,7 @@ def test_a_hung_cache_costs_pages_little(site_env):
     """Redis takes connections and never answers: pages render uncached, a moment late."""
     with silent_server() as port:
         env = {**site_env, "REDIS_URL": f"redis://127.0.0.1:{port}/0"}
-        with running(App(free_port(), env)) as (app,):
+        with running(App(env)) as (app,):
             app.get("/favicon.ico")  # the worker has booted
             for path in (ARTICLE, "/models/"):
                 status, body, seconds = timed_get(app, path)
@@ -208,7 +212,7 @@ def test_a_hung_database_gets_the_503_fast(site_env):
     to connect, of KB_DATABASE_CONNECT_TIMEOUT each), not a worker killed after 30."""
     with silent_server() as port:
         env = {**site_env, "DATABASE_URL": f"postgres://kb@127.0.0.1:{port}/kb"}
-        with running(App(free_port(), env)) as (app,):
+        with running(App(env)) as (app,):
             app.get("/favicon.ico")  # the worker has booted
             status, body, seconds = timed_get(app, ARTICLE)
             assert (status, "Back soon" in body) == (503, True)

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from pytest_django.asserts import assertInHTML
 
 from kb.catalogue.models import (
     Article,
@@ -17,7 +18,7 @@ from kb.catalogue.models import (
     Status,
 )
 from kb.site.comparison import EXAMPLES_SHOWN
-from tests.support.dates import OLD_TEXT, age_everything, today
+from tests.support.dates import NOW_TEXT, OLD_TEXT, age_everything
 from tests.support.factories import (
     ArticleFactory,
     CategoryFactory,
@@ -27,6 +28,7 @@ from tests.support.factories import (
     OrganizationFactory,
     ProConFactory,
 )
+from tests.support.html import parse
 from tests.support.text import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -75,52 +77,62 @@ def test_article_page_has_title_lede_body_and_breadcrumbs(client, article):
     page = client.get(article.get_absolute_url())
     assert page.status_code == 200
     html = page.content.decode()
-    assert "<h1>Open or closed</h1>" in html
-    assert '<p class="lede">Two worlds.</p>' in html
+    assertInHTML("<h1>Open or closed</h1>", html)
+    assertInHTML('<p class="lede">Two worlds.</p>', html)
     assert "Opening paragraph." in visible_text(html)
-    crumbs = re.search(r'<nav class="breadcrumbs" aria-label="Breadcrumb">.*?</nav>', html, re.S)[0]
-    assert re.findall(r'<a href="([^"]+)">([^<]+)</a>', crumbs) == [
-        ("/", "Home"),
-        ("/articles/", "Articles"),
+    crumbs = parse(html).find("nav", class_="breadcrumbs", aria_label="Breadcrumb")
+    assert [(link.attrs, link.children) for link in crumbs.find_all("a")] == [
+        ({"href": "/"}, ["Home"]),
+        ({"href": "/articles/"}, ["Articles"]),
     ]
-    assert '<li aria-current="page">Open or closed</li>' in crumbs
+    (here,) = crumbs.find_all("li", aria_current="page")
+    assert (here.attrs, here.children) == ({"aria-current": "page"}, ["Open or closed"])
 
 
 def test_the_table_of_contents_links_to_each_heading(client, article):
-    html = client.get(article.get_absolute_url()).content.decode()
-    toc = re.search(r'<nav class="toc".*?</nav>', html, re.S)[0]
-    links = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', toc)
+    page = parse(client.get(article.get_absolute_url()).content)
+    toc = page.find("nav", class_="toc")
+    links = [(link.attrs, link.children) for link in toc.find_all("a")]
     assert links == [
-        ("examples", "Examples"),
-        ("strengths", "Strengths"),
-        ("weak-points", "Weak points"),
-        ("table", "Table"),
+        ({"href": "#examples"}, ["Examples"]),
+        ({"href": "#strengths"}, ["Strengths"]),
+        ({"href": "#weak-points"}, ["Weak points"]),
+        ({"href": "#table"}, ["Table"]),
     ]
-    for anchor, title in links:
-        assert re.search(rf'<h[23] id="{anchor}">{title}</h[23]>', html)
+    for attrs, title in links:
+        anchor = attrs["href"].removeprefix("#")
+        heading = page.find(id=anchor)
+        assert (heading.tag in ("h2", "h3"), heading.attrs, heading.children) == (
+            True,
+            {"id": anchor},
+            title,
+        )
 
 
 def test_no_table_of_contents_without_headings(client):
     html = client.get(ArticleFactory(body="Just a paragraph.").get_absolute_url()).content
-    assert b'class="toc"' not in html
+    assert parse(html).find_all(class_="toc") == []
 
 
 def test_the_body_shows_the_generated_blocks(client, article):
     html = client.get(article.get_absolute_url()).content.decode()
-    assert '<li><a href="/models/shown/">Shown</a> (Maker)</li>' in html
-    assert "<li>Cheap</li>" in html and "<li>Hard</li>" in html
-    assert '<table class="comparison">' in html
+    assertInHTML('<li><a href="/models/shown/">Shown</a> (Maker)</li>', html)
+    assertInHTML("<li>Cheap</li>", html)
+    assertInHTML("<li>Hard</li>", html)
+    assert parse(html).find_all("table", class_="comparison")
     assert "Draft one" not in html
 
 
 def test_related_categories_and_published_models_are_linked(client, article):
     html = client.get(article.get_absolute_url()).content.decode()
-    related = re.search(r'<aside class="related".*?</aside>', html, re.S)[0]
-    assert re.findall(r'<a href="([^"]+)">(.*?)</a>', related) == [
-        ("/categories/open/", '<span aria-hidden="true">🔓</span> Open models'),
-        ("/models/related/", "Related model"),
-        ("/models/shown/", "Shown"),
+    links = parse(html).find("aside", class_="related").find_all("a")
+    assert [(link.attrs, link.text) for link in links] == [
+        ({"href": "/categories/open/"}, "🔓 Open models"),
+        ({"href": "/models/related/"}, "Related model"),
+        ({"href": "/models/shown/"}, "Shown"),
     ]
+    (icon,) = links[0].find_all("span")
+    assert (icon.attrs, icon.children) == ({"aria-hidden": "true"}, ["🔓"])
     assert "Hidden related" not in html
 
 
@@ -168,11 +180,11 @@ CHANGES = {
 
 
 @pytest.mark.parametrize("change", CHANGES.values(), ids=CHANGES)
-def test_a_change_to_anything_shown_moves_last_updated(client, article, change):
+def test_a_change_to_anything_shown_moves_last_updated(frozen_now, client, article, change):
     age_everything()
     assert last_updated(client, article) == OLD_TEXT
     change()
-    assert last_updated(client, article) == today()
+    assert last_updated(client, article) == NOW_TEXT
 
 
 def test_a_change_to_something_not_shown_leaves_last_updated(client, article):
@@ -208,7 +220,11 @@ def test_article_list_is_newest_first_with_lede_and_date(client):
     text = visible_text(page.content)
     assert "Newer The new one. 1 June 2025 Older The old one. 23 May 2025" in text
     assert "Unfinished" not in text
-    assert '<a href="/articles/' in page.content.decode()
+    assert [
+        link
+        for link in parse(page.content).find_all("a")
+        if link.get("href", "").startswith("/articles/")
+    ]
 
 
 def test_article_list_without_articles_says_so(client):
@@ -247,7 +263,10 @@ def test_article_page_queries_do_not_grow_with_the_entries(
         page = client.get(article.get_absolute_url())
     # Related entries all; the examples block and the comparison the first few.
     named = entries + 2 * min(entries, EXAMPLES_SHOWN) + 1  # the [[examples SLUG]] of an entry
-    assert page.content.decode().count('<a href="/models/model-') == named
+    links = parse(page.content).find_all("a")
+    assert (
+        len([link for link in links if link.get("href", "").startswith("/models/model-")]) == named
+    )
     # Until content changes, the blocks are not built again.
     with django_assert_num_queries(4):
         again = client.get(article.get_absolute_url())

@@ -1,7 +1,6 @@
 """Home, model, category and organization pages; the site's frame; error pages."""
 
 import datetime
-import re
 from pathlib import Path
 
 import pytest
@@ -9,6 +8,7 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.views.defaults import server_error
+from pytest_django.asserts import assertInHTML
 
 from kb.catalogue.models import ModelEntry, OpennessGrade, ProCon, Source, Status
 from kb.site import model_comparison
@@ -21,25 +21,19 @@ from tests.support.factories import (
     ModelEntryFactory,
     OrganizationFactory,
 )
+from tests.support.html import inline_code, parse
 from tests.support.text import visible_text
 
 pytestmark = pytest.mark.django_db
 
 
 def links(response):
-    return re.findall(r'<a [^>]*href="([^"]+)"', response.content.decode())
+    return [link["href"] for link in parse(response.content).find_all("a") if "href" in link.attrs]
 
 
 def section(response, heading_id):
     """The visible text of the <section> labelled by the heading with ``heading_id``."""
-    html = response.content.decode()
-    start = html.index(f'<section aria-labelledby="{heading_id}">')
-    depth = 0
-    for tag in re.finditer(r"<(/?)section\b", html[start:]):
-        depth += -1 if tag.group(1) else 1
-        if depth == 0:
-            return visible_text(html[start : start + tag.start()])
-    raise AssertionError(f"section {heading_id!r} is not closed")
+    return parse(response.content).find("section", aria_labelledby=heading_id).text
 
 
 @pytest.fixture
@@ -138,13 +132,10 @@ def test_home_lists_recently_updated_entries_newest_first(client, world):
 
 
 def test_home_has_a_search_form(client, world):
-    html = client.get("/").content.decode()
-    form = re.search(
-        r'<form class="hero-search" method="get" action="/search/"[^>]*>.*?</form>', html, re.S
-    )
-    assert form
-    assert 'name="q"' in form.group(0)
-    assert '<label for="home-search"' in form.group(0)
+    page = parse(client.get("/").content)
+    form = page.find("form", class_="hero-search", method="get", action="/search/")
+    assert form.find_all(name="q")
+    assert form.find_all("label", for_="home-search")
 
 
 # ---------- Model page ----------
@@ -153,18 +144,24 @@ def test_home_has_a_search_form(client, world):
 def test_model_page_facts_link_their_sources(client, world):
     page = client.get("/models/llama-2/")
     assert page.status_code == 200
-    html = page.content.decode()
-    facts = re.search(r'<table class="data-table facts-table">.*?</table>', html, re.S).group(0)
-    rows = {
-        visible_text(header): cells
-        for header, cells in re.findall(r'<th scope="row">(.*?)</th>(.*?)</tr>', facts, re.S)
-    }
-    assert 'href="https://about.fb.com/llama-2/"' in rows["Release date"]
-    assert "Meta announcement" in visible_text(rows["Release date"])
-    assert 'href="https://ai.meta.com/llama/license/" rel="noopener">The licence' in rows["Licence"]
-    assert visible_text(rows["Parameters"]) == "7B, 13B, 70B None given yet"
-    assert visible_text(rows["Context window"]) == "Not published None given yet"
-    assert visible_text(rows["OSI-approved licence"]) == "No"
+    facts = parse(page.content).find("table", class_="data-table facts-table")
+    rows = {}  # header: (the cells' text, their links)
+    for row in facts.find_all("tr"):
+        header, *cells = row.elements
+        if (header.tag, header.attrs) == ("th", {"scope": "row"}):
+            text = " ".join(" ".join(cell.text for cell in cells).split())
+            rows[header.text] = (text, [link for cell in cells for link in cell.find_all("a")])
+    text, sources = rows["Release date"]
+    assert "https://about.fb.com/llama-2/" in [link.get("href") for link in sources]
+    assert "Meta announcement" in text
+    assert any(
+        (link.get("href"), link.get("rel")) == ("https://ai.meta.com/llama/license/", "noopener")
+        and link.text.startswith("The licence")
+        for link in rows["Licence"][1]
+    )
+    assert rows["Parameters"][0] == "7B, 13B, 70B None given yet"
+    assert rows["Context window"][0] == "Not published None given yet"
+    assert rows["OSI-approved licence"][0] == "No"
     # General sources are listed on their own.
     assert "The paper" in section(page, "sources")
 
@@ -172,8 +169,8 @@ def test_model_page_facts_link_their_sources(client, world):
 def test_model_page_shows_description_pros_cons_openness_and_articles(client, world):
     page = client.get("/models/llama-2/")
     html = page.content.decode()
-    assert '<h2 id="training">Training</h2>' in html
-    assert "<strong>2T</strong>" in html
+    assertInHTML('<h2 id="training">Training</h2>', html)
+    assertInHTML("<strong>2T</strong>", html)
     assert section(page, "pros-cons") == "Pros and cons + Pros Runs locally − Cons Custom licence"
     assert "Weights ● Open" in section(page, "openness")
     assert "Training data ? Unknown" in section(page, "openness")
@@ -196,7 +193,11 @@ def test_model_page_without_own_pros_shows_its_categorys_and_says_so(client, wor
 
 def compare_picker(html):
     """The model page's "Compare with…" form."""
-    return re.search(r'<form method="get" action="/compare/models/".*?</form>', html, re.S).group(0)
+    return parse(html).find("form", method="get", action="/compare/models/")
+
+
+def inputs(element):
+    return [box.attrs for box in element.find_all("input")]
 
 
 def test_model_page_links_organization_category_and_a_compare_picker(client, world):
@@ -205,11 +206,12 @@ def test_model_page_links_organization_category_and_a_compare_picker(client, wor
     assert "/categories/open-source/" in links(page)
     html = page.content.decode()
     picker = compare_picker(html)
-    assert '<input type="hidden" name="m" value="llama-2">' in picker
-    options = re.findall(r'<option value="([\w-]+)">', picker)
-    # Every other published entry, grouped by category in the categories' order.
-    assert options == ["mistral", "gpt-4"]
-    assert re.findall(r'<optgroup label="([^"]+)">', picker) == [
+    assert {"type": "hidden", "name": "m", "value": "llama-2"} in inputs(picker)
+    # After the empty choice, every other published entry, grouped by category in the
+    # categories' order.
+    options = [option.attrs for option in picker.find_all("option")]
+    assert options == [{"value": ""}, {"value": "mistral"}, {"value": "gpt-4"}]
+    assert [group.attrs["label"] for group in picker.find_all("optgroup")] == [
         "Open-source models",
         "Closed models",
     ]
@@ -219,21 +221,33 @@ def test_model_page_above_the_picker_limit_asks_to_type_a_model(client, world, m
     monkeypatch.setattr(model_comparison, "PICKER_CHOICES_LIMIT", 2)
     html = client.get("/models/llama-2/").content.decode()
     picker = compare_picker(html)
-    assert '<input type="hidden" name="m" value="llama-2">' in picker
-    assert "<select" not in picker and "<option" not in picker
-    assert (
-        '<input type="text" name="m" id="compare-with" value="" autocomplete="off" '
-        'spellcheck="false" aria-describedby="compare-with-hint" '
-        'data-model-suggest-url="/search/suggest/models/" required>'
-    ) in picker
-    assert '<label for="compare-with">Another model</label>' in picker
-    assert '<p id="compare-with-hint" class="picker-hint">Type its name or slug.</p>' in picker
-    assert '<script type="module" src="/static/js/model-picker.js"></script>' in html
+    assert {"type": "hidden", "name": "m", "value": "llama-2"} in inputs(picker)
+    assert picker.find_all("select") == [] and picker.find_all("option") == []
+    assert {
+        "type": "text",
+        "name": "m",
+        "id": "compare-with",
+        "value": "",
+        "autocomplete": "off",
+        "spellcheck": "false",
+        "aria-describedby": "compare-with-hint",
+        "data-model-suggest-url": "/search/suggest/models/",
+        "required": "",
+    } in inputs(picker)
+    (label,) = picker.find_all("label")
+    assert (label.attrs, label.children) == ({"for": "compare-with"}, ["Another model"])
+    (hint,) = picker.find_all("p", id="compare-with-hint")
+    assert (hint.attrs, hint.children) == (
+        {"id": "compare-with-hint", "class": "picker-hint"},
+        ["Type its name or slug."],
+    )
+    assertInHTML('<script type="module" src="/static/js/model-picker.js"></script>', html)
 
 
 def test_model_page_below_the_picker_limit_loads_no_picker_script(client, world):
     html = client.get("/models/llama-2/").content.decode()
-    assert '<select name="m" id="compare-with" required>' in html
+    selects = [select.attrs for select in parse(html).find_all("select")]
+    assert {"name": "m", "id": "compare-with", "required": ""} in selects
     assert "model-picker.js" not in html
 
 
@@ -247,7 +261,7 @@ def test_model_page_query_count_above_the_picker_limit(
     with django_assert_num_queries(8):
         page = client.get("/models/bulk-000/")
     assert page.status_code == 200
-    assert 'id="compare-with" value=""' in page.content.decode()
+    assert parse(page.content).find("input", id="compare-with", value="")
 
 
 def test_model_page_of_an_unknown_slug_is_a_friendly_404(client, world):
@@ -295,8 +309,8 @@ def test_category_and_organization_pages_list_their_entries_a_page_at_a_time(cli
     assert PAGE_SIZES[0] < total < 2 * PAGE_SIZES[0]
     page = client.get(url)
     assert visible_text(page.content).count("Released") == PAGE_SIZES[0]
-    assert f'<span class="count">{total}</span>' in page.content.decode()
-    assert '<a href="?page=2" rel="next">Next →</a>' in page.content.decode()
+    assertInHTML(f'<span class="count">{total}</span>', page.content.decode())
+    assertInHTML('<a href="?page=2" rel="next">Next →</a>', page.content.decode())
     second = client.get(url + "?page=2")
     assert visible_text(second.content).count("Released") == total - PAGE_SIZES[0]
     for wrong, notice in (
@@ -357,19 +371,26 @@ PAGES = [
 @pytest.mark.parametrize("url", PAGES)
 def test_every_page_has_the_frame_and_no_inline_code_or_foreign_assets(client, world, url):
     html = client.get(url).content.decode()
-    assert '<a class="skip-link" href="#main">Skip to content</a>' in html
-    assert '<main id="main"' in html
-    assert '<nav class="site-nav" aria-label="Main">' in html
-    assert "<footer" in html
-    # A strict Content Security Policy is coming: no style attributes, no inline scripts.
-    assert " style=" not in html
-    # (JSON-LD is data the browser never runs.)
-    assert re.findall(r'<script(?![^>]*\b(?:src=|type="application/ld\+json"))[^>]*>', html) == []
-    assert not re.search(r"\bon[a-z]+=", html)
+    page = parse(html)
+    assertInHTML('<a class="skip-link" href="#main">Skip to content</a>', html)
+    assert page.find("main", id="main")
+    assert {"class": "site-nav", "aria-label": "Main"} in [
+        nav.attrs for nav in page.find_all("nav")
+    ]
+    assert page.find_all("footer")
+    # A strict Content Security Policy is coming.
+    assert inline_code(html) == []
+    scripts = page.find_all("script")
     # Stylesheets, scripts and images come from this site only.
-    assets = re.findall(
-        r'<(?:link rel="(?:stylesheet|icon)"|script|img)[^>]+(?:href|src)="([^"]+)"', html
-    )
+    assets = [
+        *(
+            link["href"]
+            for link in page.find_all("link")
+            if link.get("rel") in ("stylesheet", "icon")
+        ),
+        *(script["src"] for script in scripts if "src" in script.attrs),
+        *(image["src"] for image in page.find_all("img")),
+    ]
     assert assets
     for asset in assets:
         assert asset.startswith("/"), asset
@@ -380,9 +401,9 @@ def test_every_page_has_the_frame_and_no_inline_code_or_foreign_assets(client, w
     [("/models/", "page"), ("/models/llama-2/", "true"), ("/compare/models/", "true")],
 )
 def test_navigation_marks_where_the_visitor_is(client, world, url, current):
-    html = client.get(url).content.decode()
+    page = parse(client.get(url).content)
     label = "Compare" if "compare" in url else "Models"
-    assert re.search(rf'aria-current="{current}">{label}</a>', html)
+    assert [link.children for link in page.find_all("a", aria_current=current)] == [[label]]
 
 
 def test_the_stylesheet_defines_the_shared_palette_first(client):

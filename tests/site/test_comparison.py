@@ -9,6 +9,7 @@ from django.apps import apps as django_apps
 from django.db import connection
 from django.db.models.functions import Lower
 from django.urls import reverse
+from pytest_django.asserts import assertInHTML
 
 from kb.catalogue.models import (
     ComparisonRow,
@@ -18,7 +19,7 @@ from kb.catalogue.models import (
     Status,
 )
 from kb.site.comparison import EXAMPLES_SHOWN, category_comparison
-from tests.support.dates import OLD_TEXT, age_everything, today
+from tests.support.dates import NOW_TEXT, OLD_TEXT, age_everything
 from tests.support.factories import (
     ArticleFactory,
     CategoryFactory,
@@ -27,6 +28,7 @@ from tests.support.factories import (
     ModelEntryFactory,
     OrganizationFactory,
 )
+from tests.support.html import parse
 from tests.support.text import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -122,22 +124,27 @@ def test_a_new_category_is_a_new_column(table_data):
 
 
 def table_html(page):
+    """The comparison table's markup as served (the same on every page that shows it)."""
     return re.search(r'<table class="comparison">.*?</table>', page.content.decode(), re.S)[0]
 
 
 def rows_of(html):
     """Each table row as the list of its cells' visible text."""
     return [
-        [visible_text(cell) for cell in re.findall(r"<t[hd][^>]*>.*?</t[hd]>", row, re.S)]
-        for row in re.findall(r"<tr[^>]*>.*?</tr>", html, re.S)
+        [cell.text for cell in row.elements if cell.tag in ("th", "td")]
+        for row in parse(html).find_all("tr")
     ]
+
+
+def attrs_of(html, tag):
+    return [element.attrs for element in parse(html).find_all(tag)]
 
 
 def test_compare_page_shows_the_table(client, table_data):
     page = client.get(reverse("kb:compare"))
     assert page.status_code == 200
     html = table_html(page)
-    assert "<caption>Open models vs Closed models, side by side</caption>" in html
+    assertInHTML("<caption>Open models vs Closed models, side by side</caption>", html)
     assert rows_of(html) == [
         ["Feature", "🔓 Open", "Closed"],
         ["Access", "Free to download", "Paid API"],
@@ -145,20 +152,21 @@ def test_compare_page_shows_the_table(client, table_data):
         ["Number of models", "4 models", "1 model"],
         ["Licences", "Apache License 2.0 OSI-approved Community Licence", "Proprietary"],
     ]
-    assert html.count('<th scope="col">') == 3
-    assert html.count('<th scope="row">') == 4
-    assert "<strong>Free</strong> to download" in html
-    assert '<a href="/models/zephyr/">Zephyr</a>' in html
-    assert '<a href="/categories/open/">4 models</a>' in html
-    assert '<a href="/categories/closed/">Closed</a>' in html
+    assert attrs_of(html, "th").count({"scope": "col"}) == 3
+    assert attrs_of(html, "th").count({"scope": "row"}) == 4
+    assertInHTML('<td data-label="Open"><strong>Free</strong> to download</td>', html)
+    assertInHTML('<a href="/models/zephyr/">Zephyr</a>', html)
+    assertInHTML('<a href="/categories/open/">4 models</a>', html)
+    assertInHTML('<a href="/categories/closed/">Closed</a>', html)
     assert "Hidden draft" not in page.content.decode()
 
 
 def test_compare_page_scrolls_the_table_in_its_own_box(client, table_data):
-    html = client.get(reverse("kb:compare")).content.decode()
-    assert re.search(
-        r'<div class="table-scroll" role="region" aria-label="[^"]+" tabindex="0">', html
-    )
+    boxes = attrs_of(client.get(reverse("kb:compare")).content, "div")
+    (box,) = [box for box in boxes if box.get("class") == "table-scroll"]
+    label = box.get("aria-label")
+    assert label
+    assert box == {"class": "table-scroll", "role": "region", "aria-label": label, "tabindex": "0"}
 
 
 def test_compare_page_without_data_says_so(client):
@@ -183,13 +191,13 @@ def test_the_comparison_block_is_the_same_table(client, table_data):
     assert on_article == table_html(client.get(reverse("kb:compare")))
 
 
-def test_compare_page_is_dated_by_its_latest_change(client, table_data):
+def test_compare_page_is_dated_by_its_latest_change(frozen_now, client, table_data):
     age_everything()
     assert f"Last updated {OLD_TEXT}" in visible_text(client.get(reverse("kb:compare")).content)
     cell = table_data[1].cells.get()
     cell.text = "Edited"
     cell.save()
-    assert f"Last updated {today()}" in visible_text(client.get(reverse("kb:compare")).content)
+    assert f"Last updated {NOW_TEXT}" in visible_text(client.get(reverse("kb:compare")).content)
 
 
 def add_entries(count):
@@ -227,7 +235,7 @@ def test_examples_name_the_first_entries_then_link_to_the_rest(client):
     assert [e.name for e in cell.examples] == [e.name for e in by_name[:EXAMPLES_SHOWN]]
     assert (cell.count, cell.more) == (EXAMPLES_SHOWN + 3, 3)
     html = table_html(client.get(reverse("kb:compare")))
-    assert '<a href="/models/?category=many">and 3 more</a>' in html
+    assertInHTML('<a href="/models/?category=many">and 3 more</a>', html)
     assert f"{EXAMPLES_SHOWN + 3} models" in visible_text(html)
     assert "aaa draft" not in html
 
@@ -302,7 +310,7 @@ def test_the_openness_row_on_the_page(client, graded):
         "Training code ● 1 open ○ 1 closed ? 2 unknown "
     )
     assert openness[2] == "1 model not scored (fewer than 5 of 9 dimensions graded)"
-    assert '<tr class="comparison-openness">' in html
+    assert {"class": "comparison-openness"} in attrs_of(html, "tr")
     # The same row where an article embeds the table.
     article = ArticleFactory(body="[[comparison]]")
     assert table_html(client.get(article.get_absolute_url())) == html

@@ -1,9 +1,9 @@
 """The model directory /models/: filters, facet counts, sort orders, pagination, bad input."""
 
 import datetime
-import re
 
 import pytest
+from pytest_django.asserts import assertInHTML
 
 from kb.catalogue.models import Access, OpennessGrade, Status
 from tests.support.catalogue import build_catalogue
@@ -13,6 +13,7 @@ from tests.support.factories import (
     ModelEntryFactory,
     OrganizationFactory,
 )
+from tests.support.html import parse
 from tests.support.text import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -22,28 +23,38 @@ Dimension = OpennessGrade.Dimension
 
 def names(response):
     """The model names listed, in order."""
-    return re.findall(r'class="model-name" href="[^"]*">([^<]+)</a>', response.content.decode())
+    return [link.text for link in parse(response.content).find_all("a", class_="model-name")]
 
 
 def facet_counts(response, facet):
     """{choice value: count} of one facet, as shown next to each choice."""
-    html = response.content.decode()
-    pattern = (
-        rf'<label for="f-{facet}-([\w-]+)"><span class="facet-label">[^<]*</span> '
-        r'<span class="count">(\d+)<'
-    )
-    return {value: int(count) for value, count in re.findall(pattern, html)}
+    prefix = f"f-{facet}-"
+    return {
+        # The number, then words for screen readers.
+        label["for"].removeprefix(prefix): int(label.find("span", class_="count").children[0])
+        for label in parse(response.content).find_all("label")
+        if label.get("for", "").startswith(prefix) and label.find_all("span", class_="facet-label")
+    }
 
 
 def checked(response, facet):
-    html = response.content.decode()
-    return set(re.findall(rf'name="{facet}" value="([\w-]+)" id="[^"]+" checked', html))
+    inputs = parse(response.content).find_all("input", name=facet)
+    return {box["value"] for box in inputs if "checked" in box.attrs and box["value"]}
 
 
 def row_text(response, slug):
     """The visible text of the directory's row for ``slug``."""
-    rows = re.findall(r"<tr>.*?</tr>", response.content.decode(), re.S)
-    return visible_text(next(row for row in rows if f'value="{slug}"' in row))
+    rows = parse(response.content).find_all("tr")
+    return next(row for row in rows if row.find_all(value=slug)).text
+
+
+def form(response, **attrs):
+    return parse(response.content).find("form", **attrs)
+
+
+def has_input(element, **attrs):
+    """Whether ``element`` holds an input with exactly these attributes."""
+    return any(box.attrs == attrs for box in element.find_all("input"))
 
 
 @pytest.fixture
@@ -107,13 +118,15 @@ def test_lists_every_published_entry_with_its_key_facts(client, catalogue):
     for fact in ("Alpha", "Acme", "Open", "Text", "1 January 2023", "Some licence", "OSI-approved"):
         assert fact in alpha
     assert "Downloadable weights" in alpha
-    assert '<a class="model-name" href="/models/alpha/">Alpha</a>' in page.content.decode()
-    assert 'href="/organizations/acme/"' in page.content.decode()
+    assertInHTML('<a class="model-name" href="/models/alpha/">Alpha</a>', page.content.decode())
+    assert parse(page.content).find_all(href="/organizations/acme/")
 
 
 def test_each_entry_shows_its_openness_score_and_coverage_or_why_it_has_none(client, catalogue):
     page = client.get("/models/")
-    assert '<th scope="col">Openness <span class="muted">0–100</span></th>' in page.content.decode()
+    assertInHTML(
+        '<th scope="col">Openness <span class="muted">0–100</span></th>', page.content.decode()
+    )
     assert "Alpha Acme · 🔓 Open 100 out of 100 9 of 9 graded Text" in row_text(page, "alpha")
     beta = row_text(page, "beta")
     assert "No score 2 of 9 graded, too few" in beta and "out of 100" not in beta
@@ -143,10 +156,10 @@ def test_openness_steps_are_counted_under_the_other_filters(client, catalogue):
     page = client.get("/models/")
     assert facet_counts(page, "min_openness") == {"any": 5, "25": 2, "50": 2, "75": 1}
     html = page.content.decode()
-    assert (
-        '<input type="radio" name="min_openness" value="" id="f-min_openness-any" checked>' in html
+    assertInHTML(
+        '<input type="radio" name="min_openness" value="" id="f-min_openness-any" checked>', html
     )
-    assert '<span class="facet-label">At least 75</span>' in html
+    assertInHTML('<span class="facet-label">At least 75</span>', html)
     filtered = client.get("/models/?category=closed&min_openness=50")
     assert names(filtered) == []
     assert facet_counts(filtered, "min_openness") == {"any": 2, "50": 0}
@@ -163,10 +176,13 @@ def test_a_score_from_a_shared_link_is_offered_ticked(client, catalogue):
 
 
 def test_sorting_keeps_the_least_openness_score(client, catalogue):
-    html = client.get("/models/?min_openness=50&sort=openness").content.decode()
-    sort_form = re.search(r'<form[^>]*class="sort-form".*?</form>', html, re.S).group(0)
-    assert '<input type="hidden" name="min_openness" value="50">' in sort_form
-    assert '<option value="openness" selected>Openness score, most open first</option>' in sort_form
+    sort_form = form(client.get("/models/?min_openness=50&sort=openness"), class_="sort-form")
+    assert has_input(sort_form, type="hidden", name="min_openness", value="50")
+    (option,) = sort_form.find_all("option", value="openness")
+    assert (option.attrs, option.text) == (
+        {"value": "openness", "selected": ""},
+        "Openness score, most open first",
+    )
 
 
 @pytest.mark.parametrize(
@@ -286,18 +302,19 @@ def test_drafts_count_nowhere(client, catalogue):
 def test_sort_orders_put_unknown_last(client, catalogue, sort, expected):
     page = client.get(f"/models/?sort={sort}")
     assert names(page) == expected
-    assert re.search(rf'<option value="{sort}" selected>', page.content.decode())
+    assert [option.attrs for option in parse(page.content).find_all("option", value=sort)] == [
+        {"value": sort, "selected": ""}
+    ]
 
 
 def test_sorting_keeps_the_filters(client, catalogue):
     page = client.get("/models/?category=open&sort=newest")
     assert names(page) == ["beta", "Alpha", "Zeta"]
-    html = page.content.decode()
     # The sort form carries the filters, the filter form carries the sort order.
-    sort_form = re.search(r'<form[^>]*class="sort-form".*?</form>', html, re.S).group(0)
-    assert '<input type="hidden" name="category" value="open">' in sort_form
-    filter_form = re.search(r'<form[^>]*class="filter-form".*?</form>', html, re.S).group(0)
-    assert '<input type="hidden" name="sort" value="newest">' in filter_form
+    sort_form = form(page, class_="sort-form")
+    assert has_input(sort_form, type="hidden", name="category", value="open")
+    filter_form = form(page, class_="filter-form")
+    assert has_input(filter_form, type="hidden", name="sort", value="newest")
 
 
 @pytest.mark.parametrize(
@@ -334,18 +351,22 @@ def test_visitor_input_in_messages_is_escaped(client, catalogue):
 
 
 def test_compare_checkboxes_submit_to_the_comparison(client, catalogue):
-    html = client.get("/models/").content.decode()
-    form = re.search(r'<form method="get" action="/compare/models/".*?</form>', html, re.S)
-    assert form
-    boxes = re.findall(r'<input type="checkbox" name="m" value="([\w-]+)"', form.group(0))
+    picker = form(client.get("/models/"), method="get", action="/compare/models/")
+    boxes = [box["value"] for box in picker.find_all("input", type="checkbox", name="m")]
     assert boxes == ["alpha", "beta", "delta", "gamma", "zeta"]
-    assert '<label for="pick-alpha" class="visually-hidden">Compare Alpha</label>' in form.group(0)
+    (label,) = picker.find_all("label", for_="pick-alpha")
+    assert (label.attrs, label.text) == (
+        {"for": "pick-alpha", "class": "visually-hidden"},
+        "Compare Alpha",
+    )
 
 
 def test_the_filter_form_is_a_plain_get_form(client, catalogue):
-    html = client.get("/models/").content.decode()
-    assert '<form method="get" action="/models/" class="filter-form"' in html
-    assert '<button type="submit" class="button">Apply filters</button>' in html
+    page = client.get("/models/")
+    assert form(page, method="get", action="/models/", class_="filter-form")
+    assertInHTML(
+        '<button type="submit" class="button">Apply filters</button>', page.content.decode()
+    )
 
 
 @pytest.fixture

@@ -1,15 +1,15 @@
 import datetime
-import re
-from html.parser import HTMLParser
 
 import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
+from pytest_django.asserts import assertInHTML
 
 from kb.catalogue.models import ModelEntry, Status
 from kb.site.timeline import CHAR_WIDTH, build
 from tests.support.factories import CategoryFactory, ModelEntryFactory
+from tests.support.html import parse
 from tests.support.text import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -28,22 +28,13 @@ SEED_ORDER = [
 ]
 
 
-class Elements(HTMLParser):
-    """Every start tag with its attributes, to check the chart's markup."""
-
-    def __init__(self, html):
-        super().__init__()
-        self.tags = []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-
 def table_rows(html):
-    body = html.split('<table class="timeline-table">', 1)[1].split("</table>", 1)[0]
-    rows = re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)[1:]  # after the header row
-    return [visible_text(row) for row in rows]
+    rows = parse(html).find("table", class_="timeline-table").find_all("tr")
+    return [row.text for row in rows[1:]]  # after the header row
+
+
+def details(html):
+    return [element.attrs for element in parse(html).find_all("details")]
 
 
 def test_the_data_is_every_dated_published_entry_oldest_first(seed):
@@ -105,21 +96,24 @@ def test_the_page_has_the_chart_its_caption_and_the_table(client, seed, django_a
         "Mixtral Mistral AI Open-source models 11 December 2023",
         "Sora OpenAI Closed (proprietary) models 9 December 2024",
     ]
-    assert '<th scope="row"><a href="/models/bloom/">BLOOM</a></th>' in html
-    assert "<caption>Model releases by date</caption>" in html
-    assert '<details class="timeline-data" open>' in html
+    assertInHTML('<th scope="row"><a href="/models/bloom/">BLOOM</a></th>', html)
+    assertInHTML("<caption>Model releases by date</caption>", html)
+    assert details(html) == [{"class": "timeline-data", "open": ""}]
 
 
 def test_the_chart_is_plain_svg_a_strict_csp_allows(client, seed):
     html = client.get(reverse("kb:timeline")).content.decode()
-    tags = Elements(html).tags
+    page = parse(html)
+    tags = [(element.tag, element.attrs) for element in page.iter()]
     svg = next(attrs for tag, attrs in tags if tag == "svg")
     assert svg["role"] == "img"
     assert svg["aria-labelledby"] == "timeline-svg-title timeline-svg-desc"
     assert not [tag for tag, attrs in tags if "style" in attrs or tag == "style"]
     # Scripts only from files (the search box's), none inline.
     assert all(attrs.get("src") for tag, attrs in tags if tag == "script")
-    assert re.search(r"<desc id=\"timeline-svg-desc\">10 releases from July 2022 \(BLOOM\)", html)
+    (desc,) = page.find_all("desc")
+    assert desc.attrs == {"id": "timeline-svg-desc"}
+    assert desc.children[0].startswith("10 releases from July 2022 (BLOOM)")
     markers = [attrs for tag, attrs in tags if tag == "path" and attrs.get("class") == "tl-marker"]
     assert len(markers) == 10 + 2  # one per release, one per legend entry
     groups = [attrs["class"] for tag, attrs in tags if tag == "g"]
@@ -145,7 +139,7 @@ def test_the_include_tag_works_on_any_page_with_the_table_folded(seed):
     html = Template("{% load timeline %}{% release_timeline %}").render(
         Context({"request": RequestFactory().get("/")})
     )
-    assert '<details class="timeline-data">' in html
+    assert details(html) == [{"class": "timeline-data"}]
     assert len(table_rows(html)) == 10
 
 

@@ -45,13 +45,6 @@ def with_port(url, port):
     return urlunsplit(parts._replace(netloc=f"{netloc[0]}@{host}" if len(netloc) == 2 else host))
 
 
-def free_port():
-    """A port nothing listens on now, for a server this test starts (tests run in parallel)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def recreate_postgres_database(url):
     import psycopg
 
@@ -89,40 +82,63 @@ def prepare_site(env):
 
 
 class App:
-    """One gunicorn process (one worker) serving kb.wsgi on 127.0.0.1:port, configured as
-    ``make serve`` configures it (gunicorn.conf.py)."""
+    """One gunicorn process (one worker) serving kb.wsgi on 127.0.0.1, configured as
+    ``make serve`` configures it (gunicorn.conf.py).
 
-    def __init__(self, port, env):
-        self.port = port
-        self.base = f"http://127.0.0.1:{port}"
-        self.process = subprocess.Popen(
-            [
-                *(
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "kb.wsgi",
-                    "--config",
-                    ROOT / "gunicorn.conf.py",
-                ),
-                *("--bind", f"127.0.0.1:{port}", "--workers", "1"),
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 30
+    Its port cannot be taken by anyone else (tests run in parallel): this process binds a
+    socket to port 0, so the kernel picks a port that is free and keeps it taken from then on,
+    and hands the bound socket to gunicorn (``--bind fd://N``), which listens on it. A port
+    found free, released, then given to gunicorn could be bound by another worker in between.
+    """
+
+    def __init__(self, env):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+            self.process = subprocess.Popen(
+                [
+                    *(
+                        sys.executable,
+                        "-m",
+                        "gunicorn",
+                        "kb.wsgi",
+                        "--config",
+                        ROOT / "gunicorn.conf.py",
+                    ),
+                    *("--bind", f"fd://{sock.fileno()}", "--workers", "1"),
+                ],
+                cwd=ROOT,
+                env=env,
+                pass_fds=[sock.fileno()],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        # gunicorn's copy of the socket is the only one left: connections are refused until
+        # it listens.
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.wait_until_answering()
+
+    def wait_until_answering(self, seconds=60):
+        """Until the worker answers, however long it takes to start on a busy machine: a test's
+        own first request could time out otherwise. The probe touches nothing a test looks at: an
+        OPTIONS request (never cached, so the content version is not read) for a host the site
+        does not serve, which Django refuses (400) before any view, database or cache."""
+        deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
+            probe = urllib.request.Request(
+                self.base + "/", method="OPTIONS", headers={"Host": "starting.invalid"}
+            )
             try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                with urllib.request.urlopen(probe, timeout=max(deadline - time.monotonic(), 1)):
+                    return
+            except urllib.error.HTTPError:
                 return
-            except OSError:
+            except OSError:  # refused until gunicorn listens
                 if self.process.poll() is not None:
-                    raise RuntimeError(f"gunicorn on port {port} exited") from None
+                    raise RuntimeError(f"gunicorn on port {self.port} exited") from None
                 time.sleep(0.1)
         self.stop()
-        raise RuntimeError(f"gunicorn on port {port} did not start")
+        raise RuntimeError(f"gunicorn on port {self.port} did not answer in {seconds} s")
 
     def get(self, path, headers=None):
         """(status, headers, body text) of a GET, errors included.
@@ -152,15 +168,24 @@ def shut(sock):
 
 
 class TcpProxy:
-    """Forwards 127.0.0.1:port to a target; ``cut()`` drops every connection and refuses new
-    ones (the database going away), ``restore()`` listens again."""
+    """Forwards a port of 127.0.0.1 to a target; ``cut()`` drops every connection and refuses new
+    ones (the database going away), ``restore()`` listens again.
 
-    def __init__(self, port, target):
-        self.port = port
+    The port stays this proxy's while it is cut: a second socket holds it, bound (port 0, so
+    the kernel picks a free one) and never listening, and the listener shares the port with it
+    (``SO_REUSEPORT``). Connections are refused while nothing listens, and no other test running
+    in parallel can bind the port in between.
+    """
+
+    def __init__(self, target):
         self.target = target
         self.sockets = set()
         self.lock = threading.Lock()
         self.listener = None
+        self.holder = socket.socket()
+        self.holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        self.holder.bind(("127.0.0.1", 0))
+        self.port = self.holder.getsockname()[1]
 
     def restore(self):
         self.listener = socket.create_server(("127.0.0.1", self.port), reuse_port=True)
@@ -200,6 +225,11 @@ class TcpProxy:
                 shut(sock)
                 sock.close()
             self.sockets.clear()
+
+    def close(self):
+        if self.listener is not None:
+            self.cut()
+        self.holder.close()
 
 
 @contextmanager

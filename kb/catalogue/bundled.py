@@ -18,10 +18,12 @@ from .models import (
     Category,
     ComparisonCell,
     ComparisonRow,
+    EntryAlias,
     Modality,
     ModelEntry,
     OpennessGrade,
     Organization,
+    OrganizationAlias,
     ProCon,
     Source,
     Status,
@@ -62,6 +64,11 @@ class Loader:
         else:
             self.counts["unchanged"] += 1
         return obj
+
+    def aliases(self, model, owner_field, owner, names):
+        """Add the bundled aliases that are missing; those editors added stay."""
+        for name in names:
+            self.upsert(model, {"name": name}, {owner_field: owner})
 
     def set_many(self, manager, objects):
         if set(manager.all()) != set(objects):
@@ -104,6 +111,12 @@ class Loader:
                     {"slug": item["slug"]},
                     {name: item.get(name, "") for name in ("name", "website", "description")},
                 )
+                self.aliases(
+                    OrganizationAlias,
+                    "organization",
+                    organizations[item["slug"]],
+                    item.get("aliases", []),
+                )
         for item in content["categories"]:
             fields = ("name", "short_name", "icon", "summary", "description", "position")
             with revision(None, REVISION_COMMENT):
@@ -121,6 +134,7 @@ class Loader:
                     self.entry_values(item, organizations, categories),
                 )
                 self.set_many(entry.modalities, [modalities[slug] for slug in item["modalities"]])
+                self.aliases(EntryAlias, "entry", entry, item.get("aliases", []))
                 self.pros_cons("entry", entry, item)
                 self.sources(entry, item.get("sources", []))
                 for dimension, grade in item.get("openness", {}).items():
@@ -170,6 +184,7 @@ class Loader:
         release_date = item.get("release_date")
         return {
             "name": item["name"],
+            "is_family": item.get("family", False),
             "organization": organizations[item["organization"]],
             "category": categories[item["category"]],
             "status": Status.PUBLISHED,

@@ -129,6 +129,11 @@ def one_bump(using="default"):
         bump_content_version(using)
 
 
+def changed_in_bulk(using="default"):
+    """Content was written without signals (``bulk_create``): bump, or tell ``one_bump``."""
+    _bump_or_hold(using)
+
+
 def _bump_or_hold(using):
     held = _held.__dict__.get("databases", {})
     if using in held:

@@ -19,6 +19,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from . import history
+from .epoch.admin import EpochImportAdminMixin
 from .models import (
     Article,
     Category,
@@ -419,7 +420,7 @@ class ModalityAdmin(ContentAdmin):
 
 
 @admin.register(ModelEntry)
-class ModelEntryAdmin(EditorImportExportMixin, PublishableAdmin):
+class ModelEntryAdmin(EpochImportAdminMixin, EditorImportExportMixin, PublishableAdmin):
     list_display = (
         "name",
         "organization",

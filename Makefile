@@ -34,7 +34,7 @@ dev-deps: $(VENV)/.dev-deps
 run: deps
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py createcachetable
-	$(DEV_ENV) $(BIN)/python manage.py load_content --if-empty
+	$(DEV_ENV) $(BIN)/python manage.py load_content --if-empty --epoch
 	$(DEV_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(DEV_ENV) $(BIN)/python manage.py ensure_admin
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)

@@ -5,6 +5,8 @@ Each item with its inline rows is saved in a revision of its own (the first load
 item its initial revision), so restoring one item never puts back another.
 """
 
+import datetime
+import hashlib
 import json
 from collections import Counter, namedtuple
 from pathlib import Path
@@ -12,6 +14,8 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.dateparse import parse_date, parse_datetime
 
+from .epoch.source import parse
+from .epoch.sync import EPOCH_DATASET, import_rows
 from .history import revision
 from .models import (
     Article,
@@ -19,6 +23,7 @@ from .models import (
     ComparisonCell,
     ComparisonRow,
     EntryAlias,
+    ImportRecord,
     Modality,
     ModelEntry,
     OpennessGrade,
@@ -225,3 +230,25 @@ def load_bundled_content(content=None):
 
 def has_content():
     return Article.objects.exists() or ModelEntry.objects.exists()
+
+
+# Epoch AI's Notable AI Models as downloaded on 2026-05-02 (README, "Epoch AI import"),
+# imported beside the seed content by `load_content --epoch` (what `make run` does).
+EPOCH_SNAPSHOT = CONTENT_FILE.parent / "epoch" / "notable_ai_models.csv"
+EPOCH_SNAPSHOT_SHA256 = "4d28b53e93f8e6c9915333b0106c6a635c8614b51bfb2528157fac9430b4b6fc"
+EPOCH_SNAPSHOT_RETRIEVED = datetime.date(2026, 5, 2)
+
+
+def has_epoch_import():
+    return ImportRecord.objects.filter(dataset__slug=EPOCH_DATASET["slug"]).exists()
+
+
+def load_epoch_snapshot():
+    """Import the bundled snapshot, unless an Epoch import was done already: a newer file
+    imported since must not be put back to the snapshot's values. None when skipped."""
+    if has_epoch_import():
+        return None
+    data = EPOCH_SNAPSHOT.read_bytes()
+    if hashlib.sha256(data).hexdigest() != EPOCH_SNAPSHOT_SHA256:
+        raise ValueError(f"{EPOCH_SNAPSHOT} is not the 2026-05-02 snapshot (SHA-256 differs).")
+    return import_rows(parse(data)[1], EPOCH_SNAPSHOT_RETRIEVED)

@@ -592,6 +592,13 @@ class EntryAlias(Content, NameKeyed):
         verbose_name_plural = "model entry aliases"
 
 
+class DatasetQuerySet(models.QuerySet):
+    def credited(self):
+        """The datasets some fact comes from, with ``last_retrieved``: whom pages must credit."""
+        latest = self.annotate(last_retrieved=models.Max("facts__retrieved_on"))
+        return latest.filter(last_retrieved__isnull=False)
+
+
 class Dataset(Content, SlugKeyed, models.Model):
     """A published dataset that facts are imported from, with the licence it comes under."""
 
@@ -602,7 +609,7 @@ class Dataset(Content, SlugKeyed, models.Model):
     licence_name = models.CharField("licence", max_length=100, help_text="E.g. CC BY 4.0.")
     licence_url = URIField("licence URL")
 
-    objects = SlugKeyManager()
+    objects = SlugKeyManager.from_queryset(DatasetQuerySet)()
 
     class Meta:
         ordering = ["publisher", "name"]

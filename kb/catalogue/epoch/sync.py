@@ -341,7 +341,16 @@ class EpochImport:
         touched = list(self.touched.values())
         for entry in touched:  # fresh caches: what was prefetched may have changed
             entry._prefetched_objects_cache = {}
-        follow = ["other_organizations", "modalities", *history.FOLLOW[ModelEntry]]
+        # What the revision serializes, read in one query per relation; the rows that name
+        # their dataset (their ``__str__``) with it.
+        with_dataset = {
+            "provenance": FactProvenance.objects.select_related("dataset"),
+            "import_records": ImportRecord.objects.select_related("dataset"),
+        }
+        follow = [
+            Prefetch(name, queryset=with_dataset[name]) if name in with_dataset else name
+            for name in ["other_organizations", "modalities", *history.FOLLOW[ModelEntry]]
+        ]
         prefetch_related_objects(touched, *follow)
         for entry in touched:
             reversion.add_to_revision(entry)

@@ -382,7 +382,15 @@ class ComparisonCellInline(ContentInline):
 
 @admin.register(Category)
 class CategoryAdmin(ContentAdmin):
-    list_display = ("name", "short_name", "icon", "position", "entry_count", "updated_at")
+    list_display = (
+        "name",
+        "short_name",
+        "icon",
+        "position",
+        "compared",
+        "entry_count",
+        "updated_at",
+    )
     list_editable = ("position",)
     search_fields = ("name", "short_name", "summary")
     prepopulated_fields = {"slug": ("name",)}

@@ -239,6 +239,10 @@ class Publishable(Tracked):
 
 
 class CategoryQuerySet(models.QuerySet):
+    def compared(self):
+        """The categories the category comparison has a column for."""
+        return self.filter(compared=True)
+
     def with_published_counts(self):
         """Each category with ``entry_count``, the number of its published entries."""
         published = Q(entries__status=Status.PUBLISHED)
@@ -257,6 +261,11 @@ class Category(Content, SlugKeyed, Tracked):
     summary = models.CharField(max_length=300, blank=True)
     description = MarkdownxField(blank=True, validators=[validate_markdown_length])
     position = models.PositiveSmallIntegerField(default=0)
+    compared = models.BooleanField(
+        "in the comparison",
+        default=True,
+        help_text="Whether the category comparison (/compare/, [[comparison]]) has a column for it.",
+    )
 
     objects = SlugKeyManager.from_queryset(CategoryQuerySet)()
 

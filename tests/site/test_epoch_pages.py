@@ -72,3 +72,9 @@ def test_model_page_queries_do_not_grow_with_variants_or_provenance(
         client.get("/models/gemini/")  # 18 variants
     with django_assert_num_queries(12):
         client.get("/models/bloom/")  # 1 variant
+
+
+def test_the_category_comparison_keeps_the_seeds_two_columns(client, imported):
+    html = client.get("/compare/").content.decode()
+    assert "Not released or access unknown" not in html
+    assert client.get("/categories/unknown/").status_code == 200

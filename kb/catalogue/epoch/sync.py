@@ -62,6 +62,8 @@ UNKNOWN_CATEGORY_VALUES = {
     "summary": "Models never released, or whose access is not recorded: neither open nor "
     "closed until someone checks.",
     "position": 90,
+    # The seed's comparison weighs open against closed; this one has nothing to weigh.
+    "compared": False,
 }
 NO_ORGANIZATION = {"slug": "organization-not-published", "name": "Organization not published"}
 

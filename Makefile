@@ -14,7 +14,7 @@ TEST_ENV := DJANGO_SETTINGS_MODULE=kb.settings.test
 # Production's settings plus the development tools (kb/tools/), for bench and audit's commands.
 TOOLS_ENV := DJANGO_SETTINGS_MODULE=kb.settings.tools
 
-.PHONY: run test lint venv deps dev-deps clean serve bench bench-markdown backup restore bench-search audit vnu stylelint
+.PHONY: run test lint venv deps dev-deps clean serve bench bench-markdown bench-import backup restore bench-search audit vnu stylelint
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,7 @@ dev-deps: $(VENV)/.dev-deps
 run: deps
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py createcachetable
-	$(DEV_ENV) $(BIN)/python manage.py load_content --if-empty
+	$(DEV_ENV) $(BIN)/python manage.py load_content --if-empty --epoch
 	$(DEV_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(DEV_ENV) $(BIN)/python manage.py ensure_admin
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
@@ -60,6 +60,12 @@ bench: deps
 	rm -rf $(BENCH_DIR) && mkdir -p $(BENCH_DIR)
 	$(BENCH_ENV) $(BIN)/python manage.py bench --port $(PORT) $(BENCH_ARGS)
 	$(BENCH_ENV) $(BIN)/python manage.py bench_markdown
+	$(BENCH_ENV) $(BIN)/python manage.py bench_import
+
+# The Epoch AI import part of `make bench` alone (README, "Epoch AI import"), on a scratch database.
+bench-import: deps
+	rm -rf $(BENCH_DIR) && mkdir -p $(BENCH_DIR)
+	$(BENCH_ENV) $(BIN)/python manage.py bench_import $(BENCH_ARGS)
 
 # The Markdown part of `make bench` alone: pathological and ordinary texts up to the length limit.
 bench-markdown: deps

@@ -21,16 +21,21 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from . import history
+from .epoch.admin import EpochImportAdminMixin
 from .models import (
     Article,
     Category,
     ComparisonCell,
     ComparisonRow,
+    Dataset,
     EditConflict,
+    EntryAlias,
+    FactProvenance,
     Modality,
     ModelEntry,
     OpennessGrade,
     Organization,
+    OrganizationAlias,
     ProCon,
     Source,
     Status,
@@ -349,6 +354,27 @@ class OpennessGradeInline(ContentInline):
     verbose_name_plural = "openness scorecard"
 
 
+class OrganizationAliasInline(ContentInline):
+    model = OrganizationAlias
+    fields = ("name",)
+    verbose_name_plural = "aliases (other spellings imports resolve to this organization)"
+
+
+class EntryAliasInline(ContentInline):
+    model = EntryAlias
+    fields = ("name",)
+    verbose_name_plural = "aliases (other names imports and lookups find this entry by)"
+
+
+class FactProvenanceInline(ContentInline):
+    """Where the imported facts come from: editors may correct a note or remove a line once
+    they have checked the fact against a primary source."""
+
+    model = FactProvenance
+    fields = ("fact", "dataset", "retrieved_on", "confidence", "note")
+    verbose_name_plural = "provenance of imported facts"
+
+
 class ComparisonCellInline(ContentInline):
     """One cell per category, each with the Markdown editor and its live preview."""
 
@@ -358,7 +384,15 @@ class ComparisonCellInline(ContentInline):
 
 @admin.register(Category)
 class CategoryAdmin(ContentAdmin):
-    list_display = ("name", "short_name", "icon", "position", "entry_count", "updated_at")
+    list_display = (
+        "name",
+        "short_name",
+        "icon",
+        "position",
+        "compared",
+        "entry_count",
+        "updated_at",
+    )
     list_editable = ("position",)
     search_fields = ("name", "short_name", "summary")
     prepopulated_fields = {"slug": ("name",)}
@@ -375,8 +409,9 @@ class CategoryAdmin(ContentAdmin):
 @admin.register(Organization)
 class OrganizationAdmin(EditorImportExportMixin, ContentAdmin):
     list_display = ("name", "website", "entry_count", "updated_at")
-    search_fields = ("name",)
+    search_fields = ("name", "aliases__name")
     prepopulated_fields = {"slug": ("name",)}
+    inlines = [OrganizationAliasInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(entry_total=Count("entries"))
@@ -395,7 +430,7 @@ class ModalityAdmin(ContentAdmin):
 
 
 @admin.register(ModelEntry)
-class ModelEntryAdmin(EditorImportExportMixin, PublishableAdmin):
+class ModelEntryAdmin(EpochImportAdminMixin, EditorImportExportMixin, PublishableAdmin):
     list_display = (
         "name",
         "organization",
@@ -410,23 +445,36 @@ class ModelEntryAdmin(EditorImportExportMixin, PublishableAdmin):
         "status",
         "category",
         "access",
+        "weights_use",
+        "is_family",
         "licence_osi_approved",
         "modalities",
         "organization",
     )
     list_select_related = ("organization", "category")
-    search_fields = ("name", "slug", "summary", "organization__name")
-    autocomplete_fields = ("organization", "category")
+    search_fields = ("name", "slug", "summary", "organization__name", "aliases__name")
+    autocomplete_fields = ("organization", "other_organizations", "category", "family")
     prepopulated_fields = {"slug": ("name",)}
     date_hierarchy = "release_date"
     ordering = ("name",)
-    inlines = [EntryProConInline, SourceInline, OpennessGradeInline]
+    inlines = [
+        EntryAliasInline,
+        EntryProConInline,
+        SourceInline,
+        OpennessGradeInline,
+        FactProvenanceInline,
+    ]
     fieldsets = (
-        (None, {"fields": ("name", "slug", "organization", "category", "status", "published_at")}),
+        (None, {"fields": (
+            "name", "slug", ("is_family", "family"), "organization", "other_organizations",
+            "category", "status", "published_at",
+        )}),
         ("Facts", {
             "fields": (
-                "modalities", "release_date", ("parameters", "parameter_count"), "context_window",
-                ("licence_name", "licence_url"), "licence_osi_approved", "access", "homepage",
+                "modalities", "release_date", ("parameters", "parameter_count"),
+                "active_parameter_count", "context_window", ("licence_name", "licence_url"),
+                "licence_osi_approved", "access", "weights_use", "training_compute_flop",
+                "training_dataset_size", "country", "homepage",
             ),
         }),
         ("Text", {"fields": ("summary", "description")}),
@@ -437,6 +485,13 @@ class ModelEntryAdmin(EditorImportExportMixin, PublishableAdmin):
         if db_field.name == "modalities":
             kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+@admin.register(Dataset)
+class DatasetAdmin(ContentAdmin):
+    list_display = ("name", "publisher", "licence_name", "url")
+    search_fields = ("name", "publisher")
+    prepopulated_fields = {"slug": ("publisher", "name")}
 
 
 @admin.register(ProCon)

@@ -5,6 +5,8 @@ Each item with its inline rows is saved in a revision of its own (the first load
 item its initial revision), so restoring one item never puts back another.
 """
 
+import datetime
+import hashlib
 import json
 from collections import Counter, namedtuple
 from pathlib import Path
@@ -12,16 +14,21 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.dateparse import parse_date, parse_datetime
 
+from .epoch.source import parse
+from .epoch.sync import EPOCH_DATASET, import_rows
 from .history import revision
 from .models import (
     Article,
     Category,
     ComparisonCell,
     ComparisonRow,
+    EntryAlias,
+    ImportRecord,
     Modality,
     ModelEntry,
     OpennessGrade,
     Organization,
+    OrganizationAlias,
     ProCon,
     Source,
     Status,
@@ -62,6 +69,11 @@ class Loader:
         else:
             self.counts["unchanged"] += 1
         return obj
+
+    def aliases(self, model, owner_field, owner, names):
+        """Add the bundled aliases that are missing; those editors added stay."""
+        for name in names:
+            self.upsert(model, {"name": name}, {owner_field: owner})
 
     def set_many(self, manager, objects):
         if set(manager.all()) != set(objects):
@@ -104,6 +116,12 @@ class Loader:
                     {"slug": item["slug"]},
                     {name: item.get(name, "") for name in ("name", "website", "description")},
                 )
+                self.aliases(
+                    OrganizationAlias,
+                    "organization",
+                    organizations[item["slug"]],
+                    item.get("aliases", []),
+                )
         for item in content["categories"]:
             fields = ("name", "short_name", "icon", "summary", "description", "position")
             with revision(None, REVISION_COMMENT):
@@ -121,6 +139,7 @@ class Loader:
                     self.entry_values(item, organizations, categories),
                 )
                 self.set_many(entry.modalities, [modalities[slug] for slug in item["modalities"]])
+                self.aliases(EntryAlias, "entry", entry, item.get("aliases", []))
                 self.pros_cons("entry", entry, item)
                 self.sources(entry, item.get("sources", []))
                 for dimension, grade in item.get("openness", {}).items():
@@ -170,6 +189,7 @@ class Loader:
         release_date = item.get("release_date")
         return {
             "name": item["name"],
+            "is_family": item.get("family", False),
             "organization": organizations[item["organization"]],
             "category": categories[item["category"]],
             "status": Status.PUBLISHED,
@@ -210,3 +230,25 @@ def load_bundled_content(content=None):
 
 def has_content():
     return Article.objects.exists() or ModelEntry.objects.exists()
+
+
+# Epoch AI's Notable AI Models as downloaded on 2026-05-02 (README, "Epoch AI import"),
+# imported beside the seed content by `load_content --epoch` (what `make run` does).
+EPOCH_SNAPSHOT = CONTENT_FILE.parent / "epoch" / "notable_ai_models.csv"
+EPOCH_SNAPSHOT_SHA256 = "4d28b53e93f8e6c9915333b0106c6a635c8614b51bfb2528157fac9430b4b6fc"
+EPOCH_SNAPSHOT_RETRIEVED = datetime.date(2026, 5, 2)
+
+
+def has_epoch_import():
+    return ImportRecord.objects.filter(dataset__slug=EPOCH_DATASET["slug"]).exists()
+
+
+def load_epoch_snapshot():
+    """Import the bundled snapshot, unless an Epoch import was done already: a newer file
+    imported since must not be put back to the snapshot's values. None when skipped."""
+    if has_epoch_import():
+        return None
+    data = EPOCH_SNAPSHOT.read_bytes()
+    if hashlib.sha256(data).hexdigest() != EPOCH_SNAPSHOT_SHA256:
+        raise ValueError(f"{EPOCH_SNAPSHOT} is not the 2026-05-02 snapshot (SHA-256 differs).")
+    return import_rows(parse(data)[1], EPOCH_SNAPSHOT_RETRIEVED)

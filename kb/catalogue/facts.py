@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.dateformat import format as format_date
 
-from .models import Source
+from .models import FactProvenance, Source
 
 NOT_PUBLISHED = "Not published"
 UNKNOWN = "Unknown"
@@ -39,6 +39,25 @@ def osi_text(approved):
     return {True: "Yes", False: "No"}.get(approved)
 
 
+SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def scientific(value):
+    """3.8e25 -> "3.8 × 10²⁵"; numbers under a million as they are, with thousands separators."""
+    if value < 1e6:
+        return intcomma(round(value))
+    mantissa, exponent = f"{value:.2e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa} × 10{str(int(exponent)).translate(SUPERSCRIPT)}"
+
+
+def parameters_text(entry):
+    if entry.parameters and entry.active_parameter_count:
+        active = f"{entry.active_parameter_count / 1e9:.3g}B"
+        return f"{entry.parameters} total, {active} active per token"
+    return entry.parameters
+
+
 def entry_facts(entry):
     """Every fact of ``entry`` in reading order, keyed by name (templates use ``facts.licence``)."""
     modalities = ", ".join(modality.name for modality in entry.modalities.all())
@@ -50,7 +69,7 @@ def entry_facts(entry):
         Fact("category", "Category", category, url=entry.category.get_absolute_url()),
         known_or_not("modalities", "Modalities", modalities, source_fact=Source.Fact.MODALITIES),
         known_or_not("release_date", "Release date", release, source_fact=Source.Fact.RELEASE_DATE),
-        known_or_not("parameters", "Parameters", entry.parameters, source_fact=Source.Fact.PARAMETERS),
+        known_or_not("parameters", "Parameters", parameters_text(entry), source_fact=Source.Fact.PARAMETERS),
         known_or_not("context_window", "Context window", context, source_fact=Source.Fact.CONTEXT_WINDOW),
         known_or_not("licence", "Licence", entry.licence_name, url=entry.licence_url, source_fact=Source.Fact.LICENCE),
         known_or_not("osi_approved", "OSI-approved licence", osi_text(entry.licence_osi_approved), unknown=UNKNOWN),
@@ -60,19 +79,70 @@ def entry_facts(entry):
     return {fact.key: fact for fact in facts}
 
 
-def sourced_facts(entry):
-    """(fact, sources) pairs for a facts table, and the sources that back the entry as a whole.
+def further_facts(entry):
+    """The facts a model page adds to ``entry_facts``, each only where known (imports bring
+    them): its family, the other organizations, the use of the weights, training compute and
+    data, the country. Reads ``entry.family`` and ``entry.other_organizations.all()``."""
+    others = ", ".join(o.name for o in entry.organizations[1:])
+    compute = entry.training_compute_flop
+    size = entry.training_dataset_size
+    facts = [
+        entry.family and Fact("family", "Family", entry.family.name, url=entry.family.get_absolute_url()),
+        others and Fact("other_organizations", "With", others),
+        entry.weights_use and Fact("weights_use", "Use of the weights", entry.get_weights_use_display()),
+        compute is not None and Fact("training_compute", "Training compute", f"{scientific(compute)} FLOP"),
+        size is not None and Fact("training_dataset_size", "Training data", f"{scientific(size)} datapoints"),
+        entry.country and Fact("country", "Country", entry.country),
+    ]  # fmt: skip
+    return [fact for fact in facts if fact]
 
-    Reads ``entry.sources.all()``: prefetch ``sources`` (``with_details()`` does).
+
+# The provenance fact (FactProvenance.Fact) behind each fact of a facts table.
+PROVENANCE_OF = {
+    "organization": FactProvenance.Fact.ORGANIZATIONS,
+    "other_organizations": FactProvenance.Fact.ORGANIZATIONS,
+    "category": FactProvenance.Fact.ACCESS,
+    "access": FactProvenance.Fact.ACCESS,
+    "weights_use": FactProvenance.Fact.ACCESS,
+    "modalities": FactProvenance.Fact.MODALITIES,
+    "release_date": FactProvenance.Fact.RELEASE_DATE,
+    "parameters": FactProvenance.Fact.PARAMETERS,
+    "licence": FactProvenance.Fact.LICENCE,
+    "training_compute": FactProvenance.Fact.TRAINING_COMPUTE,
+    "training_dataset_size": FactProvenance.Fact.TRAINING_DATASET_SIZE,
+    "country": FactProvenance.Fact.COUNTRY,
+}
+
+
+def sourced_facts(entry):
+    """(fact, sources, provenance) rows for a facts table, and the sources that back the entry
+    as a whole. ``provenance`` lists the datasets a fact was imported from (marked estimates
+    where the dataset says so).
+
+    Reads ``entry.sources.all()``, ``entry.provenance.all()`` (with its dataset), ``family``
+    and ``other_organizations``: the model page loads them.
     """
     by_fact = defaultdict(list)
     for source in entry.sources.all():
         by_fact[source.fact].append(source)
+    provenance = defaultdict(list)
+    for item in entry.provenance.all():
+        provenance[item.fact].append(item)
+    facts = [*entry_facts(entry).values(), *further_facts(entry)]
     rows = [
-        (fact, by_fact[fact.source_fact] if fact.source_fact else [])
-        for fact in entry_facts(entry).values()
+        (
+            fact,
+            by_fact[fact.source_fact] if fact.source_fact else [],
+            provenance.get(PROVENANCE_OF.get(fact.key), []) if fact.known else [],
+        )
+        for fact in facts
     ]
     return rows, by_fact[Source.Fact.GENERAL]
+
+
+def datasets_shown(rows):
+    """The datasets whose facts a facts table shows, each once: to credit them."""
+    return list({item.dataset_id: item.dataset for _, _, items in rows for item in items}.values())
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ also tells when content last changed, for ``Last-Modified``.
 import threading
 import time
 from collections import OrderedDict
+from contextlib import contextmanager
 
 from django.db import connections, router
 from django.db.models import F, Value
@@ -105,13 +106,49 @@ class PerVersion:
         return value
 
 
+# Databases whose bumps this thread holds back (``one_bump``), and whether content changed.
+_held = threading.local()
+
+
+@contextmanager
+def one_bump(using="default"):
+    """Inside the block, content saved on ``using`` does not move the version save by save; it
+    moves once when the block ends, if anything changed. For bulk changes (an import of a
+    thousand rows), so the version moves once, as it would for one edit. Use it inside the
+    transaction that makes the changes, so the bump commits or rolls back with them."""
+    held = _held.__dict__.setdefault("databases", {})
+    if using in held:  # already held by an outer block, which bumps at its end
+        yield
+        return
+    held[using] = False
+    try:
+        yield
+    finally:
+        changed = held.pop(using)
+    if changed:
+        bump_content_version(using)
+
+
+def changed_in_bulk(using="default"):
+    """Content was written without signals (``bulk_create``): bump, or tell ``one_bump``."""
+    _bump_or_hold(using)
+
+
+def _bump_or_hold(using):
+    held = _held.__dict__.get("databases", {})
+    if using in held:
+        held[using] = True
+    else:
+        bump_content_version(using)
+
+
 def content_changed(sender, using, **kwargs):
-    bump_content_version(using)
+    _bump_or_hold(using)
 
 
 def m2m_content_changed(sender, action, using, **kwargs):
     if action.startswith("post_"):
-        bump_content_version(using)
+        _bump_or_hold(using)
 
 
 def connect_signals():

@@ -21,12 +21,21 @@ import reversion
 from django.db import models
 from django.utils import formats, timezone
 
-from .models import Category, ComparisonRow, ModelEntry, Versioned, content_models
+from .models import (
+    Category,
+    ComparisonRow,
+    ImportRecord,
+    ModelEntry,
+    Organization,
+    Versioned,
+    content_models,
+)
 
 # Each model with the inline rows that belong to one of its revisions.
 FOLLOW = {
     Category: ["pros_cons"],
-    ModelEntry: ["pros_cons", "sources", "openness"],
+    Organization: ["aliases"],
+    ModelEntry: ["pros_cons", "sources", "openness", "aliases", "provenance", "import_records"],
     ComparisonRow: ["cells"],
 }
 # Bookkeeping that the history page shows in its own columns (who, when) or not at all.
@@ -41,6 +50,7 @@ def register_models():
             follow=FOLLOW.get(model, ()),
             exclude=("version",) if issubclass(model, Versioned) else (),
         )
+    reversion.register(ImportRecord)
 
 
 @contextmanager

@@ -239,6 +239,10 @@ class Publishable(Tracked):
 
 
 class CategoryQuerySet(models.QuerySet):
+    def compared(self):
+        """The categories the category comparison has a column for."""
+        return self.filter(compared=True)
+
     def with_published_counts(self):
         """Each category with ``entry_count``, the number of its published entries."""
         published = Q(entries__status=Status.PUBLISHED)
@@ -257,6 +261,11 @@ class Category(Content, SlugKeyed, Tracked):
     summary = models.CharField(max_length=300, blank=True)
     description = MarkdownxField(blank=True, validators=[validate_markdown_length])
     position = models.PositiveSmallIntegerField(default=0)
+    compared = models.BooleanField(
+        "in the comparison",
+        default=True,
+        help_text="Whether the category comparison (/compare/, [[comparison]]) has a column for it.",
+    )
 
     objects = SlugKeyManager.from_queryset(CategoryQuerySet)()
 
@@ -272,7 +281,7 @@ class Category(Content, SlugKeyed, Tracked):
 
 
 class Organization(Content, SlugKeyed, Tracked):
-    """Who makes models."""
+    """Who makes models. Other spellings of its name (``OrganizationAlias``) find it too."""
 
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
@@ -289,6 +298,44 @@ class Organization(Content, SlugKeyed, Tracked):
 
     def get_absolute_url(self):
         return reverse("kb:organization", args=[self.slug])
+
+
+class NameKeyed(models.Model):
+    """A name and its folded form (text.fold), kept by save(), unique: an alias names one thing."""
+
+    name = models.CharField(max_length=150)
+    name_key = models.TextField(editable=False, unique=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = fold(self.name)
+        super().save(*args, **kwargs)
+
+    def validate_unique(self, exclude=None):
+        # name_key is not on forms, so its uniqueness is checked here and told about the name.
+        super().validate_unique(exclude)
+        taken = type(self)._default_manager.filter(name_key=fold(self.name)).exclude(pk=self.pk)
+        if self.name and taken.exists():
+            raise ValidationError(
+                {"name": f"“{self.name}” is already an alias (case and accents aside)."}
+            )
+
+
+class OrganizationAlias(Content, NameKeyed):
+    """Another spelling of an organization's name (``Meta AI`` for Meta, ``Google DeepMind`` for
+    Google): imports resolve it to the organization instead of creating a new one."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="aliases")
+
+    class Meta(NameKeyed.Meta):
+        verbose_name = "organization alias"
+        verbose_name_plural = "organization aliases"
 
 
 class Modality(Content, SlugKeyed, models.Model):
@@ -312,6 +359,15 @@ class Access(models.TextChoices):
     WEIGHTS = "weights", "Downloadable weights"
     HOSTED = "hosted", "API or product only"
     BOTH = "both", "Weights and hosted API"
+    UNRELEASED = "unreleased", "Not released"
+
+
+class WeightsUse(models.TextChoices):
+    """What the terms of downloadable weights allow."""
+
+    UNRESTRICTED = "unrestricted", "Unrestricted"
+    RESTRICTED = "restricted", "Restricted use"
+    NON_COMMERCIAL = "non_commercial", "Non-commercial use only"
 
 
 class ModelEntryQuerySet(PublishableQuerySet):
@@ -335,14 +391,52 @@ class ModelEntryQuerySet(PublishableQuerySet):
 
 
 class ModelEntry(Content, SlugKeyed, Publishable):
-    """One model or model family."""
+    """One model, or a family of models.
+
+    A family (``is_family``) is what people call one model in conversation: "LLaMA 2",
+    "Falcon", "Claude". Its variants are the models actually released under it, each with its own
+    facts: sizes (``Llama 2-7B``, ``Llama 2-70B``) and dated versions (``GPT-4o (Aug 2024)``),
+    which is how Epoch AI lists them. A variant points to its family (``family``); a family has
+    no family itself (one level, a database check says so), and its page lists its variants. The
+    seed's ten entries are families; imports attach the rows they match as variants.
+
+    ``organization`` is the lead (or only) maker, the one lists show; ``other_organizations``
+    the rest (BLOOM: BigScience, with Hugging Face). ``parameter_count`` is the total number of
+    parameters, ``active_parameter_count`` those used per token by a mixture of experts.
+    Where a fact comes from, and how sure its source is, is in ``FactProvenance``.
+    """
 
     name = models.CharField(max_length=120)
     # The name folded (text.fold: case, accents and spacing ignored), to find an entry by its name
     # as typed. Kept by save(); writes that bypass it (bulk_create, update) must set it too.
     name_key = models.TextField(editable=False, default="")
     slug = models.SlugField(max_length=120, unique=True)
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="entries")
+    is_family = models.BooleanField(
+        "family",
+        default=False,
+        help_text="A family of models (sizes, dated versions): its page lists its variants.",
+    )
+    family = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="variants",
+        limit_choices_to={"is_family": True},
+        help_text="The family this model is a size or version of.",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="entries",
+        help_text="The lead (or only) organization.",
+    )
+    other_organizations = models.ManyToManyField(
+        Organization,
+        blank=True,
+        related_name="co_entries",
+        help_text="Organizations that made it together with the lead one.",
+    )
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="entries")
     modalities = models.ManyToManyField(Modality, blank=True, related_name="entries")
     release_date = models.DateField(
@@ -360,7 +454,14 @@ class ModelEntry(Content, SlugKeyed, Publishable):
         null=True,
         blank=True,
         validators=[MinValueValidator(1)],
-        help_text="The largest size as a plain number of parameters, for sorting.",
+        help_text="The largest size as a plain number of parameters (all of them, for a "
+        "mixture of experts), for sorting.",
+    )
+    active_parameter_count = models.PositiveBigIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="For a mixture of experts: the parameters used per token. Empty otherwise.",
     )
     context_window = models.PositiveIntegerField(
         null=True,
@@ -377,6 +478,30 @@ class ModelEntry(Content, SlugKeyed, Publishable):
         help_text="Whether the Open Source Initiative approves the licence. Empty if unknown.",
     )
     access = models.CharField(max_length=10, choices=Access, blank=True)
+    weights_use = models.CharField(
+        "use of the weights",
+        max_length=20,
+        choices=WeightsUse,
+        blank=True,
+        help_text="What the terms of downloadable weights allow. Empty if unknown or no weights.",
+    )
+    training_compute_flop = models.FloatField(
+        "training compute (FLOP)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="Floating-point operations spent training it. Empty if unknown.",
+    )
+    training_dataset_size = models.FloatField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="Datapoints it was trained on, as Epoch AI counts them (tokens or words for "
+        "language, images for vision). Empty if unknown.",
+    )
+    country = models.CharField(
+        max_length=200, blank=True, help_text="Of the organizations, comma-separated."
+    )
     homepage = URIField(blank=True)
     summary = models.CharField(max_length=300, blank=True, help_text="One line.")
     description = MarkdownxField(blank=True, validators=[validate_markdown_length])
@@ -415,6 +540,26 @@ class ModelEntry(Content, SlugKeyed, Publishable):
                 name="entry_context_window_positive",
                 violation_error_message="A context window must be positive; leave it empty if unknown.",
             ),
+            models.CheckConstraint(
+                condition=Q(active_parameter_count__isnull=True) | Q(active_parameter_count__gt=0),
+                name="entry_active_parameters_positive",
+                violation_error_message="An active parameter count must be positive; leave it empty if unknown.",
+            ),
+            models.CheckConstraint(
+                condition=Q(training_compute_flop__isnull=True) | Q(training_compute_flop__gte=0),
+                name="entry_training_compute_not_negative",
+                violation_error_message="Training compute cannot be negative; leave it empty if unknown.",
+            ),
+            models.CheckConstraint(
+                condition=Q(training_dataset_size__isnull=True) | Q(training_dataset_size__gte=0),
+                name="entry_dataset_size_not_negative",
+                violation_error_message="A dataset size cannot be negative; leave it empty if unknown.",
+            ),
+            models.CheckConstraint(
+                condition=Q(family__isnull=True) | Q(is_family=False),
+                name="entry_family_one_level",
+                violation_error_message="A family cannot itself belong to a family.",
+            ),
         ]
 
     def __str__(self):
@@ -429,6 +574,140 @@ class ModelEntry(Content, SlugKeyed, Publishable):
 
     def get_absolute_url(self):
         return reverse("kb:model", args=[self.slug])
+
+    def clean(self):
+        super().clean()
+        if self.family_id is not None:
+            if self.family_id == self.pk:
+                raise ValidationError({"family": "A model cannot be its own family."})
+            if not self.family.is_family:
+                raise ValidationError({"family": f"“{self.family}” is not marked as a family."})
+
+    @property
+    def organizations(self):
+        """The lead organization, then the others (prefetch ``other_organizations``)."""
+        others = [o for o in self.other_organizations.all() if o.pk != self.organization_id]
+        return [self.organization, *others]
+
+
+class EntryAlias(Content, NameKeyed):
+    """Another name of a model entry (the seed's "LLaMA 2" is "Llama 2" officially): imports
+    and lookups by name find the entry by it."""
+
+    entry = models.ForeignKey(ModelEntry, on_delete=models.CASCADE, related_name="aliases")
+
+    class Meta(NameKeyed.Meta):
+        verbose_name = "model entry alias"
+        verbose_name_plural = "model entry aliases"
+
+
+class DatasetQuerySet(models.QuerySet):
+    def credited(self):
+        """The datasets some fact comes from, with ``last_retrieved``: whom pages must credit."""
+        latest = self.annotate(last_retrieved=models.Max("facts__retrieved_on"))
+        return latest.filter(last_retrieved__isnull=False)
+
+
+class Dataset(Content, SlugKeyed, models.Model):
+    """A published dataset that facts are imported from, with the licence it comes under."""
+
+    publisher = models.CharField(max_length=100, help_text="E.g. Epoch AI.")
+    name = models.CharField(max_length=150, help_text="E.g. Notable AI Models.")
+    slug = models.SlugField(max_length=100, unique=True)
+    url = URIField("URL", help_text="Where the dataset and its documentation are published.")
+    licence_name = models.CharField("licence", max_length=100, help_text="E.g. CC BY 4.0.")
+    licence_url = URIField("licence URL")
+
+    objects = SlugKeyManager.from_queryset(DatasetQuerySet)()
+
+    class Meta:
+        ordering = ["publisher", "name"]
+
+    def __str__(self):
+        return f"{self.publisher}, {self.name}"
+
+
+class Confidence(models.TextChoices):
+    """How sure the source is of a value (Epoch AI's ``Confidence``)."""
+
+    CONFIDENT = "confident", "Confident"
+    LIKELY = "likely", "Likely"
+    SPECULATIVE = "speculative", "Speculative"
+    UNKNOWN = "unknown", "Unknown"
+
+
+# Values the source itself calls estimates: shown as such, never as published facts.
+ESTIMATES = frozenset({Confidence.LIKELY, Confidence.SPECULATIVE})
+
+
+class FactProvenance(Content, models.Model):
+    """Where one fact of a model entry comes from: a dataset, the day it was retrieved, how
+    sure the dataset is of it and its note. Written by imports; a fact an editor writes by hand
+    keeps its old provenance until it is deleted here."""
+
+    class Fact(models.TextChoices):
+        NAME = "name", "Name"
+        ORGANIZATIONS = "organizations", "Organizations"
+        RELEASE_DATE = "release_date", "Release date"
+        MODALITIES = "modalities", "Modalities"
+        PARAMETERS = "parameters", "Parameters"
+        TRAINING_COMPUTE = "training_compute", "Training compute"
+        TRAINING_DATASET_SIZE = "training_dataset_size", "Training dataset size"
+        ACCESS = "access", "Access"
+        LICENCE = "licence", "Licence"
+        COUNTRY = "country", "Country"
+
+    entry = models.ForeignKey(ModelEntry, on_delete=models.CASCADE, related_name="provenance")
+    fact = models.CharField(max_length=30, choices=Fact)
+    dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="facts")
+    retrieved_on = models.DateField(help_text="The day the dataset was downloaded.")
+    confidence = models.CharField(max_length=12, choices=Confidence, blank=True)
+    note = models.TextField(blank=True, help_text="The dataset's own note on the value.")
+
+    class Meta:
+        ordering = ["entry", "fact"]
+        verbose_name_plural = "fact provenance"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "fact", "dataset"], name="provenance_one_per_fact_and_dataset"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_fact_display()}: {self.dataset}"
+
+    @property
+    def is_estimate(self):
+        return self.confidence in ESTIMATES
+
+
+class ImportRecord(models.Model):
+    """What an import last wrote to one entry, field by field, and the row it came from.
+
+    Bookkeeping, not content: no page shows it and editors do not edit it. It keeps revisions
+    with its entry (kb/catalogue/history.py), so undoing an import puts it back too.
+
+    An editor's change is told from an import's by comparing the entry with ``values``: a field
+    that differs from what the import wrote was changed by hand, and the next import leaves it
+    alone (reporting a conflict when the file changed it too).
+    """
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="records")
+    entry = models.ForeignKey(ModelEntry, on_delete=models.CASCADE, related_name="import_records")
+    key = models.TextField(help_text="The row's name in the dataset, folded (text.fold).")
+    values = models.JSONField(default=dict, help_text="Each field as the import last wrote it.")
+
+    class Meta:
+        ordering = ["dataset", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "key"], name="import_record_one_per_key"),
+            models.UniqueConstraint(
+                fields=["dataset", "entry"], name="import_record_one_per_entry"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.dataset}: {self.key}"
 
 
 class Source(Content, models.Model):

@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from kb.catalogue.models import Dataset
 from kb.site.filters import FACETS, SORT_CHOICES, ModelExportForm
 
 from .api import invalid_parameters, json_response, open_to_every_origin
@@ -48,5 +49,6 @@ def data_page(request):
         "csv_columns": CSV_COLUMNS,
         "fixed_facets": [spec for spec in FACETS if not callable(spec.choices)],
         "sorts": SORT_CHOICES,
+        "datasets": Dataset.objects.credited(),
     }
     return render(request, "kb/data.html", context)

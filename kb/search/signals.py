@@ -21,6 +21,7 @@ from kb.catalogue.models import (
     Organization,
     ProCon,
 )
+from kb.catalogue.signals import written_in_bulk
 
 from . import synonyms
 from .indexing import index, remove
@@ -44,6 +45,11 @@ def article_saved(sender, instance, raw=False, **kwargs):
 def entry_saved(sender, instance, raw=False, **kwargs):
     if not raw:
         index_entries([instance.pk])
+
+
+@receiver(written_in_bulk, sender=ModelEntry, dispatch_uid="search_entries_written_in_bulk")
+def entries_written_in_bulk(sender, pks, **kwargs):
+    index_entries(pks)
 
 
 @receiver(post_save, sender=ProCon, dispatch_uid="search_procon_saved")

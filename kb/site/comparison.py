@@ -146,7 +146,7 @@ class Published:
 
 
 def build_category_comparison():
-    categories = tuple(Category.objects.all())
+    categories = tuple(Category.objects.compared())
     rows = list(ComparisonRow.objects.prefetch_related("cells"))
     shown = [*categories]
     kinds = {row.kind for row in rows if row.is_generated}

@@ -10,6 +10,9 @@ from kb.catalogue.models import (
     Article,
     Category,
     ComparisonCell,
+    Dataset,
+    EntryAlias,
+    FactProvenance,
     ModelEntry,
     OpennessGrade,
     Organization,
@@ -225,6 +228,8 @@ NEW_INLINE_ROWS = {
     Source: {"fact": "general", "url": "https://example.org/added", "title": "Added"},
     OpennessGrade: {"dimension": "weights", "grade": "open"},
     ComparisonCell: {"text": "Added with its row"},
+    EntryAlias: {"name": "Added by another name"},
+    FactProvenance: {"fact": "parameters", "retrieved_on": "2026-05-02", "confidence": "likely"},
 }
 
 
@@ -249,6 +254,15 @@ def test_adding_an_item_with_a_row_in_every_inline(editor_client, seed, model, f
         row = dict(NEW_INLINE_ROWS[inline.formset.model])
         if inline.formset.model is ComparisonCell:
             row["category"] = Category.objects.get(slug="closed").pk
+        if inline.formset.model is FactProvenance:
+            row["dataset"] = Dataset.objects.create(
+                publisher="Epoch AI",
+                name="Notable AI Models",
+                slug="epoch-notable",
+                url="https://epoch.ai/data/notable-ai-models",
+                licence_name="CC BY 4.0",
+                licence_url="https://creativecommons.org/licenses/by/4.0/",
+            ).pk
         with_inline_row(data, inline.formset, **row)
     response = editor_client.post(url, data)
     assert response.status_code == 302, response.context["errors"]

@@ -52,7 +52,7 @@ def test_the_filter_values_are_those_in_the_database(spec):
     parameters = {p["name"]: p for p in spec["paths"]["/api/models/"]["get"]["parameters"]}
     assert parameters["category"]["schema"]["items"]["enum"] == ["", "open-source", "closed"]
     assert "meta" in parameters["organization"]["schema"]["items"]["enum"]
-    access = ["", "weights", "hosted", "both", "unknown"]
+    access = ["", "weights", "hosted", "both", "unreleased", "unknown"]
     assert parameters["access"]["schema"] == {
         "type": "array",
         "items": {"type": "string", "enum": access},

@@ -1,11 +1,12 @@
 """The model directory, a model's page and the model-vs-model comparison."""
 
+from django.db.models import Prefetch
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from kb.catalogue.facts import pros_and_cons, sourced_facts
-from kb.catalogue.models import ModelEntry
+from kb.catalogue.facts import datasets_shown, pros_and_cons, sourced_facts
+from kb.catalogue.models import FactProvenance, ModelEntry
 
 from .. import filters, model_comparison
 from ..forms import MAX_COMPARED, MIN_COMPARED, ModelPickForm
@@ -39,11 +40,23 @@ def others_to_compare(entry):
 
 
 def model_detail(request, slug):
-    entry = get_object_or_404(visible(ModelEntry.objects.with_details(), request), slug=slug)
+    entries = (
+        ModelEntry.objects.with_details()
+        .select_related("family")
+        .prefetch_related(
+            "other_organizations",
+            Prefetch("provenance", queryset=FactProvenance.objects.select_related("dataset")),
+        )
+    )
+    entry = get_object_or_404(visible(entries, request), slug=slug)
     facts, general_sources = sourced_facts(entry)
+    variants = entry.variants.published().order_by("release_date", "name")
     context = {
         "entry": entry,
         "facts": facts,
+        "datasets": datasets_shown(facts),
+        # A family lists its variants; nothing to ask for the others.
+        "variants": list(variants) if entry.is_family else [],
         "general_sources": general_sources,
         "pros_cons": pros_and_cons(entry),
         "articles": entry.articles.published(),

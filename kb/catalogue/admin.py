@@ -117,16 +117,19 @@ class CounterInput(forms.HiddenInput):
         return None
 
 
-class RequiredAutocompleteSelect(AutocompleteSelect):
-    """Django's autocomplete writes a required select with no empty first option, which HTML
-    does not allow (a required select's first option must be a placeholder): it gets the one a
+class LabelledAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete writes a required select with no empty first option, and an
+    optional one with an empty option without text; HTML allows neither (a required select's
+    first option must be a placeholder, and an option needs a label). Both get the empty option a
     plain select has ("---------")."""
 
     def optgroups(self, name, value, attrs=None):
         groups = super().optgroups(name, value, attrs)
-        if self.is_required:
-            blank = self.create_option(name, "", BLANK_CHOICE_DASH[0][1], False, 0)
-            groups[0][1].insert(0, blank)
+        options = groups[0][1]
+        if options and options[0]["value"] == "":
+            options[0]["label"] = BLANK_CHOICE_DASH[0][1]
+        elif self.is_required:
+            options.insert(0, self.create_option(name, "", BLANK_CHOICE_DASH[0][1], False, 0))
         return groups
 
 
@@ -143,7 +146,7 @@ class VersionedFields:
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.get_autocomplete_fields(request):
-            kwargs["widget"] = RequiredAutocompleteSelect(
+            kwargs["widget"] = LabelledAutocompleteSelect(
                 db_field, self.admin_site, using=kwargs.get("using")
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

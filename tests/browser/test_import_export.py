@@ -34,7 +34,7 @@ def test_an_editor_imports_a_csv_file_under_the_csp(editor_page, site, problems,
         "script-src 'self'" in page.request.get(site + "/admin/").headers["content-security-policy"]
     )
     page.goto(site + "/admin/kb/modelentry/")
-    page.get_by_role("link", name="Import").click()
+    page.get_by_role("link", name="Import", exact=True).click()
     expect(page.get_by_role("heading", name="Import")).to_be_visible()
     shot("import-form")
 

@@ -13,7 +13,6 @@ import http.server
 import io
 import threading
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -36,14 +35,9 @@ from kb.catalogue.models import (
     Source,
     WeightsUse,
 )
+from tests.support.epoch import RETRIEVED, import_sample, sample_rows
 
-SAMPLE = Path(__file__).resolve().parents[1] / "support" / "fixtures" / "epoch_sample.csv"
-RETRIEVED = datetime.date(2026, 5, 2)
 Fact = FactProvenance.Fact
-
-
-def sample_rows():
-    return parse(SAMPLE.read_bytes())[1]
 
 
 def row_named(name):
@@ -61,7 +55,7 @@ def csv_bytes(rows, columns=None):
 
 @pytest.fixture
 def imported(seed):
-    return import_rows(sample_rows(), RETRIEVED)
+    return import_sample()
 
 
 # The mapping, on real rows.

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from kb.catalogue.models import ModelEntry
-from tests.catalogue.test_epoch_import import SAMPLE
+from tests.support.epoch import SAMPLE
 from tests.support.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

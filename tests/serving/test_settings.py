@@ -231,10 +231,7 @@ def test_laptop_defaults_sqlite_file_with_wal_timeout_and_immediate_transactions
     assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
     assert db["CONN_MAX_AGE"] > 0  # connections are kept between requests
     assert got["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
-    assert (
-        got["STORAGES"]["staticfiles"]["BACKEND"]
-        == "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    )
+    assert got["STORAGES"]["staticfiles"]["BACKEND"] == "kb.serving.static.StaticFilesStorage"
 
 
 def test_database_and_cache_urls():

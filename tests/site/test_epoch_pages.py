@@ -5,7 +5,7 @@ import pytest
 
 from kb.catalogue.epoch.sync import import_rows
 from kb.catalogue.models import FactProvenance, ModelEntry
-from tests.catalogue.test_epoch_import import RETRIEVED, sample_rows
+from tests.support.epoch import RETRIEVED, sample_rows
 
 pytestmark = pytest.mark.django_db
 

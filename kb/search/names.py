@@ -40,9 +40,15 @@ class NameSource:
     prefetch: tuple = ()
 
 
-# The entry's own name. Another source (aliases, say) is one more item here, with the relation it
-# reads as its prefetch, and a receiver that re-indexes the entry when one of its names changes.
-NAME_SOURCES = [NameSource(names=lambda entry: [entry.name])]
+# The entry's own name and its aliases (the seed's "LLaMA 2" for "Llama 2"). Another source is
+# one more item here, with the relation it reads as its prefetch, and a receiver that re-indexes
+# the entry when one of its names changes (kb.search.signals).
+NAME_SOURCES = [
+    NameSource(names=lambda entry: [entry.name]),
+    NameSource(
+        names=lambda entry: [alias.name for alias in entry.aliases.all()], prefetch=("aliases",)
+    ),
+]
 
 
 def names_of(entry):

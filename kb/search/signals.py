@@ -16,6 +16,7 @@ from kb.catalogue.models import (
     Category,
     ComparisonCell,
     ComparisonRow,
+    EntryAlias,
     Modality,
     ModelEntry,
     Organization,
@@ -50,6 +51,14 @@ def entry_saved(sender, instance, raw=False, **kwargs):
 @receiver(written_in_bulk, sender=ModelEntry, dispatch_uid="search_entries_written_in_bulk")
 def entries_written_in_bulk(sender, pks, **kwargs):
     index_entries(pks)
+
+
+@receiver(post_save, sender=EntryAlias, dispatch_uid="search_entry_alias_saved")
+@receiver(post_delete, sender=EntryAlias, dispatch_uid="search_entry_alias_deleted")
+def entry_alias_changed(sender, instance, raw=False, **kwargs):
+    """An alias is one of its entry's names (kb.search.names): the entry is indexed again."""
+    if not raw:
+        index(Kind.MODEL, [instance.entry_id])
 
 
 @receiver(post_save, sender=ProCon, dispatch_uid="search_procon_saved")

@@ -152,3 +152,19 @@ def test_synonym_words_reach_the_engines_quoted():
     assert fts_expression(query.terms, query.negative) == (
         '(("llm" OR "language" + "model") AND "near") NOT ("x")'
     )
+
+
+def test_an_alias_is_found_as_a_name_and_kept_in_step(client, names):
+    """The seed's "LLaMA 2" is officially "Llama 2": an editor's alias is searched as a name, and
+    changing or removing it re-indexes its entry."""
+    from kb.catalogue.models import EntryAlias, ModelEntry
+
+    entry = ModelEntry.objects.get(name="Mistral 7B")
+    alias = EntryAlias.objects.create(entry=entry, name="Le Chat Seven")
+    assert titles(search(client, "le chat seven"))[0] == "Mistral 7B"
+    alias.name = "Vent du Nord"
+    alias.save()
+    assert titles(search(client, "vent du nord"))[0] == "Mistral 7B"
+    assert "Mistral 7B" not in titles(search(client, "le chat seven"))
+    alias.delete()
+    assert "Mistral 7B" not in titles(search(client, "vent du nord"))

@@ -451,3 +451,17 @@ def test_the_command_with_strict_and_a_bad_row_writes_nothing(seed, tmp_path):
         call_command("import_epoch", str(path), "--strict", stdout=out)
     assert "bad row 3 (SSD): Parameters -1 is negative" in out.getvalue()
     assert not ModelEntry.objects.filter(name="Falcon-40B").exists()
+
+
+def test_a_newer_compute_figure_updates_what_the_import_wrote(imported):
+    """Large floats come back from PostgreSQL's JSON as integers (3.1e23 as
+    310000000000000000000000): what the import wrote must still be known as its own."""
+    rows = sample_rows()
+    row = next(row for row in rows if row["Model"] == "Llama 2-70B")
+    assert float(row["Training compute (FLOP)"]) > 2**53
+    row["Training compute (FLOP)"] = str(float(row["Training compute (FLOP)"]) * 2)
+    report = import_rows(rows, datetime.date(2026, 6, 1))
+    assert report.conflicts == []
+    assert [(name, [c.field for c in changes]) for name, changes in report.changed] == [
+        ("Llama 2-70B", ["training_compute_flop"])
+    ]

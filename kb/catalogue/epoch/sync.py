@@ -162,6 +162,19 @@ class Rollback(Exception):
     """A dry run undoing what it wrote."""
 
 
+def normal(value):
+    """``value`` as it compares after a trip through the database's JSON: PostgreSQL's jsonb
+    writes a large float such as 3.1e23 back as the integer 310000000000000000000000, which
+    is not equal to the float; such integers are read as the floats they were."""
+    if isinstance(value, dict):
+        return {key: normal(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [normal(item) for item in value]
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**53:
+        return float(value)
+    return value
+
+
 def as_json(value):
     if isinstance(value, datetime.date):
         return value.isoformat()
@@ -455,7 +468,7 @@ class EpochImport:
             self.record(entry, key, {**wanted, SOURCES: row.sources})
             self.sync_provenance(entry, row, set(FACT_FIELDS), changed=set(wanted))
             return
-        previous = record.values if record is not None else {}
+        previous = normal(record.values) if record is not None else {}
         kept = dict(previous.get(KEPT, {}))
         current = self.current(entry)
         to_write, changes = {}, []
@@ -491,7 +504,7 @@ class EpochImport:
         provenance_changed = self.sync_provenance(entry, row, held, changed=set(to_write))
         if record is None:
             self.record(entry, key, values)
-        elif record.values != values:
+        elif normal(record.values) != normal(values):
             record.values = values
             record.save(update_fields=["values"])
         if changes:

@@ -442,10 +442,14 @@ class ModelEntryAdmin(EpochImportAdminMixin, EditorImportExportMixin, Publishabl
         "parameters",
         "access",
         "status",
+        "featured",
         "updated_at",
     )
+    # Editors pick a category's examples (featured first in generated lists) from the list.
+    list_editable = ("featured",)
     list_filter = (
         "status",
+        "featured",
         "category",
         "access",
         "weights_use",
@@ -470,7 +474,7 @@ class ModelEntryAdmin(EpochImportAdminMixin, EditorImportExportMixin, Publishabl
     fieldsets = (
         (None, {"fields": (
             "name", "slug", ("is_family", "family"), "organization", "other_organizations",
-            "category", "status", "published_at",
+            "category", "status", "published_at", "featured",
         )}),
         ("Facts", {
             "fields": (

@@ -190,6 +190,7 @@ class Loader:
         return {
             "name": item["name"],
             "is_family": item.get("family", False),
+            "featured": item.get("featured", False),
             "organization": organizations[item["organization"]],
             "category": categories[item["category"]],
             "status": Status.PUBLISHED,

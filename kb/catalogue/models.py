@@ -425,6 +425,11 @@ class ModelEntry(Content, SlugKeyed, Publishable):
         limit_choices_to={"is_family": True},
         help_text="The family this model is a size or version of.",
     )
+    featured = models.BooleanField(
+        default=False,
+        help_text="Listed first where a block names a category's examples ([[examples SLUG]], "
+        "the comparison's Examples row).",
+    )
     organization = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
@@ -522,9 +527,15 @@ class ModelEntry(Content, SlugKeyed, Publishable):
             models.Index(
                 fields=["status", "category", "updated_at"], name="entry_status_category_updated"
             ),
-            # The first entries of a category by name, as the generated lists show them.
+            # The first entries of a category, featured ones first, then by name, as the
+            # generated lists show them.
             models.Index(
-                F("category"), F("status"), Lower("name"), F("id"), name="entry_category_by_name"
+                F("category"),
+                F("status"),
+                F("featured").desc(),
+                Lower("name"),
+                F("id"),
+                name="entry_category_featured_name",
             ),
             models.Index(fields=["status", "-updated_at"], name="entry_status_updated"),
             models.Index(fields=["name_key"], name="entry_name_key"),

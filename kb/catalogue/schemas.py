@@ -144,8 +144,48 @@ def source_lines(sources):
     return "\n".join(f"{source['fact']} {source['url']}" for source in sources)
 
 
+class FactProvenance(Schema):
+    """Where one of the entry's facts was imported from: the dataset (its slug, as the
+    `attribution` of the lists and downloads names it), the day the dataset was retrieved, how
+    sure the dataset is of the value, and its note. `estimate` is true where the dataset itself
+    rates the value likely or speculative: an estimate, not a figure the maker published."""
+
+    fact: Literal[tuple(models.FactProvenance.Fact.values)]
+    dataset: str
+    retrieved_on: Day
+    confidence: known(Literal[tuple(models.Confidence.values)])
+    estimate: bool
+    note: known(str)
+
+    @staticmethod
+    def resolve_dataset(item):
+        return item.dataset.slug
+
+    @staticmethod
+    def resolve_estimate(item):
+        return item.is_estimate
+
+
+def provenance_lines(provenance):
+    """Provenance shares one cell: ``fact dataset retrieved_on confidence`` per line, followed
+    by ``estimate`` for an estimate (the notes are in the JSON records)."""
+    return "\n".join(
+        " ".join(
+            [
+                item["fact"],
+                item["dataset"],
+                item["retrieved_on"],
+                item["confidence"] or "unknown",
+                *(["estimate"] if item["estimate"] else []),
+            ]
+        )
+        for item in provenance
+    )
+
+
 class ModelEntry(Schema):
-    """One model entry: facts, licence, openness grades and sources."""
+    """One model entry: facts, licence, openness grades, sources, and the provenance of the
+    facts imported from a published dataset."""
 
     slug: Annotated[str, edited("slug")]
     name: Annotated[str, edited("name")]
@@ -164,6 +204,7 @@ class ModelEntry(Schema):
     summary: Annotated[known(str), edited("summary")]
     openness: Openness
     sources: Annotated[list[Source], Column("sources", cell=source_lines)]
+    provenance: Annotated[list[FactProvenance], Column("provenance", cell=provenance_lines)]
     updated_at: Annotated[Timestamp, Column("updated_at")]
 
     resolve_url = staticmethod(absolute_url)

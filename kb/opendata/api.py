@@ -20,6 +20,7 @@ from .openapi import openapi_spec
 from .serializers import (
     article_detail_record,
     article_record,
+    attribution,
     categories_with_entries,
     category_record,
     entry_detail_record,
@@ -55,7 +56,8 @@ def not_found(what, slug):
     return error_response(404, f"No published {what} with this slug.", {"slug": [slug]})
 
 
-def page_response(request, queryset, number, to_record, per_page=PAGE_SIZE):
+def page_response(request, queryset, number, to_record, per_page=PAGE_SIZE, **extra):
+    """A page of records; ``extra`` keys go before the results."""
     paginator = Paginator(queryset, per_page)
     number = number or 1
     try:
@@ -76,6 +78,7 @@ def page_response(request, queryset, number, to_record, per_page=PAGE_SIZE):
             "pages": paginator.num_pages,
             "next": page_url(page.next_page_number()) if page.has_next() else None,
             "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
+            **extra,
             "results": [to_record(item, request) for item in page],
         }
     )
@@ -88,7 +91,14 @@ def model_list(request):
         return invalid_parameters(form)
     query = form.query()
     entries = query.apply(published_entries())
-    return page_response(request, entries, query.page, entry_record, per_page=query.per_page)
+    return page_response(
+        request,
+        entries,
+        query.page,
+        entry_record,
+        per_page=query.per_page,
+        attribution=attribution(),
+    )
 
 
 @require_safe

@@ -1,16 +1,34 @@
-"""The downloads: every published model entry as CSV or JSON, and the page describing them."""
+"""The downloads: every published model entry as CSV or JSON, and the page describing them.
+
+Both credit whom the data must credit: the site's own licence and the datasets facts were
+imported from (``Dataset.objects.credited()``). The JSON says so in its body (``attribution``);
+a CSV file has no place for it (RFC 4180 knows no comments, and a ``#`` line is a data row to
+every CSV reader), so its response says so in an HTTP ``Link`` header (RFC 8288), as the W3C's
+CSV on the Web recommends for a CSV file's metadata: ``rel="license"`` for the licence,
+``rel="describedby"`` for the page that describes the download (/data/, which credits each
+dataset), and a ``rel="via"`` link (RFC 4287: the source of the information) to each dataset.
+"""
 
 import csv
+from urllib.parse import quote
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from kb.catalogue.models import Dataset
 from kb.site.filters import FACETS, SORT_CHOICES, ModelExportForm
 
 from .api import invalid_parameters, json_response, open_to_every_origin
-from .serializers import CSV_COLUMNS, entry_csv_row, entry_record, published_entries
+from .serializers import (
+    CSV_COLUMNS,
+    attribution,
+    entry_csv_row,
+    entry_record,
+    published_entries,
+)
 
 
 def matching_records(request):
@@ -27,7 +45,7 @@ def models_json(request):
     records, form = matching_records(request)
     if records is None:
         return invalid_parameters(form)
-    return json_response({"count": len(records), "results": records})
+    return json_response({"count": len(records), "attribution": attribution(), "results": records})
 
 
 @require_safe
@@ -37,10 +55,36 @@ def models_csv(request):
         return invalid_parameters(form)
     response = open_to_every_origin(HttpResponse(content_type="text/csv; charset=utf-8"))
     response["Content-Disposition"] = 'attachment; filename="models.csv"'
+    response["Link"] = credit_links(request)
     writer = csv.writer(response)
     writer.writerow(CSV_COLUMNS)
     writer.writerows(entry_csv_row(record) for record in records)
     return response
+
+
+def link_title(text):
+    """A Link header's title parameter: quoted where the text is ASCII, else ``title*`` in
+    UTF-8 (RFC 8187), as a header's value must be Latin-1."""
+    if text.isascii():
+        escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+        return f'title="{escaped}"'
+    return f"title*=UTF-8''{quote(text, safe='')}"
+
+
+def credit_links(request):
+    """The ``Link`` header of the CSV download: its licence, the page describing it, and each
+    dataset its facts come from, titled with the credit it asks for."""
+    links = [
+        f'<{settings.CONTENT_LICENCE["url"]}>; rel="license"',
+        f'<{request.build_absolute_uri(reverse("kb:data"))}>; rel="describedby"; type="text/html"',
+    ]
+    for dataset in Dataset.objects.credited():
+        credit = (
+            f"{dataset.publisher}, {dataset.name} ({dataset.licence_name}), "
+            f"last retrieved {dataset.last_retrieved.isoformat()}"
+        )
+        links.append(f'<{dataset.url}>; rel="via"; {link_title(credit)}')
+    return ", ".join(links)
 
 
 @require_safe

@@ -20,6 +20,7 @@ from pydantic import Field
 from pydantic.json_schema import models_json_schema
 
 from kb.catalogue import schemas
+from kb.catalogue.models import Dataset
 from kb.catalogue.openness import DIMENSION_COUNT, MINIMUM_GRADED
 from kb.catalogue.schemas import Url
 from kb.site.filters import DEFAULT_SORT, FACETS, PAGE_SIZES, SORT_CHOICES, SORTS
@@ -52,6 +53,7 @@ class Page(Schema):
 
 
 class ModelPage(Page):
+    attribution: list[serializers.Attribution]
     results: list[schemas.ModelEntry]
 
 
@@ -61,6 +63,7 @@ class ArticlePage(Page):
 
 class ModelDownload(Schema):
     count: Count
+    attribution: list[serializers.Attribution]
     results: list[schemas.ModelEntry]
 
 
@@ -179,6 +182,19 @@ def get(operation_id, summary, responses, parameters=(), description=None):
     return {"get": operation}
 
 
+def credits():
+    """The description's credit to each dataset facts were imported from, read from the
+    database when the description is served (as the filters' values are), so it names the
+    datasets, licences and retrieval dates of the data served today."""
+    return "".join(
+        f" Facts of many entries are imported from {dataset.publisher}'s {dataset.name} "
+        f"({dataset.url}), published under {dataset.licence_name} ({dataset.licence_url}), "
+        f"last retrieved {dataset.last_retrieved.isoformat()}: reusing them, credit "
+        f'"{dataset.publisher}, {dataset.name}".'
+        for dataset in Dataset.objects.credited()
+    )
+
+
 def openapi_spec():
     filters = filter_parameters()
     return {
@@ -191,6 +207,10 @@ def openapi_spec():
                 "their facts, licence, openness grades and sources; the categories; the "
                 "published articles. Unknown facts are null. Unknown parameters and malformed "
                 "values are answered with 400 and an Error saying what was wrong."
+                f"{credits()} Each entry's provenance says which of its facts came from which "
+                "dataset, and marks as estimates the values the dataset itself rates likely or "
+                "speculative; the lists of entries and the downloads name the datasets to credit "
+                "(attribution; for /models.csv, its Link header)."
             ),
             "license": {
                 "name": settings.CONTENT_LICENCE["name"],
@@ -269,6 +289,14 @@ def openapi_spec():
                 {
                     "200": {
                         "description": "The matching entries, one row each.",
+                        "headers": {
+                            "Link": {
+                                "description": 'The licence (rel="license"), the page '
+                                'describing the download (rel="describedby") and each dataset '
+                                'facts were imported from (rel="via", titled with its credit).',
+                                "schema": STRING,
+                            }
+                        },
                         "content": {"text/csv": {"schema": STRING}},
                     },
                     "400": BAD_PARAMETERS,

@@ -17,8 +17,8 @@ from pydantic import Field
 
 from kb.catalogue import models, schemas
 from kb.catalogue.csv_safety import neutralise
-from kb.catalogue.models import ProCon, Source
-from kb.catalogue.schemas import Timestamp, Url, absolute_url, known
+from kb.catalogue.models import FactProvenance, ProCon, Source
+from kb.catalogue.schemas import Day, Timestamp, Url, absolute_url, known
 from kb.site import markdown
 
 
@@ -31,6 +31,12 @@ def published_entries():
             "modalities",
             "openness",
             Prefetch("sources", queryset=Source.objects.order_by("fact", "id")),
+            Prefetch(
+                "provenance",
+                queryset=FactProvenance.objects.select_related("dataset").order_by(
+                    "fact", "dataset__slug"
+                ),
+            ),
         )
     )
 
@@ -57,6 +63,34 @@ def categories_with_entries():
         ),
         Prefetch("pros_cons", queryset=ProCon.objects.order_by("position", "id")),
     )
+
+
+class DatasetLicence(Schema):
+    name: str
+    url: Url
+
+
+class Attribution(Schema):
+    """A published dataset that some of the entries' facts were imported from, to credit when
+    reusing them: who publishes it, where, under which licence, and the day it was last retrieved.
+    An entry's `provenance` names the dataset by `slug`."""
+
+    slug: str
+    publisher: str
+    name: str
+    url: Url
+    licence: DatasetLicence
+    last_retrieved: Day
+
+    @staticmethod
+    def resolve_licence(dataset):
+        return {"name": dataset.licence_name, "url": dataset.licence_url}
+
+
+def attribution():
+    """Whom the model entries' data must credit (``Dataset.objects.credited()``), as records."""
+    datasets = models.Dataset.objects.credited()
+    return [Attribution.from_orm(dataset).model_dump() for dataset in datasets]
 
 
 def rendered(text):

@@ -5,8 +5,8 @@ editors' Markdown (the template renders it); generated rows are computed from th
 entries of each category, so they change as soon as the directory does.
 
 Generated rows are database aggregates (counts, distinct licences, openness scores) and the
-first few entries of each category, so the table costs the same with ten entries or a hundred
-thousand; and each process keeps the latest table under the content version it was built for,
+first few entries of each category (those editors mark featured first), so the table costs the
+same with ten entries or a hundred thousand; and each process keeps the latest table under the content version it was built for,
 so it is built once per change, not once per request (``kb.catalogue.freshness`` says why a version can
 never serve stale content).
 """
@@ -24,7 +24,8 @@ from kb.catalogue.openness import OpennessSummary, summarise
 
 Kind = ComparisonRow.Kind
 
-# The Examples row names this many entries of each category, then links to the rest.
+# The Examples row names this many entries of each category (featured ones first, then by name),
+# then links to the rest.
 EXAMPLES_SHOWN = 12
 NOTHING_TO_SUMMARISE = OpennessSummary(None, None, None, scored=0, not_scored=0, dimensions=())
 
@@ -39,8 +40,8 @@ class Licence:
 class Cell:
     category: Category
     text: str = ""  # written rows
-    # Generated rows: the category's published entries, their number, the first of them by
-    # name, their licences, their openness.
+    # Generated rows: the category's published entries, their number, the first of them
+    # (featured, then by name), their licences, their openness.
     count: int = 0
     examples: tuple = ()
     licences: tuple = ()
@@ -74,9 +75,10 @@ class Comparison:
     shown: tuple = field(repr=False)
 
 
-def published_by_name():
-    """Published entries in the order the generated lists show them."""
-    return ModelEntry.objects.published().order_by(Lower("name"), "pk")
+def published_as_listed():
+    """Published entries in the order the generated lists show them: those editors mark
+    featured first, then by name (the ``entry_category_featured_name`` index's order)."""
+    return ModelEntry.objects.published().order_by("-featured", Lower("name"), "pk")
 
 
 @dataclass(frozen=True)
@@ -96,15 +98,16 @@ def published_totals(categories=None):
 
 def first_published(categories, *, with_organization=False):
     """``{category id: [entries]}``: the first EXAMPLES_SHOWN published entries of each of
-    ``categories`` by name. One query per category, each a short walk along the
-    ``entry_category_by_name`` index, whatever the number of entries (one query over all the
-    categories, ranking every entry with a window function, took 230 ms at 100,000 entries)."""
+    ``categories``, featured first, then by name. One query per category, each a short walk
+    along the ``entry_category_featured_name`` index, whatever the number of entries (one query
+    over all the categories, ranking every entry with a window function, took 230 ms at 100,000
+    entries)."""
     fields = ["name", "slug", "category"]
     if with_organization:
         fields += ["organization__name", "organization__updated_at"]
     first = defaultdict(list)
     for category in categories:
-        entries = published_by_name().filter(category=category).only(*fields)
+        entries = published_as_listed().filter(category=category).only(*fields)
         if with_organization:
             entries = entries.select_related("organization")
         first[category.pk] = list(entries[:EXAMPLES_SHOWN])

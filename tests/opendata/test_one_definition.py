@@ -5,6 +5,7 @@ The expected keys and columns are read from the definition, never listed again h
 """
 
 import csv
+import datetime
 import io
 from typing import get_args
 
@@ -12,6 +13,8 @@ import pytest
 from django.urls import reverse
 from ninja import Schema
 
+from kb.catalogue import models
+from kb.catalogue.epoch.sync import EPOCH_DATASET
 from kb.catalogue.schemas import RECORD_COLUMNS, ModelEntry
 from kb.catalogue.spreadsheets import ModelEntryResource
 
@@ -59,6 +62,12 @@ def is_sent(record, path):
 
 
 def test_every_key_is_described_and_sent(client, seed):
+    # Every list of the record holds an item, so that its keys are seen sent.
+    llama = models.ModelEntry.objects.get(slug="llama-2")
+    dataset = models.Dataset.objects.create(**EPOCH_DATASET)
+    models.FactProvenance.objects.create(
+        entry=llama, fact="parameters", dataset=dataset, retrieved_on=datetime.date(2026, 5, 2)
+    )
     spec = client.get(reverse("kb:api_openapi")).json()
     record = client.get(reverse("kb:api_model", args=["llama-2"])).json()
     paths = list(keys(ModelEntry))

@@ -15,14 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from kb.catalogue.models import Article, ModelEntry, OpennessGrade
+from kb.catalogue.epoch.sync import EPOCH_DATASET
+from kb.catalogue.models import Article, Dataset, FactProvenance, ModelEntry, OpennessGrade
 from kb.catalogue.spreadsheets import GuardedCSV, ModelEntryResource
 
 pytestmark = pytest.mark.django_db
 
 OUTPUTS = Path(__file__).parent / "outputs"
 RECORDING = os.environ.get("KB_RECORD_OUTPUTS") == "1"
-HEADERS = ("Content-Type", "Access-Control-Allow-Origin", "Content-Disposition", "Allow")
+HEADERS = ("Content-Type", "Access-Control-Allow-Origin", "Content-Disposition", "Link", "Allow")
 # Microseconds and a non-UTC offset never occur in the seed: fixed so the outputs are stable, and
 # chosen to show how a timestamp is written.
 UPDATED_AT = datetime.datetime(2026, 11, 30, 9, 15, 30, 123456, tzinfo=datetime.UTC)
@@ -92,7 +93,8 @@ def answer(response):
 @pytest.fixture
 def content(seed):
     """The bundled content, with fixed timestamps and the cases it lacks: a draft, text a
-    spreadsheet would run as a formula, characters beyond ASCII."""
+    spreadsheet would run as a formula, characters beyond ASCII, facts imported from Epoch AI
+    (an estimate among them)."""
     draft = ModelEntry.objects.get(slug="falcon")
     draft.pk, draft.slug, draft.name, draft.status = None, "secret-draft", "Secret", "draft"
     draft._state.adding = True
@@ -107,6 +109,20 @@ def content(seed):
     OpennessGrade.objects.create(
         entry=formula, dimension="weights", grade="open", source_url="https://x.example/=w"
     )
+    epoch = Dataset.objects.create(**EPOCH_DATASET)
+    for slug, fact, confidence, note in (
+        ("llama-2", "parameters", "likely", "Sizes from the paper; <b>not</b> markup."),
+        ("llama-2", "release_date", "confident", ""),
+        ("gemini", "parameters", "speculative", "Rumoured."),
+    ):
+        FactProvenance.objects.create(
+            entry=ModelEntry.objects.get(slug=slug),
+            fact=fact,
+            dataset=epoch,
+            retrieved_on=datetime.date(2026, 5, 2),
+            confidence=confidence,
+            note=note,
+        )
     ModelEntry.objects.update(updated_at=UPDATED_AT)
     Article.objects.update(updated_at=UPDATED_AT)
 

@@ -4,6 +4,7 @@ import importlib
 import re
 from types import SimpleNamespace
 
+import factory
 import pytest
 from django.apps import apps as django_apps
 from django.db import connection
@@ -238,6 +239,46 @@ def test_examples_name_the_first_entries_then_link_to_the_rest(client):
     assertInHTML('<a href="/models/?category=many">and 3 more</a>', html)
     assert f"{EXAMPLES_SHOWN + 3} models" in visible_text(html)
     assert "aaa draft" not in html
+
+
+@pytest.mark.parametrize("entries", [10, 200])
+def test_featured_entries_lead_the_examples_in_as_many_queries(
+    client, django_assert_num_queries, entries
+):
+    add_entries(entries)
+    by_name = list(ModelEntry.objects.order_by(Lower("name"), "pk"))
+    featured = [by_name[-1], by_name[-2]]  # last by name: shown only because they are featured
+    ModelEntry.objects.filter(pk__in=[e.pk for e in featured]).update(featured=True)
+    with django_assert_num_queries(9):
+        page = client.get(reverse("kb:compare"))
+    examples = next(row for row in category_comparison().rows if row.kind == Kind.EXAMPLES)
+    cell = examples.cells[0]
+    rest = [e.name for e in by_name if e not in featured]
+    shown = min(entries, EXAMPLES_SHOWN)
+    expected = sorted(e.name for e in featured) + rest[: shown - 2]
+    assert [e.name for e in cell.examples] == expected
+    assert cell.more == entries - shown
+    html = table_html(page)
+    links = parse(html).find_all("a")
+    names = [link.text for link in links if "/models/model-" in link.get("href", "")]
+    assert names == expected
+    if cell.more:
+        assertInHTML(f'<a href="/models/?category=many">and {cell.more} more</a>', html)
+
+
+def test_the_seed_comparison_leads_with_the_seed_articles_entries(client, seed):
+    open_source = ModelEntry.objects.get(slug="llama-2").category
+    ModelEntryFactory.create_batch(
+        EXAMPLES_SHOWN, name=factory.Sequence(lambda n: f"A imported {n:02}"), category=open_source
+    )
+    examples = next(row for row in category_comparison().rows if row.kind == Kind.EXAMPLES)
+    cell = next(c for c in examples.cells if c.category == open_source)
+    seed_names = sorted(
+        (e.name for e in ModelEntry.objects.filter(category=open_source, featured=True)),
+        key=str.lower,
+    )
+    assert seed_names and [e.name for e in cell.examples[: len(seed_names)]] == seed_names
+    assert cell.more == EXAMPLES_SHOWN + len(seed_names) - len(cell.examples)
 
 
 def test_the_table_is_built_once_per_content_version(client, table_data, django_assert_num_queries):

@@ -187,6 +187,20 @@ def test_examples_of_a_large_category_name_the_first_and_link_to_the_rest(world)
     assert "and 2 more" not in render("[[examples llama]]")
 
 
+def test_examples_of_a_category_name_featured_entries_first(world):
+    zed = OrganizationFactory(name="Zed Labs")
+    for n in range(EXAMPLES_SHOWN):
+        ModelEntryFactory(name=f"Zeta {n:02}", category=world, organization=zed)
+    ModelEntry.objects.filter(name__in=["Zeta 11", "Llama"]).update(featured=True)
+    named = items(render("[[examples open]]"), "block-examples")
+    assert named[:3] == ["Llama (Makers & Co)", "Zeta 11 (Zed Labs)", "Alpaca (Makers & Co)"]
+    assert len(named) == EXAMPLES_SHOWN and named[-1] == f"Zeta {EXAMPLES_SHOWN - 4:02} (Zed Labs)"
+    assertInHTML(
+        '<a href="/models/?category=open">and 2 more in the directory</a>',
+        str(render("[[examples open]]")),
+    )
+
+
 def test_examples_of_an_entry_is_that_entry(world):
     assert items(render("[[examples llama]]"), "block-examples") == ["Llama (Makers & Co)"]
 

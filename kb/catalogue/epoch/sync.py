@@ -14,6 +14,7 @@ Safe to run every day:
 """
 
 import datetime
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -22,7 +23,7 @@ from django.db import transaction
 from django.db.models import Prefetch, ProtectedError, prefetch_related_objects
 from django.utils import timezone
 from django.utils.text import slugify
-from reversion.models import Version
+from reversion.models import Revision, Version
 
 from .. import history
 from ..freshness import changed_in_bulk, one_bump
@@ -53,6 +54,8 @@ EPOCH_DATASET = {
     "licence_name": "CC BY 4.0",
     "licence_url": "https://creativecommons.org/licenses/by/4.0/",
 }
+# How an import's revision comment starts (and an undo's, naming the import's revision).
+IMPORT_COMMENT = "Imported from Epoch AI"
 # Where the rows Epoch gives no accessibility for, or marks unreleased, are kept: in neither
 # world until someone checks (access says which of the two).
 UNKNOWN_CATEGORY_VALUES = {
@@ -275,7 +278,7 @@ class EpochImport:
                     reversion.set_user(self.user)
                     self.write(rows)
                     reversion.set_comment(
-                        f"Imported from Epoch AI, Notable AI Models (retrieved "
+                        f"{IMPORT_COMMENT}, Notable AI Models (retrieved "
                         f"{self.retrieved_on.isoformat()}): {self.report.summary()}"
                     )
                 if self.report.dry_run:
@@ -291,7 +294,7 @@ class EpochImport:
     def latest_revision_id(self):
         if not (self.report.created or self.report.changed):
             return None
-        version = Version.objects.filter(revision__comment__startswith="Imported from Epoch AI")
+        version = Version.objects.filter(revision__comment__startswith=IMPORT_COMMENT)
         return version.order_by("-revision_id").values_list("revision_id", flat=True).first()
 
     # Reading.
@@ -615,11 +618,38 @@ DELETE_ORDER = [
 OWNER_FIELDS = ("entry_id", "organization_id")
 
 
+UNDO_COMMENT = re.compile(r"Undid the import of .* \(revision (\d+)\)\.")
+
+
+def import_revisions():
+    """The imports' revisions, newest first."""
+    return Revision.objects.filter(comment__startswith=IMPORT_COMMENT).order_by("-pk")
+
+
+def undone_imports():
+    """The ids of the import revisions that were undone."""
+    undos = Revision.objects.filter(comment__startswith="Undid the import of ")
+    return {
+        int(m[1])
+        for c in undos.values_list("comment", flat=True)
+        if (m := UNDO_COMMENT.fullmatch(c))
+    }
+
+
+def undoable_import():
+    """The one import that can be undone now, or None: the newest not undone yet. Imports are
+    undone newest first, as undoing puts each row back as it was before the import: undoing an
+    earlier one first would put back what a later import had found and built on."""
+    return import_revisions().exclude(pk__in=undone_imports()).first()
+
+
 def undo_import(revision, user=None):
     """Put back what ``revision`` (an import's) changed; delete what it created. One revision."""
     with transaction.atomic(), one_bump(), reversion.create_revision():
         reversion.set_user(user)
-        reversion.set_comment(f"Undid the import of {revision.date_created:%Y-%m-%d %H:%M}.")
+        reversion.set_comment(
+            f"Undid the import of {revision.date_created:%Y-%m-%d %H:%M} (revision {revision.pk})."
+        )
         counters = history.edit_counters(revision)
         created = defaultdict(list)
         for version in revision.version_set.select_related("content_type"):

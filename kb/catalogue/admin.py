@@ -22,6 +22,7 @@ from reversion.models import Version
 
 from . import history
 from .epoch.admin import EpochImportAdminMixin
+from .facts import pros_and_cons
 from .models import (
     Article,
     Category,
@@ -331,18 +332,34 @@ class ContentInline(VersionedFields, admin.TabularInline):
     extra = 0
 
 
-class ProConInline(ContentInline):
+class ProConFields:
+    """The openness dimensions a point rests on, ticked from the scorecard's list."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "rests_on":
+            return forms.MultipleChoiceField(
+                choices=OpennessGrade.Dimension.choices,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                label=db_field.verbose_name.capitalize(),
+                help_text=db_field.help_text,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class ProConInline(ProConFields, ContentInline):
     model = ProCon
-    fields = ("kind", "text", "position", "version")
     ordering = ProCon._meta.ordering
 
 
 class CategoryProConInline(ProConInline):
     fk_name = "category"
+    fields = ("kind", "text", "rests_on", "position", "version")
 
 
 class EntryProConInline(ProConInline):
     fk_name = "entry"
+    fields = ("kind", "text", "source_url", "position", "version")
 
 
 class SourceInline(ContentInline):
@@ -488,6 +505,24 @@ class ModelEntryAdmin(EpochImportAdminMixin, EditorImportExportMixin, Publishabl
         ("History", {"fields": ("created_at", "updated_at", "updated_by"), "classes": ("collapse",)}),
     )  # fmt: skip
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            self.warn_contradicted_points(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def warn_contradicted_points(self, request, entry):
+        """Tell editors which of the category's points the public page leaves out, because
+        the entry's own grades contradict them (facts.pros_and_cons)."""
+        for point in pros_and_cons(entry).left_out:
+            closed = " and ".join(str(d.label).lower() for d in point.closed)
+            self.message_user(
+                request,
+                f"{entry.category.name} lists “{point.item.text}” as typical, but this entry "
+                f"grades its {closed} closed: its page leaves the point out. Write the entry's "
+                "own pros and cons, or check its grades.",
+                messages.WARNING,
+            )
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "modalities":
             kwargs["widget"] = forms.CheckboxSelectMultiple
@@ -502,7 +537,7 @@ class DatasetAdmin(ContentAdmin):
 
 
 @admin.register(ProCon)
-class ProConAdmin(ContentAdmin):
+class ProConAdmin(ProConFields, ContentAdmin):
     list_display = ("text", "kind", "owner", "position")
     list_filter = ("kind", "category")
     list_select_related = ("category", "entry")

@@ -37,7 +37,7 @@ from .models import (
 CONTENT_FILE = Path(__file__).resolve().parent / "fixtures" / "content.json"
 REVISION_COMMENT = "Loaded from the bundled content."
 
-ProConItem = namedtuple("ProConItem", "kind text position")
+ProConItem = namedtuple("ProConItem", "kind text position source_url rests_on")
 SourceItem = namedtuple("SourceItem", "fact url title")
 
 
@@ -92,9 +92,9 @@ class Loader:
 
     def pros_cons(self, owner_field, owner, data):
         wanted = [
-            ProConItem(kind, text, position)
+            pro_con_item(kind, position, point)
             for kind, key in ((ProCon.Kind.PRO, "pros"), (ProCon.Kind.CON, "cons"))
-            for position, text in enumerate(data.get(key, []), 1)
+            for position, point in enumerate(data.get(key, []), 1)
         ]
         queryset = ProCon.objects.filter(**{owner_field: owner})
         self.replace_children(
@@ -211,6 +211,15 @@ class Loader:
         wanted = [SourceItem(s["fact"], s["url"], s.get("title", "")) for s in sources]
         queryset = entry.sources.order_by("id")
         self.replace_children(queryset, wanted, lambda **values: Source(entry=entry, **values))
+
+
+def pro_con_item(kind, position, point):
+    """One bundled pro or con: its text, or ``{"text", "source", "rests_on"}``."""
+    if isinstance(point, str):
+        return ProConItem(kind, point, position, "", [])
+    return ProConItem(
+        kind, point["text"], position, point.get("source", ""), point.get("rests_on", [])
+    )
 
 
 def grade_values(value):

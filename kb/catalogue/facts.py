@@ -6,16 +6,17 @@ Entries should come with ``ModelEntry.objects.with_related()`` so no fact costs 
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.dateformat import format as format_date
 
-from .models import FactProvenance, Source
+from .models import FactProvenance, OpennessGrade, Source
 
 NOT_PUBLISHED = "Not published"
 UNKNOWN = "Unknown"
 DATE_FORMAT = "j F Y"
+Grade = OpennessGrade.Grade
 
 
 @dataclass(frozen=True)
@@ -146,28 +147,66 @@ def datasets_shown(rows):
 
 
 @dataclass(frozen=True)
+class LeftOut:
+    """A category's point that a model's own grades contradict."""
+
+    item: object
+    closed: list  # the dimensions it rests on that the model grades closed
+
+
+@dataclass(frozen=True)
 class ProsCons:
     pros: list
     cons: list
-    # The category when the entry has none of its own and shows its category's instead.
+    # The category when the entry has none of its own and shows its category's instead:
+    # points typical of the category, not written for the entry.
     inherited_from: object = None
+    # The category's points left out because the entry's grades contradict them (LeftOut).
+    left_out: list = field(default_factory=list)
+
+    @property
+    def typical_of(self):
+        """The category's name as it reads after "Typical of": "open-source models"."""
+        name = self.inherited_from.name
+        return name[:1].lower() + name[1:]
 
 
-def split_pros_cons(items, inherited_from=None):
+def split_pros_cons(items, inherited_from=None, left_out=()):
     items = list(items)
     return ProsCons(
         pros=[item for item in items if item.kind == item.Kind.PRO],
         cons=[item for item in items if item.kind == item.Kind.CON],
         inherited_from=inherited_from,
+        left_out=list(left_out),
     )
 
 
-def pros_and_cons(entry):
-    """The entry's own pros and cons, or else its category's (marked as such).
+def closed_dimensions(entry):
+    """The openness dimensions ``entry`` grades closed. Reads ``entry.openness.all()``."""
+    return {grade.dimension for grade in entry.openness.all() if grade.grade == Grade.CLOSED}
 
-    Reads ``entry.pros_cons.all()`` and ``entry.category.pros_cons.all()``: prefetch both.
+
+def contradicted_points(entry):
+    """The category's points that ``entry``'s own grades contradict, as LeftOut."""
+    closed = closed_dimensions(entry)
+    points = (
+        LeftOut(item, item.contradicted_by(closed)) for item in entry.category.pros_cons.all()
+    )
+    return [point for point in points if point.closed]
+
+
+def pros_and_cons(entry):
+    """The entry's own pros and cons; or else the ones typical of its category (marked as such),
+    less those the entry's own openness grades contradict (a point resting on training data is
+    not shown for a model that grades its training data closed).
+
+    Reads ``entry.pros_cons.all()``, ``entry.openness.all()`` and
+    ``entry.category.pros_cons.all()``: prefetch them (``ModelEntry.objects.with_details()``).
     """
     own = list(entry.pros_cons.all())
     if own:
         return split_pros_cons(own)
-    return split_pros_cons(entry.category.pros_cons.all(), inherited_from=entry.category)
+    left_out = contradicted_points(entry)
+    contradicted = {point.item.pk for point in left_out}
+    typical = [item for item in entry.category.pros_cons.all() if item.pk not in contradicted]
+    return split_pros_cons(typical, inherited_from=entry.category, left_out=left_out)

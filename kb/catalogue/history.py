@@ -76,6 +76,8 @@ def describe(field, value):
         return ", ".join(str(item) for item in items)
     if value is None or value == "":
         return ""
+    if isinstance(value, list):  # a JSON list (ProCon.rests_on)
+        return ", ".join(str(item) for item in value)
     if field.is_relation:
         if not isinstance(value, models.Model):
             found = field.related_model._default_manager.filter(pk=value).first()
@@ -96,7 +98,8 @@ def _key(field, value):
         return sorted(item.pk if isinstance(item, models.Model) else item for item in value or [])
     if isinstance(value, models.Model):
         return value.pk
-    return None if value == "" else value
+    # Empty is empty: a row saved before a list field existed has none, not an empty list.
+    return None if value in ("", []) else value
 
 
 def line_diff(before, after, context=2):

@@ -786,6 +786,16 @@ class OpennessGrade(Content, models.Model):
         return f"{self.get_dimension_display()}: {self.get_grade_display()}"
 
 
+def validate_dimensions(value):
+    known = OpennessGrade.Dimension.values
+    if not isinstance(value, list) or not all(item in known for item in value):
+        raise ValidationError(
+            "A list of openness dimensions: %(known)s.",
+            code="dimensions",
+            params={"known": ", ".join(known)},
+        )
+
+
 class ProCon(Content, Versioned):
     """A pro or a con of exactly one category or one model entry."""
 
@@ -801,6 +811,15 @@ class ProCon(Content, Versioned):
     )
     entry = models.ForeignKey(
         ModelEntry, null=True, blank=True, on_delete=models.CASCADE, related_name="pros_cons"
+    )
+    source_url = URIField("source URL", max_length=500, blank=True)
+    rests_on = models.JSONField(
+        "rests on",
+        default=list,
+        blank=True,
+        validators=[validate_dimensions],
+        help_text="The openness dimensions this point needs (a category's points): a model "
+        "that grades one of them closed does not show it as typical of its category.",
     )
     # Pages that show a pro or con count its changes in their "Last updated" date.
     updated_at = models.DateTimeField(auto_now=True)
@@ -840,6 +859,11 @@ class ProCon(Content, Versioned):
     @property
     def owner(self):
         return self.category or self.entry
+
+    def contradicted_by(self, closed_dimensions):
+        """The dimensions this point rests on that a model grades closed (``closed_dimensions``,
+        a set), in the scorecard's order: where any is, the point is not true of that model."""
+        return [d for d in OpennessGrade.Dimension if d in self.rests_on and d in closed_dimensions]
 
 
 class ComparisonRow(Content, SlugKeyed, Tracked):

@@ -59,6 +59,17 @@ class Row:
     kind: str
     cells: tuple
 
+    @property
+    def is_written(self):
+        return self.kind == Kind.WRITTEN
+
+
+@dataclass(frozen=True)
+class Group:
+    title: str
+    key: str
+    rows: list
+
 
 @dataclass(frozen=True)
 class Changed:
@@ -73,6 +84,18 @@ class Comparison:
     rows: tuple
     # Everything the table shows, or when it last changed, for its "Last updated" date.
     shown: tuple = field(repr=False)
+
+    @property
+    def groups(self):
+        """The rows in two groups, each in order: the seed article's own words (written rows),
+        then the rows computed from the directory. Empty groups are left out."""
+        groups = (
+            Group("From the seed article", "written", [r for r in self.rows if r.is_written]),
+            Group(
+                "From the model directory", "computed", [r for r in self.rows if not r.is_written]
+            ),
+        )
+        return [group for group in groups if group.rows]
 
 
 def published_as_listed():

@@ -40,14 +40,14 @@ def found(client, text, **params):
 
 def test_the_bundled_content_load_indexes_everything_visible(seed):
     kinds = dict(SearchDocument.objects.values_list("kind").annotate(n=Count("pk")).order_by())
-    assert kinds == {"article": 1, "model": 10, "procon": 13, "comparison": 5}
+    assert kinds == {"article": 1, "model": 10, "procon": 35, "comparison": 5}
 
 
 def test_loading_the_bundled_content_again_changes_nothing(client, seed):
     before = set(SearchDocument.objects.values_list("kind", "object_id", "title"))
     load_bundled_content()
     assert set(SearchDocument.objects.values_list("kind", "object_id", "title")) == before
-    assert found(client, "mistral")[:2] == ["Mistral", "Mixtral"]
+    assert found(client, "mistral", type="model") == ["Mistral", "Mixtral"]
 
 
 def test_an_edit_is_found_at_once_and_the_old_text_is_gone(client, seed):
@@ -172,10 +172,14 @@ def test_an_edit_in_the_admin_reaches_the_index_with_its_inlines(editor_client, 
     entry = ModelEntry.objects.get(slug="llama-2")
     url = reverse("admin:kb_modelentry_change", args=[entry.pk])
     data = changeform_data(editor_client.get(url), summary="Quokka summary.")
-    data["pros_cons-TOTAL_FORMS"] = "1"
-    data.update({"pros_cons-0-kind": "pro", "pros_cons-0-text": "Quokka-friendly licence"})
-    data.update({"pros_cons-0-position": "1", "pros_cons-0-entry": entry.pk})
-    data["pros_cons-0-version"] = "0"
+    # A pro added after the ones it has.
+    new = int(data["pros_cons-TOTAL_FORMS"])
+    data["pros_cons-TOTAL_FORMS"] = str(new + 1)
+    data.update(
+        {f"pros_cons-{new}-kind": "pro", f"pros_cons-{new}-text": "Quokka-friendly licence"}
+    )
+    data.update({f"pros_cons-{new}-position": "9", f"pros_cons-{new}-entry": entry.pk})
+    data[f"pros_cons-{new}-version"] = "0"
     response = editor_client.post(url, data)
     assert response.status_code == 302
     assert found(client, "quokka") == ["Quokka-friendly licence", "LLaMA 2"]
@@ -247,11 +251,11 @@ def test_rebuild_restores_the_index_and_reports_counts(client, seed, capsys):
     call_command("rebuild_search_index")
     out, err = capsys.readouterr()
     assert (
-        "Search index rebuilt: 29 documents (1 articles, 10 models, 13 pros and cons, "
+        "Search index rebuilt: 51 documents (1 articles, 10 models, 35 pros and cons, "
         "5 comparisons)." in out
     )
     assert "Models: 100%" in err
-    assert found(client, "mistral")[:2] == ["Mistral", "Mixtral"]
+    assert found(client, "mistral", type="model") == ["Mistral", "Mixtral"]
 
 
 def test_rebuild_picks_up_changes_made_without_signals(client, seed):

@@ -187,7 +187,10 @@ def test_model_page_shows_description_pros_cons_openness_and_articles(client, wo
 
 def test_model_page_without_own_pros_shows_its_categorys_and_says_so(client, world):
     text = section(client.get("/models/mistral/"), "pros-cons")
-    assert "No pros or cons of its own yet; these are the ones of its category" in text
+    assert (
+        "Mistral has no pros or cons of its own yet; below are the ones typical of open-source "
+        "models in general." in text
+    )
     assert "Free to run" in text
 
 

@@ -169,7 +169,10 @@ def test_pros_and_cons_side_by_side(client, models):
     pros, _ = row(page, "Pros")
     cons, _ = row(page, "Cons")
     # LLaMA 2 has none of its own: its category's, said so; GPT-4 its own.
-    assert pros == "Pros From its category, Open: Category pro: inspectable GPT pro: polished"
+    assert pros == (
+        "Pros Typical of open models, not written for this model: Category pro: inspectable "
+        "GPT pro: polished"
+    )
     assert cons == "Cons None listed GPT con: costly"
 
 

@@ -148,7 +148,9 @@ def test_compare_page_shows_the_table(client, table_data):
     assertInHTML("<caption>Open models vs Closed models, side by side</caption>", html)
     assert rows_of(html) == [
         ["Feature", "🔓 Open", "Closed"],
+        ["From the seed article"],
         ["Access", "Free to download", "Paid API"],
+        ["From the model directory"],
         ["Examples", "alpha Beta Unknown licence Zephyr", "Gamma"],
         ["Number of models", "4 models", "1 model"],
         ["Licences", "Apache License 2.0 OSI-approved Community Licence", "Proprietary"],
@@ -160,6 +162,26 @@ def test_compare_page_shows_the_table(client, table_data):
     assertInHTML('<a href="/categories/open/">4 models</a>', html)
     assertInHTML('<a href="/categories/closed/">Closed</a>', html)
     assert "Hidden draft" not in page.content.decode()
+
+
+def test_the_seed_articles_rows_are_kept_apart_from_the_computed_ones(client, table_data):
+    # A written row placed among the generated ones still goes with the seed article's words.
+    use = ComparisonRowFactory(label="Use cases", position=3)
+    ComparisonCellFactory(row=use, category=table_data[0], text="Research")
+    table = parse(table_html(client.get(reverse("kb:compare"))))
+    groups = [
+        (body["class"], [row.elements[0].text for row in body.find_all("tr")])
+        for body in table.find_all("tbody")
+    ]
+    assert groups == [
+        ("comparison-group-written", ["From the seed article", "Access", "Use cases"]),
+        (
+            "comparison-group-computed",
+            ["From the model directory", "Examples", "Number of models", "Licences"],
+        ),
+    ]
+    heading = table.find("tbody", class_="comparison-group-written").find_all("th")[0]
+    assert heading.attrs == {"scope": "rowgroup", "colspan": "3"}
 
 
 def test_compare_page_scrolls_the_table_in_its_own_box(client, table_data):
@@ -183,7 +205,7 @@ def test_written_cells_are_sanitised_and_expand_no_blocks(client, table_data):
     html = table_html(client.get(reverse("kb:compare")))
     assert "<script" not in html and 'href="javascript:' not in html
     # A line that opens with <script> is raw HTML (CommonMark): the link on it stays text.
-    assert rows_of(html)[1] == ["Access", "[x](javascript:alert(1)) ok", "—"]
+    assert rows_of(html)[2] == ["Access", "[x](javascript:alert(1)) ok", "—"]
 
 
 def test_the_comparison_block_is_the_same_table(client, table_data):

@@ -8,7 +8,7 @@ import kb.catalogue.models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("kb", "0013_category_compared"),
+        ("kb", "0014_entry_featured"),
     ]
 
     operations = [

@@ -248,14 +248,22 @@ class ContentAdmin(VersionedFields, VersionAdmin):
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
             return super().history_view(request, object_id, extra_context)
-        versions = self._reversion_order_version_queryset(
-            request, Version.objects.get_for_object(obj).select_related("revision__user")
+        versions = list(
+            self._reversion_order_version_queryset(
+                request, Version.objects.get_for_object(obj).select_related("revision__user")
+            )
         )
+        # The newest revision, unless something changed the item without keeping one, is the
+        # item as it is now: comparing it with now would show nothing.
+        newest = max(versions, key=lambda version: version.pk, default=None)
+        current = newest if newest and not history.revision_changes(newest, obj) else None
         action_list = [
             {
                 "revision": version.revision,
                 "url": self.admin_url("revision", quote(obj.pk), version.pk),
-                "compare_url": self.admin_url("compare", quote(obj.pk), version.pk),
+                "compare_url": None
+                if version == current
+                else self.admin_url("compare", quote(obj.pk), version.pk),
             }
             for version in versions
         ]
@@ -295,6 +303,14 @@ class ContentAdmin(VersionedFields, VersionAdmin):
         )
 
 
+class NoneRecordedFilter(admin.RelatedFieldListFilter):
+    """A many-to-many filter whose choice for "no related rows" says so (Django labels it "-")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.empty_value_display = "None recorded"
+
+
 class PublishableAdmin(ContentAdmin):
     actions = ["publish", "unpublish"]
 
@@ -313,17 +329,22 @@ class PublishableAdmin(ContentAdmin):
                 changed += 1
         return changed
 
+    def _counted(self, count):
+        """ "1 article", "3 articles": the model's own names."""
+        name = self.opts.verbose_name if count == 1 else self.opts.verbose_name_plural
+        return f"{count} {name}"
+
     @admin.action(description="Publish the selected items", permissions=["change"])
     def publish(self, request, queryset):
         changed = self._set_status(request, queryset, Status.PUBLISHED, "Published.")
-        self.message_user(request, f"{changed} item(s) published.", messages.SUCCESS)
+        self.message_user(request, f"{self._counted(changed)} published.", messages.SUCCESS)
 
     @admin.action(
         description="Unpublish the selected items (back to draft)", permissions=["change"]
     )
     def unpublish(self, request, queryset):
         changed = self._set_status(request, queryset, Status.DRAFT, "Returned to draft.")
-        self.message_user(request, f"{changed} item(s) returned to draft.", messages.SUCCESS)
+        self.message_user(request, f"{self._counted(changed)} returned to draft.", messages.SUCCESS)
 
 
 class ContentInline(VersionedFields, admin.TabularInline):
@@ -472,7 +493,7 @@ class ModelEntryAdmin(EpochImportAdminMixin, EditorImportExportMixin, Publishabl
         "weights_use",
         "is_family",
         "licence_osi_approved",
-        "modalities",
+        ("modalities", NoneRecordedFilter),
         "organization",
     )
     list_select_related = ("organization", "category")
@@ -559,7 +580,7 @@ class ComparisonRowAdmin(ContentAdmin):
 @admin.register(Article)
 class ArticleAdmin(PublishableAdmin):
     list_display = ("title", "status", "featured", "published_at", "updated_at", "updated_by")
-    list_filter = ("status", "featured", "categories")
+    list_filter = ("status", "featured", ("categories", NoneRecordedFilter))
     list_select_related = ("updated_by",)
     search_fields = ("title", "lede", "body")
     prepopulated_fields = {"slug": ("title",)}

@@ -28,6 +28,8 @@ class Fact:
     url: str = ""
     # The Source.fact whose URLs back this fact; empty where the fact needs no source.
     source_fact: str = ""
+    # The category's emoji, which pages draw as the site's icon (kb.site.icons).
+    icon: str = ""
 
 
 def known_or_not(key, label, value, *, source_fact="", url="", unknown=NOT_PUBLISHED):
@@ -64,10 +66,15 @@ def entry_facts(entry):
     modalities = ", ".join(modality.name for modality in entry.modalities.all())
     release = format_date(entry.release_date, DATE_FORMAT) if entry.release_date else None
     context = f"{intcomma(entry.context_window)} tokens" if entry.context_window else None
-    category = f"{entry.category.icon} {entry.category.name}".strip()
     facts = [
         Fact("organization", "Organization", entry.organization.name, url=entry.organization.get_absolute_url()),
-        Fact("category", "Category", category, url=entry.category.get_absolute_url()),
+        Fact(
+            "category",
+            "Category",
+            entry.category.name,
+            url=entry.category.get_absolute_url(),
+            icon=entry.category.icon,
+        ),
         known_or_not("modalities", "Modalities", modalities, source_fact=Source.Fact.MODALITIES),
         known_or_not("release_date", "Release date", release, source_fact=Source.Fact.RELEASE_DATE),
         known_or_not("parameters", "Parameters", parameters_text(entry), source_fact=Source.Fact.PARAMETERS),

@@ -193,6 +193,8 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# The site's own date formats ("4 December 2026") for everything Django formats, the admin too.
+FORMAT_MODULE_PATH = ["kb.settings.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("KB_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))

@@ -88,9 +88,19 @@ def _modality_filter(values):
     return Q(pk__in=through.values("modelentry_id"))
 
 
+class IconLabel(str):
+    """A choice's label that also carries its category's emoji (``icon``), for the page to draw
+    as the site's own icon (``{% category_icon %}``) beside the words."""
+
+    def __new__(cls, text, icon=""):
+        label = super().__new__(cls, text)
+        label.icon = icon
+        return label
+
+
 def category_choices():
     return [
-        (slug, f"{icon} {name}".strip())
+        (slug, IconLabel(name, icon))
         for slug, name, icon in Category.objects.values_list("slug", "name", "icon")
     ]
 

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django import forms
 from django.apps import apps
@@ -136,6 +138,38 @@ def test_bulk_publish_and_unpublish(editor_client, editor):
     )
     editor_client.post(url, {"action": "unpublish", "_selected_action": ids})
     assert not Article.objects.published().filter(pk__in=ids).exists()
+
+
+@pytest.mark.parametrize(
+    ("count", "message"), [(1, "1 article published."), (2, "2 articles published.")]
+)
+def test_bulk_publish_counts_in_words(editor_client, count, message):
+    ids = [a.pk for a in ArticleFactory.create_batch(count, status=Status.DRAFT)]
+    url = reverse("admin:kb_article_changelist")
+    page = editor_client.post(url, {"action": "publish", "_selected_action": ids}, follow=True)
+    assert [str(m) for m in page.context["messages"]] == [message]
+    page = editor_client.post(url, {"action": "unpublish", "_selected_action": ids}, follow=True)
+    assert [str(m) for m in page.context["messages"]] == [
+        message.replace("published", "returned to draft")
+    ]
+
+
+def test_modality_filter_names_entries_without_one(editor_client, seed):
+    page = parse(editor_client.get(reverse("admin:kb_modelentry_changelist")).content)
+    modality = next(
+        details for details in page.find_all("details") if "modalit" in details.find("summary").text
+    )
+    choices = [item.text for item in modality.find_all("li")]
+    assert "-" not in choices
+    assert "None recorded" in choices
+
+
+def test_admin_dates_read_as_the_sites_do(editor_client):
+    moment = datetime.datetime(2026, 3, 4, 15, 30, tzinfo=datetime.UTC)
+    ArticleFactory(title="Dated", published_at=moment)
+    text = parse(editor_client.get(reverse("admin:kb_article_changelist")).content).text
+    assert "4 March 2026, 15:30" in text  # as the site writes "4 March 2026"
+    assert "March 4" not in text and "p.m." not in text
 
 
 def test_view_on_site_links_to_the_public_page(editor_client):

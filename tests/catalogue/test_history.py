@@ -7,6 +7,7 @@ from reversion.models import Version
 from kb.catalogue.models import Article, Category, ComparisonRow, ModelEntry, ProCon, Status
 from tests.support.admin_forms import changeform_data
 from tests.support.factories import ArticleFactory
+from tests.support.html import parse
 from tests.support.text import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +54,18 @@ def test_a_save_in_the_admin_keeps_a_revision_with_who_and_what(editor_client, e
     history = editor_client.get(reverse("admin:kb_modelentry_history", args=[entry.pk]))
     text = visible_text(history.content)
     assert "editor" in text and "Changed Summary" in text
-    assert text.count("Compare with now") == 2
+    # The newest revision is the item as it is now: nothing to compare it with.
+    rows = parse(history.content).find("table", id="change-history").find("tbody").find_all("tr")
+    assert [row.elements[-1].text for row in rows] == ["Compare with now", "The item as it is now"]
+
+
+def test_a_revision_older_than_the_item_is_compared_with_now(editor_client, seed):
+    entry = ModelEntry.objects.get(slug="mistral")
+    edit(editor_client, entry, summary="A sharper summary.")
+    # Changed without a revision (a shell, a data migration): the newest one is not "now".
+    ModelEntry.objects.filter(pk=entry.pk).update(summary="Changed behind the admin's back.")
+    history = editor_client.get(reverse("admin:kb_modelentry_history", args=[entry.pk]))
+    assert visible_text(history.content).count("Compare with now") == 2
 
 
 def test_inline_pros_and_cons_are_kept_with_their_owner(editor_client, seed):

@@ -156,8 +156,8 @@ def test_the_scorecard_says_what_is_unknown_and_unsourced():
         "Openness score: none · 1 of 9 dimensions graded, too few for a score (it needs 5)" in text
     )
     assert "out of 100" not in text
-    assert "Weights ● Open No source yet 5 Jan 2026" in text
-    assert "API ? Unknown No source yet Not checked" in text
+    assert "Weights ● Open Not recorded 5 Jan 2026" in text
+    assert "API ? Unknown Not recorded No date recorded" in text
     assert "How open Mystery is, dimension by dimension" in text
 
 

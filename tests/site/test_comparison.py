@@ -147,7 +147,7 @@ def test_compare_page_shows_the_table(client, table_data):
     html = table_html(page)
     assertInHTML("<caption>Open models vs Closed models, side by side</caption>", html)
     assert rows_of(html) == [
-        ["Feature", "🔓 Open", "Closed"],
+        ["Feature", "Open", "Closed"],
         ["From the seed article"],
         ["Access", "Free to download", "Paid API"],
         ["From the model directory"],

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from kb.catalogue import facts
 
-from .. import markdown
+from .. import icons, markdown
 
 register = template.Library()
 
@@ -44,3 +44,10 @@ def entry_facts(entry):
 def content_licence():
     """``{% content_licence as licence %}``: the licence of the site's text and data."""
     return settings.CONTENT_LICENCE
+
+
+@register.simple_tag
+def category_icon(thing):
+    """``{% category_icon category %}``: the site's icon for anything with a category's ``icon``
+    emoji (a Category, a fact, a facet choice), or nothing."""
+    return icons.category_icon(getattr(thing, "icon", ""))

@@ -507,7 +507,7 @@ class EpochImport:
         provenance_changed = self.sync_provenance(entry, row, held, changed=set(to_write))
         if record is None:
             self.record(entry, key, values)
-        elif normal(record.values) != normal(values):
+        elif previous != normal(values):  # previous: the stored values, normal()ised above
             record.values = values
             record.save(update_fields=["values"])
         if changes:

@@ -20,6 +20,7 @@ from pydantic import Field
 from pydantic.json_schema import models_json_schema
 
 from kb.catalogue import schemas
+from kb.catalogue.freshness import PerVersion
 from kb.catalogue.models import Dataset
 from kb.catalogue.openness import DIMENSION_COUNT, MINIMUM_GRADED
 from kb.catalogue.schemas import Url
@@ -195,7 +196,16 @@ def credits():
     )
 
 
+_built = PerVersion(maxsize=1)
+
+
 def openapi_spec():
+    """The OpenAPI document of the data served today: built once per content version, since
+    its filter values and credits are read from the content."""
+    return _built.get("spec", build_openapi_spec)
+
+
+def build_openapi_spec():
     filters = filter_parameters()
     return {
         "openapi": "3.1.0",

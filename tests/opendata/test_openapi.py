@@ -3,8 +3,10 @@ import re
 import pytest
 from django.urls import Resolver404, URLPattern, resolve
 
+from kb.catalogue.models import Organization
 from kb.opendata import urls as opendata_urls
 from kb.opendata.api import openapi as openapi_view
+from kb.opendata.openapi import openapi_spec
 from kb.site.filters import ModelFilterForm
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +67,17 @@ def test_the_filter_values_are_those_in_the_database(spec):
 
 def test_the_description_is_the_served_view():
     assert resolve("/api/openapi.json").func is openapi_view
+
+
+def organizations_in(spec):
+    parameters = {p["name"]: p for p in spec["paths"]["/api/models/"]["get"]["parameters"]}
+    return parameters["organization"]["schema"]["items"]["enum"]
+
+
+def test_the_document_is_built_once_per_content_version(seed, django_assert_num_queries):
+    openapi_spec()
+    with django_assert_num_queries(1):  # the content version, as every page request reads it
+        before = openapi_spec()
+    Organization.objects.create(name="Newly Added Lab", slug="newly-added-lab")
+    assert "newly-added-lab" not in organizations_in(before)
+    assert "newly-added-lab" in organizations_in(openapi_spec())

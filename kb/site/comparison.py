@@ -60,8 +60,10 @@ class Row:
     cells: tuple
 
     @property
-    def is_written(self):
-        return self.kind == Kind.WRITTEN
+    def is_the_articles(self):
+        """Whether the row is one of the seed article's: its written rows, and its Examples row
+        (the article's own row, whose cells the directory fills, featured entries first)."""
+        return self.kind in (Kind.WRITTEN, Kind.EXAMPLES)
 
 
 @dataclass(frozen=True)
@@ -87,13 +89,14 @@ class Comparison:
 
     @property
     def groups(self):
-        """The rows in two groups, each in order: the seed article's own words (written rows),
-        then the rows computed from the directory. Empty groups are left out."""
+        """The rows in two groups, each in order: the seed article's rows in the seed's order
+        (its written rows and its Examples), then the rows computed from the directory. Empty
+        groups are left out."""
+        article = [row for row in self.rows if row.is_the_articles]
+        computed = [row for row in self.rows if not row.is_the_articles]
         groups = (
-            Group("From the seed article", "written", [r for r in self.rows if r.is_written]),
-            Group(
-                "From the model directory", "computed", [r for r in self.rows if not r.is_written]
-            ),
+            Group("From the seed article", "written", article),
+            Group("From the model directory", "computed", computed),
         )
         return [group for group in groups if group.rows]
 

@@ -37,14 +37,14 @@ def test_visitor_reads_compares_and_browses(page, site, problems, shot):
     expect(header.nth(1)).to_contain_text("Open-source")
     expect(header.nth(2)).to_contain_text("Closed")
     row_names = table.locator("tbody th[scope=row]").all_inner_texts()
-    # The seed article's written rows first, then those filled from the directory (Examples).
+    # The seed article's rows in the seed's order, then those computed from the directory.
     assert row_names[:6] == [
         "Access",
         "Customization",
         "Transparency",
         "Safety & Guardrails",
-        "Use Cases",
         "Examples",
+        "Use Cases",
     ]
     shot("comparison-desktop", table)
 

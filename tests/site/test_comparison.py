@@ -150,8 +150,8 @@ def test_compare_page_shows_the_table(client, table_data):
         ["Feature", "Open", "Closed"],
         ["From the seed article"],
         ["Access", "Free to download", "Paid API"],
-        ["From the model directory"],
         ["Examples", "alpha Beta Unknown licence Zephyr", "Gamma"],
+        ["From the model directory"],
         ["Number of models", "4 models", "1 model"],
         ["Licences", "Apache License 2.0 OSI-approved Community Licence", "Proprietary"],
     ]
@@ -165,7 +165,8 @@ def test_compare_page_shows_the_table(client, table_data):
 
 
 def test_the_seed_articles_rows_are_kept_apart_from_the_computed_ones(client, table_data):
-    # A written row placed among the generated ones still goes with the seed article's words.
+    # A written row placed among the generated ones still goes with the seed article's words,
+    # as does the article's Examples row (filled from the directory), each in its place.
     use = ComparisonRowFactory(label="Use cases", position=3)
     ComparisonCellFactory(row=use, category=table_data[0], text="Research")
     table = parse(table_html(client.get(reverse("kb:compare"))))
@@ -174,11 +175,8 @@ def test_the_seed_articles_rows_are_kept_apart_from_the_computed_ones(client, ta
         for body in table.find_all("tbody")
     ]
     assert groups == [
-        ("comparison-group-written", ["From the seed article", "Access", "Use cases"]),
-        (
-            "comparison-group-computed",
-            ["From the model directory", "Examples", "Number of models", "Licences"],
-        ),
+        ("comparison-group-written", ["From the seed article", "Access", "Examples", "Use cases"]),
+        ("comparison-group-computed", ["From the model directory", "Number of models", "Licences"]),
     ]
     heading = table.find("tbody", class_="comparison-group-written").find_all("th")[0]
     assert heading.attrs == {"scope": "rowgroup", "colspan": "3"}

@@ -14,7 +14,7 @@ TEST_ENV := DJANGO_SETTINGS_MODULE=kb.settings.test
 # Production's settings plus the development tools (kb/tools/), for bench and audit's commands.
 TOOLS_ENV := DJANGO_SETTINGS_MODULE=kb.settings.tools
 
-.PHONY: run test lint venv deps dev-deps clean serve bench bench-markdown bench-import backup restore bench-search audit vnu stylelint
+.PHONY: run test lint venv deps dev-deps clean serve bench bench-markdown bench-import backup restore bench-search audit screenshots vnu stylelint
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -90,6 +90,18 @@ audit: deps $(LIGHTHOUSE_STAMP)
 	rm -f $(AUDIT_DIR)/kb.sqlite3* && rm -rf $(AUDIT_DIR)/runs
 	$(AUDIT_ENV) $(BIN)/python manage.py audit --port $(PORT) \
 		--lighthouse $(AUDIT_DIR)/node_modules/.bin/lighthouse --output $(AUDIT_DIR) $(AUDIT_ARGS)
+
+# Screenshots of every kind of page, phone and wide, light and dark, into docs/screenshots/
+# (README, "Screenshots"): a scratch database in .screenshots/ with the Epoch AI catalogue,
+# `make serve`, headless Chromium. Extra options in SCREENSHOTS_ARGS (e.g. --page model).
+SCREENSHOTS_DIR := $(CURDIR)/.screenshots
+SCREENSHOTS_ENV := env -u DATABASE_URL -u REDIS_URL -u DATABASE_REPLICA_URL $(TOOLS_ENV) \
+	DJANGO_SECRET_KEY=screenshots-only-not-secret DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost \
+	KB_SQLITE_PATH=$(SCREENSHOTS_DIR)/kb.sqlite3 CHROME_PATH=$(CHROME_PATH)
+screenshots: dev-deps
+	@test -x $(CHROME_PATH) || { echo "make screenshots needs Chromium at $(CHROME_PATH): apt-get install -y chromium" >&2; exit 2; }
+	rm -rf $(SCREENSHOTS_DIR) && mkdir -p $(SCREENSHOTS_DIR)
+	$(SCREENSHOTS_ENV) $(BIN)/python manage.py screenshots --port $(PORT) $(SCREENSHOTS_ARGS)
 
 # stylelint over static/css/ with .stylelintrc.cjs (stylelint-config-standard, a few rules
 # relaxed there with reasons): installed from npm into .stylelint/ once, like vnu below.

@@ -23,11 +23,12 @@ from django.core.management.base import CommandError
 SEED_ARTICLE = "open-source-vs-closed-models"
 
 
-def load_bundled_content():
-    """Migrate the scratch database and load the bundled content (the seed article, its models)."""
+def load_bundled_content(epoch=False):
+    """Migrate the scratch database and load the bundled content (the seed article, its models;
+    with ``epoch``, the Epoch AI catalogue too, as ``make run`` serves it)."""
     call_command("migrate", verbosity=0, interactive=False)
     call_command("createcachetable", verbosity=0)
-    call_command("load_content", verbosity=0)
+    call_command("load_content", verbosity=0, epoch=epoch)
 
 
 def seed_article():

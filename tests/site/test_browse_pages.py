@@ -122,12 +122,15 @@ def test_home_lists_featured_published_articles_only(client, world):
     assert "Draft article" not in featured
 
 
-def test_home_lists_recently_updated_entries_newest_first(client, world):
-    ModelEntry.objects.filter(slug="gpt-4").update(
-        updated_at=datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC)
+def test_home_lists_the_latest_releases_newest_first(client, world):
+    ModelEntry.objects.filter(slug="gpt-4").update(release_date=datetime.date(2030, 1, 1))
+    # An entry changed today is not a release of today.
+    ModelEntry.objects.filter(slug="llama-2").update(
+        updated_at=datetime.datetime(2031, 1, 1, tzinfo=datetime.UTC)
     )
     recent = section(client.get("/"), "recent")
-    assert recent.index("GPT-4") < recent.index("LLaMA 2")
+    assert recent.startswith("Latest releases GPT-4")
+    assert "1 Jan 2030" in recent
     assert "Hidden draft" not in recent
 
 
@@ -442,7 +445,7 @@ def test_500_page_needs_neither_the_database_nor_a_request(settings, django_asse
     ("url", "queries", "shows"),
     [
         # Categories with counts, featured articles, recent entries.
-        ("/", 3, "Recently updated models Bulk model"),
+        ("/", 3, "Latest releases Bulk model"),
         # Entry; modalities, sources, grades, pros/cons, category pros/cons, other
         # organizations, imported facts' provenance; articles; the picker's count and list.
         ("/models/bulk-000/", 11, "Bulk model 000"),

@@ -12,21 +12,25 @@ from kb.catalogue.facts import split_pros_cons
 from kb.catalogue.models import Article, Category, ModelEntry, Organization
 
 from ..comparison import category_comparison
+from ..filters import SORTS
 from ..listing import entries_page
 from ..markdown import render_document
 from .common import home_crumbs, latest_change, render_item, visible
 
 HOME_ARTICLES = 3
-HOME_RECENT_ENTRIES = 6
+HOME_LATEST_RELEASES = 6
 
 
 def home(request):
     context = {
         "categories": Category.objects.with_published_counts(),
         "featured_articles": Article.objects.published().filter(featured=True)[:HOME_ARTICLES],
-        "recent_entries": ModelEntry.objects.published()
+        # As the directory's "newest first" lists them: after an import, every entry was
+        # updated the same day, so the latest releases are what a reader wants to see.
+        "latest_releases": ModelEntry.objects.published()
+        .filter(release_date__isnull=False)
         .select_related("organization", "category")
-        .order_by("-updated_at", "pk")[:HOME_RECENT_ENTRIES],
+        .order_by(*SORTS["newest"][1], "pk")[:HOME_LATEST_RELEASES],
     }
     return render(request, "kb/home.html", context)
 

@@ -222,10 +222,12 @@ def test_every_seed_grade_has_a_source_of_its_entry_and_a_checked_date(seed):
             assert grade.checked_on == datetime.date(2026, 11, 28), (entry, grade)
 
 
-def test_llama_2_publishes_weights_not_training_data_under_a_non_osi_licence(seed):
+def test_llama_2_publishes_weights_on_request_not_training_data_under_a_non_osi_licence(seed):
     entry = ModelEntry.objects.get(slug="llama-2")
     grades = {g.dimension: g for g in entry.openness.all()}
-    assert grades["weights"].grade == "open"
+    # Downloads need a request Meta approves (its README): partial, not open.
+    assert grades["weights"].grade == "partial"
+    assert grades["weights"].source_url == "https://github.com/meta-llama/llama/blob/main/README.md"
     assert grades["training_data"].grade == "closed"
     assert grades["weights_licence"].grade == "partial"
     assert grades["weights_licence"].source_url == entry.licence_url

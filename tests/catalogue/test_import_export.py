@@ -198,7 +198,7 @@ def test_export_holds_every_openness_grade_as_the_download_names_it(editor_clien
     ModelEntryFactory(slug="ungraded")
     rows = {row["slug"]: row for row in csv.DictReader(io.StringIO(export_csv(editor_client)))}
     llama = rows["llama-2"]
-    assert llama["openness_weights"] == "open"
+    assert llama["openness_weights"] == "partial"
     assert llama["openness_training_data"] == "closed"
     assert llama["openness_weights_licence"] == "partial"
     assert llama["openness_weights_licence_source"] == "https://ai.meta.com/llama/license/"
@@ -222,7 +222,7 @@ def test_importing_grades_sets_them_after_a_dry_run(editor_client, seed):
     content = (
         f"{GRADES_HEADER}\n"
         # Only grades change: the row is an update, not skipped.
-        "llama-2,LLaMA 2,meta,open-source,partial,https://example.org/weights,2026-12-01\n"
+        "llama-2,LLaMA 2,meta,open-source,closed,https://example.org/weights,2026-12-01\n"
         "olmo,OLMo,meta,open-source,open,,\n"
     )
     preview = upload(editor_client, "modelentry", content)
@@ -232,12 +232,12 @@ def test_importing_grades_sets_them_after_a_dry_run(editor_client, seed):
     assert "<ins" in preview_html and "example.org/weights" in preview_html
     assert "None" not in visible_text(preview.content)
     llama = ModelEntry.objects.get(slug="llama-2")
-    assert llama.openness.get(dimension="weights").grade == "open"  # the dry run wrote nothing
+    assert llama.openness.get(dimension="weights").grade == "partial"  # the dry run wrote nothing
     assert not ModelEntry.objects.filter(slug="olmo").exists()
 
     confirm(editor_client, "modelentry", preview)
     weights = llama.openness.get(dimension="weights")
-    assert (weights.grade, weights.source_url) == ("partial", "https://example.org/weights")
+    assert (weights.grade, weights.source_url) == ("closed", "https://example.org/weights")
     assert str(llama.openness.get(dimension="api").checked_on) == "2026-12-01"
     # Columns the file leaves out keep their values.
     assert llama.openness.get(dimension="training_data").grade == "closed"
@@ -266,7 +266,7 @@ def test_bad_grades_are_row_errors_and_nothing_is_imported(editor_client, seed):
     assert "almost certainly a typo" in errors[5]["openness_api_checked"][0]
     assert counts() == before
     weights = ModelEntry.objects.get(slug="llama-2").openness.get(dimension="weights")
-    assert weights.grade == "open"
+    assert weights.grade == "partial"
 
 
 def test_an_import_that_fails_on_confirmation_leaves_the_grades_alone(editor_client, seed):
@@ -285,7 +285,7 @@ def test_an_import_that_fails_on_confirmation_leaves_the_grades_alone(editor_cli
     assert done["Location"] == reverse("admin:kb_modelentry_import")
     assert counts() == before
     weights = ModelEntry.objects.get(slug="llama-2").openness.get(dimension="weights")
-    assert weights.grade == "open"
+    assert weights.grade == "partial"
     assert not ModelEntry.objects.filter(slug="new-model").exists()
 
 

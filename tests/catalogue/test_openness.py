@@ -94,7 +94,7 @@ def test_the_database_annotation_agrees_with_the_python_score(seed):
         assert got[f"spread-{number}"][0] == expected_score
     assert got["half-known"] == (None, 2, 7)
     assert got["bloom"] == (83, 9, 0)
-    assert got["llama-2"] == (56, 9, 0)
+    assert got["llama-2"] == (50, 9, 0)
     assert got["gpt-4"] == (22, 9, 0)
 
 
@@ -120,7 +120,7 @@ def test_a_scored_entry_with_a_few_unknowns_sorts_by_its_graded_dimensions(clien
 
 def test_the_annotation_is_not_multiplied_by_other_joins(seed):
     entries = ModelEntry.objects.with_openness_score().filter(modalities__slug__in=["text", "code"])
-    assert {e.openness_score for e in entries if e.slug == "llama-2"} == {56}
+    assert {e.openness_score for e in entries if e.slug == "llama-2"} == {50}
 
 
 def render_scorecard(entry):
@@ -132,10 +132,11 @@ def render_scorecard(entry):
 def test_the_scorecard_include_shows_grades_markers_sources_dates_and_the_formula(seed):
     html = render_scorecard(ModelEntry.objects.get(slug="llama-2"))
     text = visible_text(html)
-    assert "Openness score: 56 out of 100 · from 9 of 9 dimensions graded" in text
+    assert "Openness score: 50 out of 100 · from 9 of 9 dimensions graded" in text
     assert EXPLANATION in text
-    # LLaMA 2 publishes its weights, not its training data, under a licence that is not open.
-    assert "Weights ● Open huggingface.co 28 Nov 2026" in text
+    # LLaMA 2 publishes its weights on request, not its training data, under a licence that is
+    # not open.
+    assert "Weights ◐ Partial github.com 28 Nov 2026" in text
     assert "Training data ○ Closed arxiv.org 28 Nov 2026" in text
     assert "Licence of the weights ◐ Partial ai.meta.com 28 Nov 2026" in text
     assertInHTML(

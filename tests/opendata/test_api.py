@@ -57,13 +57,13 @@ def test_a_record_has_facts_licence_openness_and_sources(client, seed):
         "url": "https://ai.meta.com/llama/license/",
         "osi_approved": False,
     }
-    assert record["openness"]["score"] == 56
+    assert record["openness"]["score"] == 50
     weights = record["openness"]["grades"][0]
     assert weights == {
         "dimension": "weights",
         "label": "Weights",
-        "grade": "open",
-        "source_url": "https://huggingface.co/meta-llama/Llama-2-70b-hf",
+        "grade": "partial",
+        "source_url": "https://github.com/meta-llama/llama/blob/main/README.md",
         "checked_on": "2026-11-28",
     }
     assert {"fact": "licence", "url": "https://ai.meta.com/llama/license/"}.items() <= (

@@ -33,7 +33,7 @@ def test_the_csv_has_a_header_and_a_row_per_published_entry(client, seed):
     llama = next(row for row in rows if row["slug"] == "llama-2")
     assert llama["organization"] == "meta"
     assert llama["licence_osi_approved"] == "false"
-    assert (llama["openness_score"], llama["openness_graded"]) == ("56", "9")
+    assert (llama["openness_score"], llama["openness_graded"]) == ("50", "9")
     assert llama["openness_training_data"] == "closed"
     assert llama["openness_weights_licence_source"] == "https://ai.meta.com/llama/license/"
     assert llama["openness_weights_checked"] == "2026-11-28"

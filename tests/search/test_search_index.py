@@ -40,7 +40,7 @@ def found(client, text, **params):
 
 def test_the_bundled_content_load_indexes_everything_visible(seed):
     kinds = dict(SearchDocument.objects.values_list("kind").annotate(n=Count("pk")).order_by())
-    assert kinds == {"article": 1, "model": 10, "procon": 35, "comparison": 5}
+    assert kinds == {"article": 1, "model": 10, "procon": 58, "comparison": 5}
 
 
 def test_loading_the_bundled_content_again_changes_nothing(client, seed):
@@ -251,7 +251,7 @@ def test_rebuild_restores_the_index_and_reports_counts(client, seed, capsys):
     call_command("rebuild_search_index")
     out, err = capsys.readouterr()
     assert (
-        "Search index rebuilt: 51 documents (1 articles, 10 models, 35 pros and cons, "
+        "Search index rebuilt: 74 documents (1 articles, 10 models, 58 pros and cons, "
         "5 comparisons)." in out
     )
     assert "Models: 100%" in err

@@ -319,17 +319,26 @@ class Desk {
     this.arrange();
   }
 
+  // The preview in light or dark colours: the admin's own, until the editor picks one.
   setUpScheme() {
     const fieldset = this.root.querySelector(".desk-scheme");
-    const theme = document.documentElement.dataset.theme;
-    const initial = theme === "light" || theme === "dark" ? theme : DARK.matches ? "dark" : "light";
-    fieldset.querySelector(`input[value=${initial}]`).checked = true;
+    let picked = false;
     const apply = (scheme) => {
+      fieldset.querySelector(`input[value=${scheme}]`).checked = true;
       this.frame.classList.toggle("is-light", scheme === "light");
       this.frame.classList.toggle("is-dark", scheme === "dark");
     };
-    apply(initial);
-    fieldset.addEventListener("change", (event) => apply(event.target.value));
+    const follow = () => {
+      const theme = document.documentElement.dataset.theme;
+      if (!picked) apply(theme === "light" || theme === "dark" ? theme : DARK.matches ? "dark" : "light");
+    };
+    follow();
+    DARK.addEventListener("change", follow);
+    new MutationObserver(follow).observe(document.documentElement, { attributeFilter: ["data-theme"] });
+    fieldset.addEventListener("change", (event) => {
+      picked = true;
+      apply(event.target.value);
+    });
     fieldset.hidden = false;
   }
 }

@@ -184,11 +184,14 @@ class Desk {
     const window_ = this.frame.contentWindow;
     const body = this.previewBody;
     if (!window_ || !body) return;
-    const element = this.elementFor(line);
     const room = window_.innerHeight;
-    const top = element
-      ? element.getBoundingClientRect().top + window_.scrollY - room * share
-      : fraction * (body.ownerDocument.documentElement.scrollHeight - room);
+    const end = body.ownerDocument.documentElement.scrollHeight - room;
+    const element = this.elementFor(line);
+    let top = fraction * end;
+    // At either end of the text, the preview is at the same end; between, at the block.
+    if (fraction <= 0) top = 0;
+    else if (fraction >= 1) top = end;
+    else if (element) top = element.getBoundingClientRect().top + window_.scrollY - room * share;
     window_.scrollTo({ top: Math.max(0, top) });
   }
 

@@ -189,3 +189,42 @@ def test_an_editor_writes_an_article_beside_its_preview(page, another_page, site
     assert asked == ["beforeunload"]
 
     assert csp_violations(page) == []
+
+
+def test_the_preview_follows_the_paragraph_being_edited(page, site, problems):
+    make_editor("ada")
+    page.set_viewport_size(WIDE)
+    log_in(page, site, "ada")
+    page.goto(site + "/admin/kb/article/add/")
+    paragraphs = [
+        f"Paragraph {n} says something long enough to fill a line or two." for n in range(80)
+    ]
+    textarea = body(page)
+    textarea.fill(
+        "## The first section\n\n" + "\n\n".join(paragraphs) + "\n\n## The last section\n"
+    )
+    last = frame(page).get_by_role("heading", name="The last section")
+    expect(last).to_have_count(1)
+    frame_window = page.frame_locator("iframe.desk-frame").locator("html")
+
+    def preview_scroll():
+        return frame_window.evaluate("html => html.ownerDocument.defaultView.scrollY")
+
+    textarea.press("Control+End")
+    page.wait_for_function(
+        "() => document.querySelector('iframe.desk-frame').contentWindow.scrollY > 0"
+    )
+    expect(last).to_be_in_viewport()
+
+    # Scrolling the text back to its top takes the preview along.
+    textarea.evaluate("t => { t.scrollTop = 0; }")
+    page.wait_for_function(
+        "() => document.querySelector('iframe.desk-frame').contentWindow.scrollY === 0"
+    )
+    assert preview_scroll() == 0
+
+    # The caret in the middle: the preview shows that paragraph.
+    select_text(textarea, "Paragraph 40 says")
+    textarea.press("ArrowRight")
+    expect(frame(page).get_by_text("Paragraph 40 says")).to_be_in_viewport()
+    expect(frame(page).get_by_role("heading", name="The first section")).not_to_be_in_viewport()

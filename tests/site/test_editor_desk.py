@@ -65,7 +65,7 @@ class TestPlaceholders:
     @pytest.mark.parametrize(
         ("placeholder", "reason"),
         [
-            ("[[examples nothing-here]]", 'No category or published model entry has the slug "nothing-here"'),
+            ("[[examples nowhere]]", 'No category or published model entry has the slug "nowhere"'),
             ("[[examples secret]]", 'No category or published model entry has the slug "secret"'),
             ("[[exampels open-source]]", "There is no such block"),
             ("[[examples]]", "needs one slug"),
@@ -159,8 +159,8 @@ class TestProofreadView:
         self, editor_client, world, django_assert_num_queries, repeats
     ):
         text = "[a](/models/x/)\n\n[[examples open-source]]\n\n[[pros llama-2]]\n" * repeats
-        # The session, the user, their permissions (2); the linked models (1); the
-        # placeholders' owners (2) and the data of the blocks they name (5 at most).
+        # The editor's session and permissions, the linked pages and the placeholders' data:
+        # the same for one paragraph of each or twenty.
         with django_assert_num_queries(10):
             editor_client.post(self.url, {"content": text})
 
@@ -232,6 +232,7 @@ def test_the_article_form_has_its_buttons_at_the_top_too(editor_client):
     assert desk["data-proofread-url"] == reverse("markdown_proofread")
     toolbar = desk.find("div", role="toolbar")
     actions = [button["data-action"] for button in toolbar.find_all("button")]
-    assert {"heading", "bold", "italic", "link", "bullets", "numbers", "comparison", "examples"} <= set(actions)
+    expected = {"heading", "bold", "italic", "link", "bullets", "numbers", "comparison", "examples"}
+    assert expected <= set(actions)
     assert desk.find("a", class_="desk-cheat-sheet")["href"] == reverse("markdown_cheat_sheet")
     assert desk.find("h2", class_="desk-preview-title").text == "Preview"

@@ -7,6 +7,8 @@
 
 const WIDE = window.matchMedia("(width >= 60rem)");
 const DARK = window.matchMedia("(prefers-color-scheme: dark)");
+// The parts of generated blocks that follow their first element (templates/blocks/).
+const CONTINUED = ".block-examples-more";
 
 function csrfToken(element) {
   return element.closest("form")?.querySelector("input[name=csrfmiddlewaretoken]")?.value ?? "";
@@ -170,14 +172,17 @@ class Desk {
     this.follow();
   }
 
-  // The preview element that shows the block on `line`, or null when the preview's top-level
-  // elements do not match the text's blocks one to one (raw HTML can make more or fewer).
+  // The preview element that shows the block on `line`. Each top-level block of the text makes
+  // one element, but for a generated block's second part (CONTINUED) and the footnotes at the
+  // end; raw HTML can make more or fewer, and then the preview goes by proportion instead.
   elementFor(line) {
     const body = this.previewBody;
-    if (!body || body.children.length !== this.blocks.length) return null;
+    if (!body) return null;
+    const elements = [...body.children].filter((element) => !element.matches(CONTINUED));
+    if (elements.length < this.blocks.length) return null;
     let index = 0;
     while (index + 1 < this.blocks.length && this.blocks[index + 1] <= line) index += 1;
-    return body.children[index] ?? null;
+    return elements[index] ?? null;
   }
 
   scrollPreview(line, fraction, share) {

@@ -140,6 +140,7 @@ def test_an_editor_writes_an_article_beside_its_preview(page, another_page, site
     preview_tab = page.get_by_role("tab", name="Preview")
     expect(write_tab).to_have_attribute("aria-selected", "true")
     expect(textarea).to_be_visible()
+    assert textarea.bounding_box()["height"] > NARROW["height"] / 2  # not the admin's 120px
     expect(page.locator("iframe.desk-frame")).to_be_hidden()
     shot("narrow-dark-write")
     preview_tab.click()

@@ -134,6 +134,15 @@ def test_an_editor_writes_an_article_beside_its_preview(page, another_page, site
     shot("wide-dark")
     assert_accessible(page, {"list": ".select2-selection__rendered"})
 
+    # The cheat sheet is one click away, in a tab of its own.
+    with page.context.expect_page() as opened:
+        page.get_by_role("link", name="Markdown cheat sheet").click()
+    cheat_sheet = opened.value
+    expect(cheat_sheet.get_by_role("heading", name="Markdown cheat sheet")).to_be_visible()
+    expect(cheat_sheet.get_by_text("[[examples SLUG]]", exact=True)).to_be_visible()
+    assert_accessible(cheat_sheet)
+    cheat_sheet.close()
+
     # On a phone: Write and Preview tabs, one panel at a time.
     page.set_viewport_size(NARROW)
     write_tab = page.get_by_role("tab", name="Write")

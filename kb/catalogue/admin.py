@@ -476,6 +476,11 @@ class ModalityAdmin(ContentAdmin):
 
 @admin.register(ModelEntry)
 class ModelEntryAdmin(EpochImportAdminMixin, EditorImportExportMixin, PublishableAdmin):
+    # The description sits under the model page's "About" h2.
+    formfield_overrides = {
+        **ContentAdmin.formfield_overrides,
+        MarkdownxField: {"widget": EditorDesk(under=2)},
+    }
     list_display = (
         "name",
         "organization",

@@ -24,9 +24,11 @@ TOOLBAR = (
 class EditorDesk(AdminMarkdownxWidget):
     template_name = "admin/kb/widgets/editor_desk.html"
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs=None, *, under=1):
         # The text box keeps the window's height and scrolls, beside a preview that does too.
         super().__init__({"rows": 20, **(attrs or {})})
+        # The level of the public page's heading the text sits under: its headings follow it.
+        self.under = under
 
     @staticmethod
     def add_markdownx_attrs(attrs):
@@ -37,6 +39,7 @@ class EditorDesk(AdminMarkdownxWidget):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         context["toolbar"] = TOOLBAR
+        context["under"] = self.under
         return context
 
     @property

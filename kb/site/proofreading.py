@@ -8,7 +8,8 @@ line (counted from 1) it is about:
 - a placeholder that cannot be filled (no such block, a missing or unknown slug);
 - a link to a page of the site that does not exist, or that visitors cannot see;
 - an image without alt text;
-- a heading that skips a level (the page's title is the h1).
+- a heading that skips a level, after the page's own heading the text sits under (the title's
+  h1 for an article, the "About" h2 for a model).
 
 ``blocks`` are the first lines of the text's top-level blocks, in order: the editor uses them
 to keep the preview beside the paragraph being edited.
@@ -124,8 +125,8 @@ def images_without_alt(tokens):
             )
 
 
-def skipped_headings(tokens):
-    previous = 1  # the page's title
+def skipped_headings(tokens, under):
+    previous = under
     for token in tokens:
         if token.type != "heading_open":
             continue
@@ -139,19 +140,15 @@ def skipped_headings(tokens):
         previous = level
 
 
-CHECKS = (
-    misplaced_placeholders,
-    unfilled_placeholders,
-    missing_pages,
-    images_without_alt,
-    skipped_headings,
-)
+CHECKS = (misplaced_placeholders, unfilled_placeholders, missing_pages, images_without_alt)
 
 
-def proofread(text):
+def proofread(text, *, under=1):
+    """The warnings about ``text``, shown on a page under a heading of level ``under``."""
     tokens = PARSER.parse(text or "", {"placeholders": [], "nonce": ""})
-    warnings = sorted(
-        (warning for check in CHECKS for warning in check(tokens)), key=lambda w: w.line
-    )
+    found = [
+        *(note for check in CHECKS for note in check(tokens)),
+        *skipped_headings(tokens, under),
+    ]
     blocks = tuple(t.map[0] + 1 for t in tokens if t.level == 0 and t.nesting >= 0 and t.map)
-    return Proofread(tuple(warnings), blocks)
+    return Proofread(tuple(sorted(found, key=lambda note: note.line)), blocks)

@@ -133,6 +133,7 @@ class Desk {
     const asked = ++this.asked;
     const data = new FormData();
     data.append("content", this.textarea.value);
+    data.append("under", this.root.dataset.headingUnder);
     const response = await fetch(this.root.dataset.proofreadUrl, {
       method: "POST",
       body: data,

@@ -136,6 +136,12 @@ def test_a_skipped_heading_level_is_pointed_at(world, text, expected):
     assert lines(text) == expected
 
 
+def test_headings_follow_the_page_heading_the_text_sits_under(world):
+    assert proofread("### About its licence\n", under=2).warnings == ()
+    [note] = proofread("#### Too deep\n", under=2).warnings
+    assert "level 4 after level 2: use level 3" in note.message
+
+
 def test_the_blocks_start_lines_follow_the_text():
     text = "# Title\n\nA paragraph\nof two lines.\n\n[[comparison]]\n\n- a\n- b\n\n```\ncode\n```\n"
     assert proofread(text).blocks == (1, 3, 6, 8, 11)
@@ -163,6 +169,17 @@ class TestProofreadView:
         # the same for one paragraph of each or twenty.
         with django_assert_num_queries(10):
             editor_client.post(self.url, {"content": text})
+
+    def test_headings_are_read_under_the_level_asked_for(self, editor_client):
+        text = "### Licence\n"
+        assert editor_client.post(self.url, {"content": text}).json()["warnings"]
+        assert not editor_client.post(self.url, {"content": text, "under": "2"}).json()["warnings"]
+
+    @pytest.mark.parametrize("under", ["0", "6", "two", ""])
+    def test_a_bad_heading_level_is_refused(self, editor_client, under):
+        response = editor_client.post(self.url, {"content": "x", "under": under})
+        assert response.status_code == 400
+        assert "heading level" in response.json()["under"][0]
 
     def test_without_text_there_is_nothing_to_say(self, editor_client):
         response = editor_client.post(self.url)
@@ -236,3 +253,11 @@ def test_the_article_form_has_its_buttons_at_the_top_too(editor_client):
     assert expected <= set(actions)
     assert desk.find("a", class_="desk-cheat-sheet")["href"] == reverse("markdown_cheat_sheet")
     assert desk.find("h2", class_="desk-preview-title").text == "Preview"
+    assert desk["data-heading-under"] == "1"
+
+
+def test_a_models_description_is_read_under_its_about_heading(editor_client, world):
+    entry = ModelEntryFactory()
+    response = editor_client.get(reverse("admin:kb_modelentry_change", args=[entry.pk]))
+    desk = parse(response.content).find("div", class_="markdownx editor-desk")
+    assert desk["data-heading-under"] == "2"

@@ -79,18 +79,26 @@ def preview_frame(request):
     return render(request, "admin/kb/preview_frame.html")
 
 
+HEADING_LEVELS = {"1", "2", "3", "4", "5"}
+
+
 @require_POST
 @staff_required
 @never_cache
 def proofread_text(request):
     text = request.POST.get("content", "")
+    under = request.POST.get("under", "1")
+    if under not in HEADING_LEVELS:
+        return JsonResponse(
+            {"under": ["Give the heading level the text sits under, 1 to 5."]}, status=400
+        )
     try:
         validate_markdown_length(text)
     except ValidationError as too_long:
         return JsonResponse(
             {"warnings": [{"line": 1, "message": too_long.messages[0]}], "blocks": []}
         )
-    result = proofread(text)
+    result = proofread(text, under=int(under))
     warnings = [{"line": note.line, "message": note.message} for note in result.warnings]
     return JsonResponse({"warnings": warnings, "blocks": list(result.blocks)})
 

@@ -87,6 +87,18 @@ def unfilled_placeholders(tokens):
             yield Note(line, f"{placeholder.written} is not shown: {reason}")
 
 
+def page_at(path):
+    """The route ``path`` reaches, or None; without its last slash as well, which Django's
+    APPEND_SLASH redirects to."""
+    candidates = [path] if path.endswith("/") else [path, f"{path}/"]
+    for candidate in candidates:
+        try:
+            return resolve(candidate)
+        except Resolver404:
+            continue
+    return None
+
+
 def missing_pages(tokens):
     """Links to the site's own pages that answer 404 to a visitor."""
     wanted = []  # (line, href, route name, slug)
@@ -94,10 +106,8 @@ def missing_pages(tokens):
         href = child.attrGet("href") if child.type == "link_open" else None
         if not href or not is_same_site(href) or not href.startswith("/"):
             continue
-        path = urlsplit(href).path
-        try:
-            match = resolve(path)
-        except Resolver404:
+        match = page_at(urlsplit(href).path)
+        if match is None:
             yield Note(line, f"The link to {href} goes to a page the site does not have.")
             continue
         if match.view_name in ITEM_PAGES and "slug" in match.kwargs:

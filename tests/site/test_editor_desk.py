@@ -84,6 +84,7 @@ class TestLinks:
         [
             "/models/llama-2/",
             "/models/llama-2/#licence",
+            "/models/llama-2",
             "/categories/open-source/",
             "/organizations/meta/",
             "/articles/published-article/",
@@ -101,6 +102,7 @@ class TestLinks:
         [
             ("/no-such-page/", "a page the site does not have"),
             ("/models/no-such-model/", "a page visitors cannot see"),
+            ("/models/no-such-model", "a page visitors cannot see"),
             ("/models/secret/", "a page visitors cannot see"),
             ("/articles/draft-article/", "a page visitors cannot see"),
             ("/categories/nope/", "a page visitors cannot see"),

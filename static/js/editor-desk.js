@@ -286,45 +286,51 @@ class Desk {
   }
 
   setUpTabs() {
-    const tabs = [...this.tabs.querySelectorAll("[role=tab]")];
+    this.tabs.setAttribute("role", "tablist");
+    this.tabs.setAttribute("aria-label", "Text and preview");
+    const tabs = [...this.tabs.querySelectorAll("button")];
     tabs.forEach((tab, index) => {
-      const name = index === 0 ? "write" : "preview";
-      this.panels[name].setAttribute("role", "tabpanel");
-      this.panels[name].setAttribute("aria-labelledby", tab.id);
+      const name = tab.dataset.pane;
+      tab.setAttribute("role", "tab");
+      tab.setAttribute("aria-controls", this.panels[name].id);
       tab.addEventListener("click", () => this.select(name));
       tab.addEventListener("keydown", (event) => {
         if (event.key !== "ArrowRight" && event.key !== "ArrowLeft") return;
         event.preventDefault();
-        const other = index === 0 ? "preview" : "write";
-        this.select(other);
-        tabs[1 - index].focus();
+        const other = tabs[1 - index];
+        this.select(other.dataset.pane);
+        other.focus();
       });
     });
     this.tabList = tabs;
-    this.selected = "write";
-    const arrange = () => this.arrange();
-    WIDE.addEventListener("change", arrange);
-    arrange();
+    this.ownLabels = { write: null, preview: this.panels.preview.getAttribute("aria-labelledby") };
+    WIDE.addEventListener("change", () => this.arrange());
+    this.select("write");
   }
 
   arrange() {
     const tabbed = !WIDE.matches;
     this.tabs.hidden = !tabbed;
+    // Side by side, the preview is a section named by its heading; as tabs, each pane is a
+    // tab panel named by its tab.
     for (const [name, panel] of Object.entries(this.panels)) {
       panel.hidden = tabbed && name !== this.selected;
+      const label = tabbed ? `${panel.id}-tab` : this.ownLabels[name];
       if (tabbed) panel.setAttribute("role", "tabpanel");
       else panel.removeAttribute("role");
+      if (label) panel.setAttribute("aria-labelledby", label);
+      else panel.removeAttribute("aria-labelledby");
     }
     this.follow();
   }
 
   select(name) {
     this.selected = name;
-    this.tabList.forEach((tab, index) => {
-      const on = (index === 0 ? "write" : "preview") === name;
+    for (const tab of this.tabList) {
+      const on = tab.dataset.pane === name;
       tab.setAttribute("aria-selected", String(on));
       tab.tabIndex = on ? 0 : -1;
-    });
+    }
     this.arrange();
   }
 

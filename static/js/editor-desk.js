@@ -158,6 +158,10 @@ class Desk {
     });
     this.warningList.replaceChildren(...items);
     this.noWarnings.hidden = items.length > 0;
+    // On a phone the warnings are behind the Preview tab: it says how many there are.
+    const count = items.length;
+    const tab = this.tabs.querySelector("[data-pane=preview]");
+    tab.textContent = count ? `Preview (${count} warning${count === 1 ? "" : "s"})` : "Preview";
   }
 
   goToLine(line) {

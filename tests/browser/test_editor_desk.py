@@ -145,6 +145,12 @@ def test_an_editor_writes_an_article_beside_its_preview(page, another_page, site
 
     # On a phone: Write and Preview tabs, one panel at a time.
     page.set_viewport_size(NARROW)
+    written = textarea.input_value()
+    textarea.fill(written + "\n\n#### Too deep\n")
+    # The warnings are behind the Preview tab, which says how many there are.
+    expect(page.get_by_role("tab", name="Preview (1 warning)")).to_be_visible()
+    textarea.fill(written)
+    expect(page.get_by_role("tab", name="Preview", exact=True)).to_be_visible()
     write_tab = page.get_by_role("tab", name="Write")
     preview_tab = page.get_by_role("tab", name="Preview")
     expect(write_tab).to_have_attribute("aria-selected", "true")

@@ -78,6 +78,9 @@ def test_an_editor_writes_an_article_beside_its_preview(page, another_page, site
     expect(warnings(page).first).to_contain_text("[[examples open-source]] is inside other text")
     expect(frame(page)).to_contain_text("The open ones are [[examples open-source]].")
     shot("misplaced-placeholder-warned")
+    for scheme in ("dark", "light"):  # the warnings are readable in both
+        page.emulate_media(color_scheme=scheme)
+        assert_accessible(page, {"list": ".select2-selection__rendered"})
 
     # The preview stands beside the text, as tall as the window allows.
     text_box, frame_box = textarea.bounding_box(), page.locator("iframe.desk-frame").bounding_box()

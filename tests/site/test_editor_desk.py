@@ -236,8 +236,12 @@ def test_the_slugs_list_categories_then_published_entries(editor_client, world):
 def test_the_cheat_sheet_names_every_block(editor_client):
     response = editor_client.get(reverse("markdown_cheat_sheet"))
     codes = [code.text for code in parse(response.content).find_all("code")]
+    page = parse(response.content)
     for found in BLOCKS.values():
         assert found.usage in codes
+        assert found.shows
+        row = next(tr for tr in page.find_all("tr") if found.usage in tr.text)
+        assert found.shows in row.text
     assert inline_code(response.content.decode()) == []
 
 

@@ -18,6 +18,10 @@ public = [*site_urls.urlpatterns, *search_urls.urlpatterns, *opendata_urls.urlpa
 urlpatterns = [
     path("admin/markdownx/markdownify/", editing.markdownify, name="markdownx_markdownify"),
     path("admin/markdownx/upload/", editing.upload_image, name="markdownx_upload"),
+    path("admin/markdownx/preview/", editing.preview_frame, name="markdown_preview_frame"),
+    path("admin/markdownx/proofread/", editing.proofread_text, name="markdown_proofread"),
+    path("admin/markdownx/slugs/", editing.block_slugs, name="markdown_slugs"),
+    path("admin/markdownx/cheat-sheet/", editing.cheat_sheet, name="markdown_cheat_sheet"),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("favicon.ico", pages.favicon, name="favicon"),

@@ -43,6 +43,7 @@ from .models import (
     Versioned,
 )
 from .spreadsheets import EditorImportExportMixin
+from .widgets import EditorDesk
 
 admin.site.site_header = settings.KB_SITE_NAME
 admin.site.site_title = "Knowledge base admin"
@@ -157,7 +158,10 @@ class ContentAdmin(VersionedFields, VersionAdmin):
     """Shared by the content models: Markdown editors with preview, who changed what, revision
     history (view, compare with now, restore, recover deleted), and refused conflicting saves."""
 
-    formfield_overrides = FORMFIELD_OVERRIDES
+    # An item's own Markdown gets the editor's desk; inline rows keep the plain editor.
+    formfield_overrides = {**FORMFIELD_OVERRIDES, MarkdownxField: {"widget": EditorDesk}}
+    # A long article's form: save without scrolling to its end (Ctrl+S works too).
+    save_on_top = True
     tracked_fields = ("created_at", "updated_at", "updated_by")
     object_history_template = "admin/kb/object_history.html"
 
@@ -472,6 +476,11 @@ class ModalityAdmin(ContentAdmin):
 
 @admin.register(ModelEntry)
 class ModelEntryAdmin(EpochImportAdminMixin, EditorImportExportMixin, PublishableAdmin):
+    # The description sits under the model page's "About" h2.
+    formfield_overrides = {
+        **ContentAdmin.formfield_overrides,
+        MarkdownxField: {"widget": EditorDesk(under=2)},
+    }
     list_display = (
         "name",
         "organization",

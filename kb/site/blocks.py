@@ -32,6 +32,8 @@ class Block:
     load: Callable
     # (data, owner) -> (context, rows shown), or NotShown; owner is None without a slug.
     build: Callable
+    # What it shows, for the editors' cheat sheet.
+    shows: str = ""
 
     @property
     def usage(self):
@@ -42,12 +44,12 @@ class Block:
 BLOCKS = {}
 
 
-def block(name, *, template, load, slug=False):
+def block(name, *, template, load, slug=False, shows=""):
     """Register the decorated function as the builder of the block ``[[name]]`` (or
     ``[[name SLUG]]`` with ``slug``), rendered with ``template`` from data read by ``load``."""
 
     def register(build):
-        BLOCKS[name] = Block(name, slug, template, load, build)
+        BLOCKS[name] = Block(name, slug, template, load, build, shows)
         return build
 
     return register
@@ -162,7 +164,12 @@ def load_comparison(owners):
     return category_comparison()
 
 
-@block("comparison", template="includes/comparison_table.html", load=load_comparison)
+@block(
+    "comparison",
+    template="includes/comparison_table.html",
+    load=load_comparison,
+    shows="The category comparison table, as on /compare/",
+)
 def comparison(table, owner):
     return {"comparison": table}, table.shown
 
@@ -182,7 +189,13 @@ def load_examples(owners):
     )
 
 
-@block("examples", slug=True, template="blocks/examples.html", load=load_examples)
+@block(
+    "examples",
+    slug=True,
+    template="blocks/examples.html",
+    load=load_examples,
+    shows="The published models of a category (featured first), or that one model",
+)
 def examples(data, owner):
     if isinstance(owner, ModelEntry):
         return {"entries": [owner]}, [owner, owner.organization]
@@ -216,11 +229,23 @@ def points_block(points, owner, kind, name):
     return {"points": listed, "kind": name}, [owner, *listed]
 
 
-@block("pros", slug=True, template="blocks/points.html", load=load_points)
+@block(
+    "pros",
+    slug=True,
+    template="blocks/points.html",
+    load=load_points,
+    shows="The pros of a category or a published model",
+)
 def pros(points, owner):
     return points_block(points, owner, ProCon.Kind.PRO, "pros")
 
 
-@block("cons", slug=True, template="blocks/points.html", load=load_points)
+@block(
+    "cons",
+    slug=True,
+    template="blocks/points.html",
+    load=load_points,
+    shows="The cons of a category or a published model",
+)
 def cons(points, owner):
     return points_block(points, owner, ProCon.Kind.CON, "cons")

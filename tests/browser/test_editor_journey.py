@@ -50,11 +50,13 @@ def body(page):
 
 
 def preview(page):
-    return page.locator(".markdownx-preview").first
+    """The preview beside the text: the article's body in a document of its own."""
+    return page.frame_locator("iframe.desk-frame").locator("[data-preview-body]")
 
 
 def save(page):
-    page.get_by_role("button", name="Save", exact=True).click()
+    """Save from the top of the form (the same buttons are at its end)."""
+    page.get_by_role("button", name="Save", exact=True).first.click()
 
 
 def expect_saved(page):
@@ -106,12 +108,12 @@ def test_editors_edit_preview_upload_conflict_and_restore(
 
     # The live preview follows the Markdown, generated blocks included.
     page.goto(change_url(site, article))
-    expect(preview(page).locator("table", has=page.locator("caption"))).to_have_count(1)
+    expect(preview(page).locator("table:has(caption)")).to_have_count(1)
     shot("change-form")
     textarea = body(page)
     textarea.fill(textarea.input_value() + f"\n\n{ADDED}\n\n[[comparison]]\n")
     expect(preview(page).get_by_text(ADDED)).to_be_visible()
-    expect(preview(page).locator("table", has=page.locator("caption"))).to_have_count(2)
+    expect(preview(page).locator("table:has(caption)")).to_have_count(2)
     expect(preview(page).locator("table").last.locator("tbody th[scope=row]").first).to_have_text(
         "Access"
     )
@@ -186,6 +188,8 @@ def test_editors_edit_preview_upload_conflict_and_restore(
     expect(conflict.first).to_contain_text("your text is kept here")
     expect(body(bob)).to_have_value(bob_text)
     expect(bob.locator("table", has_text="Theirs (stored now)")).to_contain_text(SECOND_THOUGHT)
+    # The preview beside the kept text shows it too.
+    expect(preview(bob).get_by_text(COMPETING)).to_be_visible()
     shot("conflict", bob)
 
     # Saving again keeps Bob's text: nothing he typed was lost.

@@ -213,25 +213,38 @@ def test_category_list_shows_entry_counts(editor_client):
     assert page.context["cl"].result_list.get(pk=category.pk).entry_total == 3
 
 
+def classes(element):
+    return element.get("class", "").split()
+
+
 @pytest.mark.parametrize(
-    ("model", "slug", "editors"),
+    ("model", "slug", "desks", "editors"),
     [
-        ("article", "open-source-vs-closed-models", 1),  # body
-        ("category", "open-source", 1),  # description
-        ("organization", "meta", 1),  # description
-        ("modelentry", "llama-2", 1),  # description
-        ("comparisonrow", "access", 3),  # a cell per category, and the blank "add" row
+        ("article", "open-source-vs-closed-models", 1, 0),  # body
+        ("category", "open-source", 1, 0),  # description
+        ("organization", "meta", 1, 0),  # description
+        ("modelentry", "llama-2", 1, 0),  # description
+        ("comparisonrow", "access", 0, 3),  # a cell per category, and the blank "add" row
     ],
 )
 def test_every_markdown_field_has_the_live_preview_editor(
-    editor_client, seed, model, slug, editors
+    editor_client, seed, model, slug, desks, editors
 ):
+    """An item's own Markdown gets the editor's desk (the preview beside the text); the small
+    texts of inline rows the plain editor, its preview below."""
     obj = apps.get_model("kb", model).objects.get(slug=slug)
     page = editor_client.get(reverse(f"admin:kb_{model}_change", args=[obj.pk]))
-    divs = parse(page.content).find_all("div")
-    assert [div.attrs for div in divs].count({"class": "markdownx"}) == editors
-    previews = [div for div in divs if div.attrs == {"class": "markdownx-preview"}]
-    assert [preview.children for preview in previews] == [[]] * editors
+    widgets = [e for e in parse(page.content).iter() if "markdownx" in classes(e)]
+    assert sum("editor-desk" in classes(widget) for widget in widgets) == desks
+    assert len(widgets) == desks + editors
+    for widget in widgets:
+        (preview,) = [e for e in widget.iter() if "markdownx-preview" in classes(e)]
+        assert preview.children == []
+        if "editor-desk" in classes(widget):
+            assert preview.tag == "template"  # inert: the desk shows it in its frame
+            assert widget.find("iframe", class_="desk-frame")["src"] == reverse(
+                "markdown_preview_frame"
+            )
 
 
 def test_date_and_time_boxes_are_labelled(editor_client):

@@ -307,6 +307,29 @@ def test_sort_orders_put_unknown_last(client, catalogue, sort, expected):
     ]
 
 
+def test_a_to_z_ignores_case_accents_and_leading_punctuation(client, db):
+    """The Epoch catalogue's "(ensemble): AWD-LSTM-DOC ..." sorts under E, not before 0-9 and A;
+    on both engines (SQLite's LOWER() folds ASCII only)."""
+    for name in [
+        "(ensemble): AWD-LSTM",
+        "Zeta",
+        "éclair",
+        "“Quoted” model",
+        "4 layer QRNN",
+        "Delta",
+    ]:
+        ModelEntryFactory(name=name)
+    assert names(client.get("/models/")) == [
+        "4 layer QRNN",
+        "Delta",
+        "éclair",
+        "(ensemble): AWD-LSTM",
+        "“Quoted” model",
+        "Zeta",
+    ]
+    assert names(client.get("/models/?sort=newest"))[0] == "4 layer QRNN"
+
+
 def test_sorting_keeps_the_filters(client, catalogue):
     page = client.get("/models/?category=open&sort=newest")
     assert names(page) == ["beta", "Alpha", "Zeta"]

@@ -24,7 +24,6 @@ from kb.catalogue.epoch.mapping import BadRow, map_row
 from kb.catalogue.epoch.source import SourceError, parse, read_source
 from kb.catalogue.epoch.sync import import_rows, undo_import
 from kb.catalogue.freshness import read_content_version
-from kb.catalogue.text import fold, sort_key
 from kb.catalogue.models import (
     Access,
     Confidence,
@@ -36,6 +35,7 @@ from kb.catalogue.models import (
     Source,
     WeightsUse,
 )
+from kb.catalogue.text import fold, sort_key
 from tests.support.epoch import RETRIEVED, import_sample, sample_rows
 
 Fact = FactProvenance.Fact

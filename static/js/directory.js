@@ -1,6 +1,5 @@
-// The model directory without this script works the same; with it, the filter panel starts
-// folded on narrow screens (fold.js), and the compare bar says how many models are ticked.
-import "./fold.js";
+// The model directory without this script works the same; with it, the compare bar says how
+// many models are ticked. (fold.js, loaded beside it, folds the filter panel on narrow screens.)
 
 function countTicked(form) {
   const status = form.querySelector("[data-compare-status]");

@@ -5,6 +5,7 @@ An unknown fact reads "Not published" (or "Unknown" for a yes/no), never 0 or an
 Entries should come with ``ModelEntry.objects.with_related()`` so no fact costs a query.
 """
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -30,12 +31,34 @@ class Fact:
     source_fact: str = ""
     # The category's emoji, which pages draw as the site's icon (kb.site.icons).
     icon: str = ""
+    # A shorter text for narrow columns (the directory's), given only where ``url`` leads to
+    # the full one.
+    short: str = ""
 
 
-def known_or_not(key, label, value, *, source_fact="", url="", unknown=NOT_PUBLISHED):
+def known_or_not(key, label, value, *, source_fact="", url="", unknown=NOT_PUBLISHED, short=""):
     if value in (None, ""):
         return Fact(key, label, unknown, known=False, source_fact=source_fact)
-    return Fact(key, label, str(value), url=url, source_fact=source_fact)
+    value = str(value)
+    short = short if url and short != value else ""
+    return Fact(key, label, value, url=url, source_fact=source_fact, short=short)
+
+
+LICENCE_WORD = re.compile(r"\s*\b(?:licen[cs]e)\b\s*", re.IGNORECASE)
+PARENTHESES = re.compile(r"\s*\([^)]*\)")
+
+
+def short_licence(name):
+    """A licence's name without the words that make a narrow column five lines deep: what is in
+    parentheses and the word "licence" ("Proprietary (OpenAI terms of use)" -> "Proprietary",
+    "Apache License 2.0" -> "Apache 2.0"); licences joined by ";" each shortened, joined by " / ".
+    """
+    parts = []
+    for part in name.split(";"):
+        part = " ".join(LICENCE_WORD.sub(" ", PARENTHESES.sub("", part)).split())
+        if part:
+            parts.append(part)
+    return " / ".join(parts) or name
 
 
 def osi_text(approved):
@@ -79,7 +102,7 @@ def entry_facts(entry):
         known_or_not("release_date", "Release date", release, source_fact=Source.Fact.RELEASE_DATE),
         known_or_not("parameters", "Parameters", parameters_text(entry), source_fact=Source.Fact.PARAMETERS),
         known_or_not("context_window", "Context window", context, source_fact=Source.Fact.CONTEXT_WINDOW),
-        known_or_not("licence", "Licence", entry.licence_name, url=entry.licence_url, source_fact=Source.Fact.LICENCE),
+        known_or_not("licence", "Licence", entry.licence_name, url=entry.licence_url, source_fact=Source.Fact.LICENCE, short=short_licence(entry.licence_name)),
         known_or_not("osi_approved", "OSI-approved licence", osi_text(entry.licence_osi_approved), unknown=UNKNOWN),
         known_or_not("access", "Access", entry.get_access_display(), source_fact=Source.Fact.ACCESS),
         known_or_not("homepage", "Homepage", entry.homepage, url=entry.homepage),

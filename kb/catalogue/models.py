@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
 
-from .text import fold
+from .text import fold, sort_key
 
 # Announced releases may be a few months ahead; anything further is a typo.
 RELEASE_DATE_HORIZON = datetime.timedelta(days=366)
@@ -410,6 +410,9 @@ class ModelEntry(Content, SlugKeyed, Publishable):
     # The name folded (text.fold: case, accents and spacing ignored), to find an entry by its name
     # as typed. Kept by save(); writes that bypass it (bulk_create, update) must set it too.
     name_key = models.TextField(editable=False, default="")
+    # The name as lists sort it (text.sort_key: folded, leading punctuation ignored), kept by
+    # save() like name_key.
+    sort_name = models.TextField(editable=False, default="")
     slug = models.SlugField(max_length=120, unique=True)
     is_family = models.BooleanField(
         "family",
@@ -539,6 +542,8 @@ class ModelEntry(Content, SlugKeyed, Publishable):
             ),
             models.Index(fields=["status", "-updated_at"], name="entry_status_updated"),
             models.Index(fields=["name_key"], name="entry_name_key"),
+            # The directory's A-Z order.
+            models.Index(fields=["status", "sort_name", "id"], name="entry_status_sort_name"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -578,9 +583,10 @@ class ModelEntry(Content, SlugKeyed, Publishable):
 
     def save(self, *args, **kwargs):
         self.name_key = fold(self.name)
+        self.sort_name = sort_key(self.name)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "name" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "name_key"}
+            kwargs["update_fields"] = {*update_fields, "name_key", "sort_name"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

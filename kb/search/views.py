@@ -23,24 +23,28 @@ def with_params(params, **changes):
     return f"?{params.urlencode()}"
 
 
-def facet_links(params, facets):
-    """Each facet with its options and their links: choose an option, or remove the filter."""
-    return [
-        (
-            facet,
-            [
-                (
-                    option,
-                    with_params(
-                        params, page=None, **{facet.name: None if option.selected else option.value}
-                    ),
-                )
-                for option in facet.options
-            ],
-        )
-        for facet in facets
-        if facet.options
-    ]
+def facet_links(params, facets, total):
+    """Each facet with its options and their links: choose an option, or remove the filter.
+
+    Only options that change the results are offered: a chosen one (to remove it) or one that
+    holds fewer than all ``total`` results. A facet left without options is not shown, such as
+    a type, category or organization that every result shares.
+    """
+    links = []
+    for facet in facets:
+        options = [
+            (
+                option,
+                with_params(
+                    params, page=None, **{facet.name: None if option.selected else option.value}
+                ),
+            )
+            for option in facet.options
+            if option.selected or option.count < total
+        ]
+        if options:
+            links.append((facet, options))
+    return links
 
 
 def search(request):
@@ -57,7 +61,7 @@ def search(request):
     context = {
         "form": form,
         "results": results,
-        "facets": facet_links(request.GET, results.facets),
+        "facets": facet_links(request.GET, results.facets, results.total),
         "filtered": any(form.filters.values()),
         "max_length": MAX_LENGTH,
     }

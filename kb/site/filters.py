@@ -14,7 +14,6 @@ from functools import cache, reduce
 
 from django import forms
 from django.db.models import F, Q
-from django.db.models.functions import Lower
 from django.utils.text import Truncator
 
 from kb.catalogue.models import Access, Category, Modality, ModelEntry, Organization
@@ -186,7 +185,8 @@ def facet_choices():
 OPENNESS_STEPS = (25, 50, 75)
 
 SORTS = {
-    "name": ("Name (A–Z)", [Lower("name")]),
+    # sort_name: the name folded, leading punctuation ignored (kb.catalogue.text.sort_key).
+    "name": ("Name (A–Z)", ["sort_name"]),
     "newest": ("Release date, newest first", [F("release_date").desc(nulls_last=True)]),
     "oldest": ("Release date, oldest first", [F("release_date").asc(nulls_last=True)]),
     "largest": ("Parameters, largest first", [F("parameter_count").desc(nulls_last=True)]),
@@ -251,7 +251,7 @@ class ModelQuery:
         queryset = queryset.with_openness_score().filter(*self.facet_filters().values())
         if self.min_openness is not None:
             queryset = queryset.filter(self.openness_filter())
-        return queryset.order_by(*SORTS[self.sort][1], Lower("name"), "pk")
+        return queryset.order_by(*SORTS[self.sort][1], "sort_name", "pk")
 
 
 class ModelFilterForm(PageForm):

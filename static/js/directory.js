@@ -1,18 +1,5 @@
-// The model directory without this script works the same; with it, the filter panel starts
-// folded on narrow screens, and the compare bar says how many models are ticked.
-
-// The same width as site.css's "large" breakpoint, below which the panel folds. Until this
-// module runs (after the page is parsed), site.css hides the open panel's content on narrow
-// screens with scripting on, so closing it here shifts nothing; data-enhanced ends that.
-const NARROW = "(width < 48rem)";
-
-const filters = document.querySelector("details[data-collapse-narrow]");
-if (filters) {
-  if (window.matchMedia(NARROW).matches) {
-    filters.open = false;
-  }
-  filters.dataset.enhanced = "";
-}
+// The model directory without this script works the same; with it, the compare bar says how
+// many models are ticked. (fold.js, loaded beside it, folds the filter panel on narrow screens.)
 
 function countTicked(form) {
   const status = form.querySelector("[data-compare-status]");

@@ -109,7 +109,7 @@ def test_searcher_runs_a_full_search_and_narrows_it(page, site, problems, shot):
     kinds = set(page.locator(".search-hit-kind").all_inner_texts())
     assert len({kind.split(" · ")[0] for kind in kinds}) > 1, kinds
     expect(
-        page.get_by_role("searchbox", name="Search articles, models, pros and cons")
+        page.get_by_role("combobox", name="Search articles, models, pros and cons")
     ).to_have_value(QUERY)
     shot("results")
 

@@ -35,6 +35,7 @@ from kb.catalogue.models import (
     Source,
     WeightsUse,
 )
+from kb.catalogue.text import fold, sort_key
 from tests.support.epoch import RETRIEVED, import_sample, sample_rows
 
 Fact = FactProvenance.Fact
@@ -169,6 +170,13 @@ def test_bad_rows_say_why(change, reason):
 
 
 # The import: seed entries matched, families, provenance.
+
+
+def test_imported_entries_are_written_with_their_lookup_and_sort_names(imported):
+    """The import writes new entries in bulk, past save(): it sets what save() would."""
+    for entry in ModelEntry.objects.filter(import_records__isnull=False).distinct():
+        assert entry.name_key == fold(entry.name)
+        assert entry.sort_name == sort_key(entry.name)
 
 
 def test_the_seeds_families_take_epochs_rows_as_variants(imported):

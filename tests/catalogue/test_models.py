@@ -13,6 +13,7 @@ from kb.catalogue.models import (
     Status,
     validate_uri_characters,
 )
+from kb.catalogue.text import sort_key
 from tests.support.factories import (
     ArticleFactory,
     CategoryFactory,
@@ -202,6 +203,39 @@ def test_an_entry_keeps_its_folded_name_for_lookups_by_name():
     entry.name = "Mixtral\u200b 8x7B"
     entry.save(update_fields=["name"])
     assert ModelEntry.objects.get(pk=entry.pk).name_key == "mixtral 8x7b"
+
+
+def test_an_entry_keeps_its_sort_name_in_step_with_its_name():
+    entry = ModelEntryFactory(name="(ensemble): AWD-LSTM")
+    assert ModelEntry.objects.get(pk=entry.pk).sort_name == "ensemble): awd-lstm"
+    entry.name = "“Ｍístral” 7B"
+    entry.save(update_fields=["name"])
+    assert ModelEntry.objects.get(pk=entry.pk).sort_name == "mistral” 7b"
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("GPT-4", "gpt-4"),
+        ("(ensemble): AWD-LSTM-DOC (fin) × 5 (WT2)", "ensemble): awd-lstm-doc (fin) × 5 (wt2)"),
+        ("  -- 4 layer QRNN", "4 layer qrnn"),
+        ("λ-WASP", "λ-wasp"),
+        ("Ｍístral", "mistral"),
+        ("?!", "?!"),
+        ("", ""),
+    ],
+)
+def test_sort_names_ignore_case_accents_and_leading_punctuation(name, key):
+    assert sort_key(name) == key
+
+
+def test_the_migration_makes_sort_names_as_the_catalogue_does():
+    """Migration 0016 filled the column with a frozen copy of text.sort_key: they must agree."""
+    from importlib import import_module
+
+    frozen = import_module("kb.catalogue.migrations.0016_entry_sort_name").sort_key
+    for name in ["GPT-4", "(ensemble): AWD", "Ｍístral  7B", "“Qwen3\u200b”", "?!", ""]:
+        assert frozen(name) == sort_key(name)
 
 
 def test_the_migration_folds_names_as_the_catalogue_does():

@@ -4,6 +4,8 @@ One suite for both engines: it runs on whichever database the tests run on (SQLi
 PostgreSQL when DATABASE_URL points at it; CI runs both).
 """
 
+import re
+
 import pytest
 
 from kb.catalogue.models import Category, Modality, ModelEntry, Status
@@ -195,13 +197,44 @@ def options(response, name):
 
 
 def test_facets_count_by_type_category_and_organization(client, seed):
+    page = search(client, "api")
+    text = visible_text(page.content)
+    assert "7 results for “api”" in text
+    assert "Type Models (4) Articles (1) Comparisons (1) Pros and cons (1)" in text
+    assert "Category Open-source models (2)" in text
+    assert "Organization OpenAI (2) Anthropic (1) Google (1)" in text
+
+
+def test_facets_that_every_result_shares_are_not_offered(client, seed):
+    """Choosing Mistral AI among Mistral's results, all of them Mistral AI's and open-source,
+    would change nothing: only the type, which tells models from pros and cons, is offered."""
     page = search(client, "mistral")
     text = visible_text(page.content)
     # The seed article lists its models through placeholders, so its text names none of them.
     # Mistral's three pros and cons name it too.
+    assert "5 results for “mistral”" in text
     assert "Type Pros and cons (3) Models (2)" in text
-    assert "Category Open-source models (5) Organization" in text
-    assert "Organization Mistral AI (5)" in text
+    assert [f.name for f, _ in page.context["facets"]] == ["type"]
+    assert "Open-source models (5)" not in text
+    assert "Mistral AI (5)" not in text
+
+
+def test_a_chosen_filter_stays_offered_so_it_can_be_removed(client, seed):
+    page = search(client, "mistral", organization="mistral-ai")
+    assert options(page, "organization") == [("Mistral AI", 5, True)]
+    assert "Mistral AI (5) remove filter" in visible_text(page.content)
+
+
+def test_with_one_kind_of_result_no_filter_panel_is_shown(client, db):
+    first = ModelEntryFactory(name="Quokka 0")
+    for n in (1, 2):
+        ModelEntryFactory(
+            name=f"Quokka {n}", category=first.category, organization=first.organization
+        )
+    page = search(client, "quokka")
+    assert page.context["facets"] == []
+    assert "Filter results" not in visible_text(page.content)
+    assert titles(page) == ["Quokka 0", "Quokka 1", "Quokka 2"]
 
 
 def test_choosing_a_facet_filters_the_results(client, seed):
@@ -336,11 +369,15 @@ def test_counts_of_many_matches_are_estimated_and_said_to_be(client, db, monkeyp
     monkeypatch.setattr("kb.search.engine.MIN_SAMPLE", min_sample)
     for n in range(64):
         ModelEntryFactory(name=f"Quokka {n:02d}")
+    for n in range(64):
+        ArticleFactory(title=f"Quokka article {n:02d}")
     page = search(client, "quokka")
     text = visible_text(page.content)
-    assert "About 64 results for “quokka”" in text
-    assert "Type Models (about 64)" in text
-    assert "Page 1 of about 4" in text
+    assert re.search(r"About 1\d\d results for “quokka”", text), text
+    assert re.search(
+        r"Type (Models|Articles) \(about \d+\) (Models|Articles) \(about \d+\)", text
+    ), text
+    assert re.search(r"Page 1 of about \d+", text), text
     assert len(titles(page)) == 20
 
 

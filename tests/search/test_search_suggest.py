@@ -82,11 +82,22 @@ def test_a_nul_is_refused(client, seed):
 # The box in the header.
 
 
-@pytest.mark.parametrize("url", ["/", "/models/", "/search/?q=mistral"])
-def test_every_page_has_the_search_box(client, seed, url):
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("/", "Site"),
+        ("/models/", "Site"),
+        ("/search/", "Search page"),
+        ("/search/?q=mistral", "Search page"),
+    ],
+)
+def test_every_page_has_the_search_box(client, seed, url, name):
+    """In the header; on the search page, the page's own box instead: one box, not two."""
     html = client.get(url).content.decode()
     page = parse(html)
-    form = page.find("form", class_="site-search", action="/search/", method="get", role="search")
+    form = page.find("form", action="/search/", method="get", role="search", aria_label=name)
+    if url.startswith("/search/"):
+        assert page.find_all("form", role="search") == [form]
     assert form.find(
         "input",
         name="q",
@@ -104,6 +115,16 @@ def test_every_page_has_the_search_box(client, seed, url):
 
 def test_pages_hold_no_inline_script_or_style(client, seed):
     assert inline_code(client.get("/search/?q=mistral").content, data_blocks=False) == []
+
+
+def test_the_search_pages_box_is_labelled_and_the_headers_is_gone(client, seed):
+    page = parse(client.get("/search/?q=mistral").content)
+    assert page.find("div", class_="header-search").children == []
+    form = page.find("form", role="search")
+    assert form["aria-label"] == "Search page"
+    label = form.find("label", for_="site-search-q")
+    assert label.text == "Search articles, models, pros and cons"
+    assert "class" not in label.attrs  # shown, not visually hidden
 
 
 def test_the_box_shows_the_current_search(client, seed):

@@ -115,11 +115,43 @@ def test_lists_every_published_entry_with_its_key_facts(client, catalogue):
     assert "5 models" in text
     assert "Epsilon" not in text
     alpha = row_text(page, "alpha")
-    for fact in ("Alpha", "Acme", "Open", "Text", "1 January 2023", "Some licence", "OSI-approved"):
+    for fact in ("Alpha", "Acme", "Open", "Text", "1 Jan 2023", "Some licence", "OSI-approved"):
         assert fact in alpha
     assert "Downloadable weights" in alpha
     assertInHTML('<a class="model-name" href="/models/alpha/">Alpha</a>', page.content.decode())
     assert parse(page.content).find_all(href="/organizations/acme/")
+
+
+@pytest.mark.parametrize(
+    ("name", "short"),
+    [
+        ("Proprietary (OpenAI terms of use)", "Proprietary"),
+        ("Apache License 2.0", "Apache 2.0"),
+        ("MIT License", "MIT"),
+        ("BigScience RAIL License v1.0", "BigScience RAIL v1.0"),
+        (
+            "Apache License 2.0 (Falcon-7B); Falcon-180B TII License (Falcon-180B)",
+            "Apache 2.0 / Falcon-180B TII",
+        ),
+        ("CC BY-NC 4.0", "CC BY-NC 4.0"),
+        ("License", "License"),
+    ],
+)
+def test_licences_are_short_in_the_table_and_link_to_their_full_terms(client, db, name, short):
+    url = "https://example.org/terms"
+    ModelEntryFactory(slug="m", licence_name=name, licence_url=url)
+    cell = parse(client.get("/models/").content).find("td", data_label="Licence")
+    link = cell.find("a")
+    assert (link.text, link["href"]) == (short, url)
+    assert link.attrs.get("title") == (name if short != name else None)
+    # The model's page names the licence in full.
+    assert name in visible_text(client.get("/models/m/").content)
+
+
+def test_a_licence_without_a_link_keeps_its_full_name(client, db):
+    ModelEntryFactory(slug="m", licence_name="Proprietary (Acme terms)", licence_url="")
+    cell = parse(client.get("/models/").content).find("td", data_label="Licence")
+    assert cell.text.strip() == "Proprietary (Acme terms)"
 
 
 def test_each_entry_shows_its_openness_score_and_coverage_or_why_it_has_none(client, catalogue):
@@ -305,6 +337,29 @@ def test_sort_orders_put_unknown_last(client, catalogue, sort, expected):
     assert [option.attrs for option in parse(page.content).find_all("option", value=sort)] == [
         {"value": sort, "selected": ""}
     ]
+
+
+def test_a_to_z_ignores_case_accents_and_leading_punctuation(client, db):
+    """The Epoch catalogue's "(ensemble): AWD-LSTM-DOC ..." sorts under E, not before 0-9 and A;
+    on both engines (SQLite's LOWER() folds ASCII only)."""
+    for name in [
+        "(ensemble): AWD-LSTM",
+        "Zeta",
+        "éclair",
+        "“Quoted” model",
+        "4 layer QRNN",
+        "Delta",
+    ]:
+        ModelEntryFactory(name=name)
+    assert names(client.get("/models/")) == [
+        "4 layer QRNN",
+        "Delta",
+        "éclair",
+        "(ensemble): AWD-LSTM",
+        "“Quoted” model",
+        "Zeta",
+    ]
+    assert names(client.get("/models/?sort=newest"))[0] == "4 layer QRNN"
 
 
 def test_sorting_keeps_the_filters(client, catalogue):

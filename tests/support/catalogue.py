@@ -24,6 +24,7 @@ def build_catalogue(count):
         ModelEntry(
             name=f"Bulk model {number:03}",
             name_key=f"bulk model {number:03}",
+            sort_name=f"bulk model {number:03}",
             slug=f"bulk-{number:03}",
             organization=organizations[number % 3],
             category=categories[number % 2],

@@ -41,7 +41,7 @@ from ..models import (
     Status,
 )
 from ..signals import written_in_bulk
-from ..text import fold
+from ..text import fold, sort_key
 from .mapping import UNKNOWN_CATEGORY, BadRow, map_row
 
 Fact = FactProvenance.Fact
@@ -520,9 +520,11 @@ class EpochImport:
     def create(self, key, row, objects):
         many = {name: objects.pop(name) for name in MANY_FIELDS}
         slug = self.catalogue.unique_slug(row.name, self.catalogue.slugs)
-        # Written in bulk by ``finish``: name_key and published_at as save() would set them.
+        # Written in bulk by ``finish``: name_key, sort_name and published_at as save() would
+        # set them.
         entry = ModelEntry(slug=slug, status=Status.PUBLISHED, **objects)
         entry.name_key = fold(entry.name)
+        entry.sort_name = sort_key(entry.name)
         entry.updated_by = self.user
         self.new_entries.append(entry)
         for name, items in many.items():

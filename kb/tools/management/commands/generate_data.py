@@ -12,7 +12,7 @@ from kb.catalogue.models import (
     Organization,
     ProCon,
 )
-from kb.catalogue.text import fold
+from kb.catalogue.text import fold, sort_key
 from kb.search.indexing import batched, rebuild
 from kb.search.models import Kind
 
@@ -111,7 +111,10 @@ class Command(BaseCommand):
                 made.append(
                     (
                         ModelEntry(
-                            category=categories[slug], name_key=fold(values["name"]), **values
+                            category=categories[slug],
+                            name_key=fold(values["name"]),
+                            sort_name=sort_key(values["name"]),
+                            **values,
                         ),
                         modality_slugs,
                         grades,

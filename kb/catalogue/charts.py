@@ -35,7 +35,7 @@ class OptionError(ValueError):
     """Options that cannot be read: ``errors`` maps each option to its message."""
 
     def __init__(self, errors):
-        super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))
+        super().__init__(" ".join(f"{name}: {message}" for name, message in errors.items()))
         self.errors = errors
 
 
@@ -122,6 +122,24 @@ class ChartOptions:
             raise OptionError(dict(sorted(errors.items())))
         return cls(**read)
 
+    @property
+    def title(self):
+        """The chart's title with what the options chose: "..., by country, from 2015"."""
+        said = [CHARTS[self.chart].title]
+        if self.chart == "frontier-gap":
+            said.append("by training compute" if self.measure == "compute" else "by parameters")
+        if self.chart == "by-organization" and self.by == "country":
+            said.append("by country")
+        if self.modality:
+            said.append(f"{self.modality} models")
+        if self.start and self.end:
+            said.append(
+                f"{self.start} to {self.end}" if self.start != self.end else str(self.start)
+            )
+        elif self.start or self.end:
+            said.append(f"from {self.start}" if self.start else f"to {self.end}")
+        return ", ".join(said)
+
     def written(self):
         """The options as written, defaults left out: ``from=2018 measure=compute``."""
         spec = CHARTS[self.chart]
@@ -171,6 +189,20 @@ class Credit:
 
 
 @dataclass(frozen=True)
+class Table:
+    """A chart's numbers as rows, for the API and the CSV downloads (one table per CSV)."""
+
+    name: str
+    caption: str
+    columns: tuple
+    rows: tuple
+
+
+def iso(day):
+    return day.isoformat() if day else None
+
+
+@dataclass(frozen=True)
 class YearShare:
     year: int
     counts: tuple  # the number of models in each tier, in TIERS' order
@@ -180,6 +212,11 @@ class YearShare:
     def weights(self):
         """How many had downloadable weights."""
         return sum(n for tier, n in zip(TIERS, self.counts, strict=True) if tier in WEIGHTS_TIERS)
+
+    @property
+    def shares(self):
+        """(count, percent of the year) of each tier."""
+        return tuple((count, self.percent(count)) for count in self.counts)
 
     def percent(self, count):
         return round(100 * count / self.total) if self.total else 0
@@ -197,6 +234,18 @@ class OpenShare:
     credit: Credit
 
     chart = CHARTS["open-share"]
+
+    def tables(self):
+        tiers = [tier.value if tier else "unknown" for tier in TIERS]
+        return (
+            Table(
+                "years",
+                "Published models released each year in each openness tier (unknown: access "
+                "not published)",
+                ("year", *tiers, "total"),
+                tuple((y.year, *y.counts, y.total) for y in self.years),
+            ),
+        )
 
     @property
     def summary(self):
@@ -276,6 +325,28 @@ class FrontierGap:
     credit: Credit
 
     chart = CHARTS["frontier-gap"]
+
+    def tables(self):
+        def model(m):
+            return (m.name, m.slug, m.value, iso(m.released)) if m else (None,) * 4
+
+        side = ("name", "slug", self.options.measure, "released")
+        return (
+            Table(
+                "years",
+                f"The largest open-weights and closed (API or product only) models of each "
+                f"year, by {self.measure_name}",
+                ("year", *(f"open_{c}" for c in side), *(f"closed_{c}" for c in side)),
+                tuple((y.year, *model(y.open), *model(y.closed)) for y in self.years),
+            ),
+            Table(
+                "records",
+                "Each closed model larger than every closed one before it, and the first "
+                "open-weights model at least as large, released on the same day or later",
+                (*(f"closed_{c}" for c in side), *(f"matched_by_{c}" for c in side), "months"),
+                tuple((*model(r.closed), *model(r.matched_by), r.months) for r in self.records),
+            ),
+        )
 
     @property
     def summary(self):
@@ -381,11 +452,23 @@ class Maker:
 class ByOrganization:
     options: ChartOptions
     makers: tuple  # Maker, most models first
-    others: int  # the models of the makers not shown
+    others: Maker | None  # the models of the makers not shown, together
     total: int
     credit: Credit
 
     chart = CHARTS["by-organization"]
+
+    def tables(self):
+        makers = [*self.makers, *([self.others] if self.others else [])]
+        return (
+            Table(
+                f"{self.kind}s" if self.kind == "organization" else "countries",
+                f"Published models by {self.kind}: with downloadable weights, closed (API or "
+                "product only, or unreleased), access unknown",
+                (self.kind, "open", "closed", "unknown", "total"),
+                tuple((m.name, m.open, m.closed, m.unknown, m.total) for m in makers),
+            ),
+        )
 
     @property
     def kind(self):
@@ -431,7 +514,14 @@ def by_organization(options):
         key=lambda m: (-m.total, m.name),
     )
     shown = tuple(makers[: options.top])
-    others = sum(m.total for m in makers[options.top :])
+    rest = makers[options.top :]
+    others = None
+    if rest:
+        others = Maker(
+            f"{len(rest)} others",
+            "",
+            *(sum(getattr(m, side) for m in rest) for side in ("open", "closed", "unknown")),
+        )
     return ByOrganization(options, shown, others, sum(m.total for m in makers), credit(entries))
 
 

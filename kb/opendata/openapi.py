@@ -19,7 +19,7 @@ from ninja.schema import NinjaGenerateJsonSchema
 from pydantic import Field
 from pydantic.json_schema import models_json_schema
 
-from kb.catalogue import schemas
+from kb.catalogue import charts, schemas
 from kb.catalogue.models import Dataset
 from kb.catalogue.openness import DIMENSION_COUNT, MINIMUM_GRADED
 from kb.catalogue.schemas import Url
@@ -81,6 +81,7 @@ COMPONENTS = [
     ArticlePage,
     ModelDownload,
     CategoryList,
+    serializers.Chart,
 ]
 
 
@@ -168,6 +169,43 @@ PER_PAGE = query(
     {"anyOf": [{"type": "integer", "enum": list(PAGE_SIZES)}, EMPTY]},
     f"Entries per page; {PAGE_SIZES[0]} unless given.",
 )
+
+
+CHART_PARAMETER = {
+    "name": "chart",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "enum": list(charts.CHARTS)},
+    "description": "; ".join(f"{chart.name}: {chart.title}" for chart in charts.CHARTS.values()),
+}
+YEAR = {"type": "string", "pattern": "^[0-9]{4}$"}
+
+
+def chart_parameters():
+    """The options every chart reads (kb.catalogue.charts.ChartOptions); a chart refuses those
+    it does not take with a 400 saying which it takes."""
+    return [
+        CHART_PARAMETER,
+        query("from", YEAR, "The first year counted (models released from then on)."),
+        query("to", YEAR, "The last year counted."),
+        query("modality", STRING, "Only the models with this modality (its slug)."),
+        query(
+            "measure",
+            {"type": "string", "enum": ["parameters", "compute"]},
+            "frontier-gap only: compare by parameters (the default) or training compute.",
+        ),
+        query(
+            "by",
+            {"type": "string", "enum": ["organization", "country"]},
+            "by-organization only: count by lead organization (the default) or by country.",
+        ),
+        query(
+            "top",
+            {"type": "string", "pattern": "^[0-9]{1,2}$"},
+            f"by-organization only: how many rows, 1 to {charts.MAX_TOP} "
+            f"({charts.DEFAULT_TOP} unless given); the rest are summed as others.",
+        ),
+    ]
 
 
 def get(operation_id, summary, responses, parameters=(), description=None):
@@ -266,6 +304,20 @@ def openapi_spec():
                 },
                 [SLUG_PARAMETER],
             ),
+            "/api/charts/{chart}/": get(
+                "getChart",
+                "The numbers behind one of the charts, with the sentence summing them up",
+                {
+                    "200": response("The chart's numbers.", ref("Chart")),
+                    "400": BAD_PARAMETERS,
+                    "404": response("There is no chart of this name.", ref("Error")),
+                },
+                chart_parameters(),
+                description="Published entries with a release date; open means downloadable "
+                "weights (fully open, open weights or restricted weights), closed API or "
+                "product only (and, in by-organization, unreleased). Sizes and compute include "
+                "the estimates of the datasets credited in attribution.",
+            ),
             "/api/openapi.json": get(
                 "getOpenAPI",
                 "This description",
@@ -302,6 +354,34 @@ def openapi_spec():
                     "400": BAD_PARAMETERS,
                 },
                 filters,
+            ),
+            "/data/charts/{chart}.csv": get(
+                "downloadChartCsv",
+                "One table of a chart's numbers as CSV with a header row",
+                {
+                    "200": {
+                        "description": "The table, as in the chart's JSON tables.",
+                        "headers": {
+                            "Link": {
+                                "description": "As for /models.csv: the licence, the page "
+                                "describing the downloads and each dataset to credit.",
+                                "schema": STRING,
+                            }
+                        },
+                        "content": {"text/csv": {"schema": STRING}},
+                    },
+                    "400": BAD_PARAMETERS,
+                    "404": response("There is no chart of this name.", ref("Error")),
+                },
+                [
+                    *chart_parameters(),
+                    query(
+                        "table",
+                        STRING,
+                        "Which of the chart's tables (their names are in its JSON); the first "
+                        "unless given.",
+                    ),
+                ],
             ),
         },
         "components": {"schemas": component_schemas()},

@@ -19,7 +19,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
 
 from .models import Dataset, Modality, ModelEntry, Organization
 from .openness import WEIGHTS_TIERS, Tier
@@ -168,8 +168,16 @@ class UnknownModality(Exception):
 
 
 def chart_entries(options):
-    """The published entries with a release date that the options select, with their tier."""
-    entries = ModelEntry.objects.published().filter(release_date__isnull=False)
+    """The published entries with a release date that the options select, with their tier.
+
+    A family with published variants is left out: its variants are counted, each once (the
+    family's facts gather theirs: the largest size, the first release)."""
+    variants = ModelEntry.objects.published().filter(family=OuterRef("pk"))
+    entries = (
+        ModelEntry.objects.published()
+        .filter(release_date__isnull=False)
+        .exclude(Q(is_family=True) & Exists(variants))
+    )
     if options.start:
         entries = entries.filter(release_date__year__gte=options.start)
     if options.end:

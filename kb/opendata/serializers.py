@@ -239,11 +239,20 @@ class Chart(Schema):
 
 
 def chart_record(series):
-    return Chart(
-        chart=series.chart.name,
-        title=series.options.title,
-        summary=series.summary,
-        options=series.options.written(),
-        attribution=[Attribution.from_orm(dataset) for dataset in series.credit.datasets],
-        tables=[ChartTable(**vars(table)) for table in series.tables()],
-    ).model_dump(mode="json")
+    """A chart's record (``Chart``)."""
+    return {
+        "chart": series.chart.name,
+        "title": series.options.title,
+        "summary": series.summary,
+        "options": series.options.written(),
+        "attribution": [Attribution.from_orm(d).model_dump() for d in series.credit.datasets],
+        "tables": [
+            {
+                "name": table.name,
+                "caption": table.caption,
+                "columns": list(table.columns),
+                "rows": [list(row) for row in table.rows],
+            }
+            for table in series.tables()
+        ],
+    }

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q
 
-from .models import Dataset, Modality, ModelEntry, Organization
+from .models import Dataset, ImportRecord, Modality, ModelEntry, Organization
 from .openness import WEIGHTS_TIERS, Tier
 
 FIRST_YEAR = 1950
@@ -170,13 +170,16 @@ class UnknownModality(Exception):
 def chart_entries(options):
     """The published entries with a release date that the options select, with their tier.
 
-    A family with published variants is left out: its variants are counted, each once (the
-    family's facts gather theirs: the largest size, the first release)."""
+    A family with published variants is counted through them, each once, unless a dataset
+    lists the family as a model of its own (Epoch AI's "Sora", beside "Sora Turbo"): a family
+    written by editors gathers its variants' facts (the largest size, the first release), and
+    counting it too would count its models twice."""
     variants = ModelEntry.objects.published().filter(family=OuterRef("pk"))
+    listed = ImportRecord.objects.filter(entry=OuterRef("pk"))
     entries = (
         ModelEntry.objects.published()
         .filter(release_date__isnull=False)
-        .exclude(Q(is_family=True) & Exists(variants))
+        .exclude(Q(is_family=True) & Exists(variants) & ~Exists(listed))
     )
     if options.start:
         entries = entries.filter(release_date__year__gte=options.start)

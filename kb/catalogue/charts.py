@@ -278,7 +278,7 @@ class OpenShare:
         return f"{said}, {change} {then} % of {first.total} in {first.year}."
 
 
-def open_share(options):
+def open_share(options, datasets):
     entries = chart_entries(options)
     counts = defaultdict(Counter)
     rows = entries.values_list(F("release_date__year"), "tier").annotate(n=Count("pk"))
@@ -292,7 +292,7 @@ def open_share(options):
             YearShare(y, tuple(counts[y][t] for t in TIERS), sum(counts[y].values()))
             for y in range(first, last + 1)
         )
-    return OpenShare(options, years, credit(entries))
+    return OpenShare(options, years, credit(entries, datasets))
 
 
 @dataclass(frozen=True)
@@ -401,7 +401,7 @@ MEASURES = {"parameters": "parameter_count", "compute": "training_compute_flop"}
 CLOSED_TIERS = (Tier.HOSTED,)
 
 
-def frontier_gap(options):
+def frontier_gap(options, datasets):
     entries = chart_entries(options)
     measure = MEASURES[options.measure]
     sides = Q(tier__in=WEIGHTS_TIERS) | Q(tier__in=CLOSED_TIERS)
@@ -441,7 +441,7 @@ def frontier_gap(options):
             FrontierYear(y, largest[y].get("open"), largest[y].get("closed"))
             for y in range(first, last + 1)
         )
-    return FrontierGap(options, years, tuple(matched), credit(entries))
+    return FrontierGap(options, years, tuple(matched), credit(entries, datasets))
 
 
 @dataclass(frozen=True)
@@ -503,7 +503,7 @@ def side_of(tier):
     return "closed" if tier else "unknown"
 
 
-def by_organization(options):
+def by_organization(options, datasets):
     entries = chart_entries(options)
     counts = defaultdict(Counter)
     urls = {}
@@ -533,7 +533,9 @@ def by_organization(options):
             "",
             *(sum(getattr(m, side) for m in rest) for side in ("open", "closed", "unknown")),
         )
-    return ByOrganization(options, shown, others, sum(m.total for m in makers), credit(entries))
+    return ByOrganization(
+        options, shown, others, sum(m.total for m in makers), credit(entries, datasets)
+    )
 
 
 def year_label(year, credit):
@@ -571,9 +573,9 @@ def short_number(value, unit):
     return f"{value:.3g}"
 
 
-def credit(entries):
+def credit(entries, datasets):
     latest = entries.aggregate(latest=Max("updated_at"))["latest"]
-    return Credit(tuple(Dataset.objects.credited()), latest)
+    return Credit(datasets, latest)
 
 
 BUILDERS = {
@@ -583,8 +585,14 @@ BUILDERS = {
 }
 
 
-def chart_series(options):
-    """The numbers of the chart ``options`` names; UnknownModality if its modality is none."""
+def credited():
+    """The datasets to credit under every chart (read once for all of a page's charts)."""
+    return tuple(Dataset.objects.credited())
+
+
+def chart_series(options, datasets=None):
+    """The numbers of the chart ``options`` names; UnknownModality if its modality is none.
+    ``datasets``: ``credited()``, when the caller has read it already."""
     if options.modality and not Modality.objects.filter(slug=options.modality).exists():
         raise UnknownModality(options.modality)
-    return BUILDERS[options.chart](options)
+    return BUILDERS[options.chart](options, credited() if datasets is None else datasets)

@@ -265,10 +265,12 @@ def read_chart_options(words):
 
 
 def load_charts(all_options):
-    series = {}
+    """Each chart's numbers (a query for its rows, one for their latest change), and once for
+    them all the datasets to credit."""
+    series, datasets = {}, charts.credited()
     for options in all_options:
         try:
-            series[options] = charts.chart_series(options)
+            series[options] = charts.chart_series(options, datasets)
         except charts.UnknownModality as unknown:
             series[options] = unknown
     return series

@@ -44,6 +44,8 @@ def test_api_conforms_to_its_description(seed, keep_the_test_transaction, mode):
         "/api/articles/{slug}/",
         "/models.json",
         "/models.csv",
+        "/api/charts/{chart}/",
+        "/data/charts/{chart}.csv",
     }
 
     if mode == GenerationMode.NEGATIVE:

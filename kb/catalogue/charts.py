@@ -99,8 +99,6 @@ class ChartOptions:
                     read[attribute] = year(values[name])
                 except ValueError as problem:
                     errors[name] = str(problem)
-        if read.get("start") and read.get("end") and read["start"] > read["end"]:
-            errors["to"] = "“to” must be the same year as “from” or later."
         if "modality" in values:
             if SLUG.fullmatch(values["modality"]):
                 read["modality"] = values["modality"]
@@ -121,6 +119,11 @@ class ChartOptions:
         if errors:
             raise OptionError(dict(sorted(errors.items())))
         return cls(**read)
+
+    @property
+    def no_years(self):
+        """Whether ``from`` comes after ``to``: no year can be counted."""
+        return bool(self.start and self.end and self.start > self.end)
 
     @property
     def title(self):
@@ -473,7 +476,7 @@ class ByOrganization:
         makers = [*self.makers, *([self.others] if self.others else [])]
         return (
             Table(
-                f"{self.kind}s" if self.kind == "organization" else "countries",
+                "counts",
                 f"Published models by {self.kind}: with downloadable weights, closed (API or "
                 "product only, or unreleased), access unknown",
                 (self.kind, "open", "closed", "unknown", "total"),
@@ -577,6 +580,13 @@ def credit(entries, datasets):
     latest = entries.aggregate(latest=Max("updated_at"))["latest"]
     return Credit(datasets, latest)
 
+
+# The names of each chart's tables (``tables()``), the first the one its CSV gives by default.
+TABLES = {
+    "open-share": ("years",),
+    "frontier-gap": ("years", "records"),
+    "by-organization": ("counts",),
+}
 
 BUILDERS = {
     "open-share": open_share,

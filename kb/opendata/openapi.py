@@ -20,7 +20,7 @@ from pydantic import Field
 from pydantic.json_schema import models_json_schema
 
 from kb.catalogue import charts, schemas
-from kb.catalogue.models import Dataset
+from kb.catalogue.models import Dataset, Modality
 from kb.catalogue.openness import DIMENSION_COUNT, MINIMUM_GRADED
 from kb.catalogue.schemas import Url
 from kb.site.filters import DEFAULT_SORT, FACETS, PAGE_SIZES, SORT_CHOICES, SORTS
@@ -171,41 +171,86 @@ PER_PAGE = query(
 )
 
 
-CHART_PARAMETER = {
-    "name": "chart",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "string", "enum": list(charts.CHARTS)},
-    "description": "; ".join(f"{chart.name}: {chart.title}" for chart in charts.CHARTS.values()),
-}
-YEAR = {"type": "string", "pattern": "^[0-9]{4}$"}
+YEAR = {"type": "integer", "minimum": charts.FIRST_YEAR, "maximum": charts.LAST_YEAR}
 
 
-def chart_parameters():
-    """The options every chart reads (kb.catalogue.charts.ChartOptions); a chart refuses those
-    it does not take with a 400 saying which it takes."""
-    return [
-        CHART_PARAMETER,
+def chart_parameters(chart):
+    """The options of one chart (kb.catalogue.charts.ChartOptions): the block's, as query
+    parameters; a chart refuses those it does not take."""
+    parameters = [
         query("from", YEAR, "The first year counted (models released from then on)."),
-        query("to", YEAR, "The last year counted."),
-        query("modality", STRING, "Only the models with this modality (its slug)."),
+        query("to", YEAR, "The last year counted; before `from`, no year is."),
         query(
-            "measure",
-            {"type": "string", "enum": ["parameters", "compute"]},
-            "frontier-gap only: compare by parameters (the default) or training compute.",
-        ),
-        query(
-            "by",
-            {"type": "string", "enum": ["organization", "country"]},
-            "by-organization only: count by lead organization (the default) or by country.",
-        ),
-        query(
-            "top",
-            {"type": "string", "pattern": "^[0-9]{1,2}$"},
-            f"by-organization only: how many rows, 1 to {charts.MAX_TOP} "
-            f"({charts.DEFAULT_TOP} unless given); the rest are summed as others.",
+            "modality",
+            {"type": "string", "enum": list(Modality.objects.values_list("slug", flat=True))},
+            "Only the models with this modality.",
         ),
     ]
+    for name, (values, default) in chart.choices.items():
+        parameters.append(
+            query(name, {"type": "string", "enum": list(values)}, f"{default} unless given.")
+        )
+    if chart.top:
+        parameters.append(
+            query(
+                "top",
+                {"type": "integer", "minimum": 1, "maximum": charts.MAX_TOP},
+                f"How many rows ({charts.DEFAULT_TOP} unless given); the rest are summed as "
+                "others.",
+            )
+        )
+    return parameters
+
+
+CHART_DESCRIPTION = (
+    "Published entries with a release date; open means downloadable weights (fully open, open "
+    "weights or restricted weights), closed API or product only (and, in by-organization, "
+    "unreleased). Sizes and compute include the estimates of the datasets credited in "
+    "attribution."
+)
+
+
+def chart_paths():
+    """Each chart's JSON and CSV, described one by one as their options differ."""
+    paths = {}
+    for chart in charts.CHARTS.values():
+        operation = "".join(word.title() for word in chart.name.split("-"))
+        paths[f"/api/charts/{chart.name}/"] = get(
+            f"getChart{operation}",
+            f"The numbers behind the chart “{chart.title}”, with the sentence summing them up",
+            {"200": response("The chart's numbers.", ref("Chart")), "400": BAD_PARAMETERS},
+            chart_parameters(chart),
+            description=CHART_DESCRIPTION,
+        )
+        tables = charts.TABLES[chart.name]
+        paths[f"/data/charts/{chart.name}.csv"] = get(
+            f"downloadChart{operation}Csv",
+            f"One table of the numbers behind “{chart.title}”, as CSV with a header row",
+            {
+                "200": {
+                    "description": "The table, as in the chart's JSON tables.",
+                    "headers": {
+                        "Link": {
+                            "description": "As for /models.csv: the licence, the page "
+                            "describing the downloads and each dataset to credit.",
+                            "schema": STRING,
+                        }
+                    },
+                    "content": {"text/csv": {"schema": STRING}},
+                },
+                "400": BAD_PARAMETERS,
+            },
+            [
+                *chart_parameters(chart),
+                query(
+                    "table",
+                    {"type": "string", "enum": list(tables)},
+                    f"Which of the chart's tables; {tables[0]} unless given.",
+                ),
+            ],
+            description=CHART_DESCRIPTION,
+        )
+    return paths
 
 
 def get(operation_id, summary, responses, parameters=(), description=None):
@@ -304,20 +349,6 @@ def openapi_spec():
                 },
                 [SLUG_PARAMETER],
             ),
-            "/api/charts/{chart}/": get(
-                "getChart",
-                "The numbers behind one of the charts, with the sentence summing them up",
-                {
-                    "200": response("The chart's numbers.", ref("Chart")),
-                    "400": BAD_PARAMETERS,
-                    "404": response("There is no chart of this name.", ref("Error")),
-                },
-                chart_parameters(),
-                description="Published entries with a release date; open means downloadable "
-                "weights (fully open, open weights or restricted weights), closed API or "
-                "product only (and, in by-organization, unreleased). Sizes and compute include "
-                "the estimates of the datasets credited in attribution.",
-            ),
             "/api/openapi.json": get(
                 "getOpenAPI",
                 "This description",
@@ -355,34 +386,7 @@ def openapi_spec():
                 },
                 filters,
             ),
-            "/data/charts/{chart}.csv": get(
-                "downloadChartCsv",
-                "One table of a chart's numbers as CSV with a header row",
-                {
-                    "200": {
-                        "description": "The table, as in the chart's JSON tables.",
-                        "headers": {
-                            "Link": {
-                                "description": "As for /models.csv: the licence, the page "
-                                "describing the downloads and each dataset to credit.",
-                                "schema": STRING,
-                            }
-                        },
-                        "content": {"text/csv": {"schema": STRING}},
-                    },
-                    "400": BAD_PARAMETERS,
-                    "404": response("There is no chart of this name.", ref("Error")),
-                },
-                [
-                    *chart_parameters(),
-                    query(
-                        "table",
-                        STRING,
-                        "Which of the chart's tables (their names are in its JSON); the first "
-                        "unless given.",
-                    ),
-                ],
-            ),
+            **chart_paths(),
         },
         "components": {"schemas": component_schemas()},
     }

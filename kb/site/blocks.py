@@ -261,7 +261,10 @@ def read_chart_options(words):
         if key in values:
             raise ValueError(f"The option “{key}” is written twice.")
         values[key] = value
-    return charts.ChartOptions.read(name.lower(), values)
+    options = charts.ChartOptions.read(name.lower(), values)
+    if options.no_years:
+        raise ValueError("to: “to” must be the same year as “from” or later.")
+    return options
 
 
 def load_charts(all_options):

@@ -243,7 +243,6 @@ def test_a_family_with_variants_is_counted_through_them(seed):
         ("pie", {}, ["chart"]),
         ("open-share", {"from": "20"}, ["from"]),
         ("open-share", {"from": "1066"}, ["from"]),
-        ("open-share", {"from": "2020", "to": "2019"}, ["to"]),
         ("open-share", {"measure": "compute"}, ["measure"]),
         ("frontier-gap", {"measure": "tokens"}, ["measure"]),
         ("by-organization", {"top": "0", "by": "continent"}, ["by", "top"]),

@@ -6,7 +6,6 @@ import io
 
 import pytest
 
-from kb.catalogue.charts import CHARTS
 from kb.catalogue.models import ModelEntry
 from tests.support.epoch import import_sample, sample_rows
 
@@ -54,7 +53,7 @@ def test_the_csv_is_the_jsons_table_with_the_credit_in_its_link_header(client, i
     response = client.get(url, {"by": "country", "top": "5"})
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"] == 'attachment; filename="by-organization-countries.csv"'
+    assert response["Content-Disposition"] == 'attachment; filename="by-organization-counts.csv"'
     link = response["Link"]
     assert 'rel="license"' in link and 'rel="describedby"' in link
     assert '<https://epoch.ai/data/notable-ai-models>; rel="via"' in link
@@ -128,15 +127,28 @@ def test_bad_requests_are_told_what_was_wrong(client, seed, url, query, status, 
         assert response.json()["detail"] == detail
 
 
-def test_each_chart_is_described_with_its_options(client, seed):
+def test_each_chart_is_described_with_its_own_options(client, seed):
     spec = client.get("/api/openapi.json").json()
-    operation = spec["paths"]["/api/charts/{chart}/"]["get"]
-    parameters = {p["name"]: p for p in operation["parameters"]}
-    assert parameters["chart"]["schema"]["enum"] == list(CHARTS)
-    assert {"from", "to", "modality", "measure", "by", "top"} <= parameters.keys()
+
+    def parameters(path):
+        return {p["name"]: p for p in spec["paths"][path]["get"]["parameters"]}
+
+    assert parameters("/api/charts/open-share/").keys() == {"from", "to", "modality"}
+    frontier = parameters("/api/charts/frontier-gap/")
+    assert frontier["measure"]["schema"]["enum"] == ["parameters", "compute"]
+    assert frontier["modality"]["schema"]["enum"] == ["text", "image", "video", "audio", "code"]
+    assert parameters("/api/charts/by-organization/")["top"]["schema"]["maximum"] == 30
+    assert parameters("/data/charts/frontier-gap.csv")["table"]["schema"]["enum"] == [
+        "years",
+        "records",
+    ]
+    operation = spec["paths"]["/api/charts/open-share/"]["get"]
     assert operation["responses"]["200"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/Chart"
     }
     assert "tables" in spec["components"]["schemas"]["Chart"]["properties"]
-    csv_parameters = spec["paths"]["/data/charts/{chart}.csv"]["get"]["parameters"]
-    assert "table" in {p["name"] for p in csv_parameters}
+
+
+def test_from_after_to_counts_no_year(client, seed):
+    body = client.get("/api/charts/open-share/", {"from": "2024", "to": "2020"}).json()
+    assert body["tables"][0]["rows"] == []

@@ -76,13 +76,18 @@ class LegendItem:
 TIER_LEGEND = tuple(LegendItem(TIER_LABELS[tier], tier_class(tier)) for tier in TIERS)
 
 
+# On a phone, where the letters are larger, every other year label is left out past this many.
+MAX_PHONE_YEAR_LABELS = 6
+
+
 def year_axis(drawing, years, x_of, bottom):
     step = max(1, math.ceil(len(years) / MAX_YEAR_LABELS))
-    for index, year in enumerate(years):
-        if index % step == 0 or index == len(years) - 1 and len(years) <= MAX_YEAR_LABELS:
-            drawing.texts.append(
-                Text(x_of(index), bottom + 18, str(year), "chart-label chart-middle")
-            )
+    labelled = [index for index in range(len(years)) if index % step == 0]
+    for position, index in enumerate(labelled):
+        css_class = "chart-label chart-middle"
+        if len(labelled) > MAX_PHONE_YEAR_LABELS and position % 2:
+            css_class += " chart-minor"
+        drawing.texts.append(Text(x_of(index), bottom + 20, str(years[index]), css_class))
     drawing.lines.append(Line(LEFT, bottom, drawing.width - RIGHT, bottom, "chart-axis"))
 
 

@@ -64,7 +64,7 @@ class Drawing:
 
 
 def tier_class(tier):
-    return f"chart-tier-{tier.value if tier else 'unknown'}"
+    return f"chart-tier-{tier.value.replace('_', '-') if tier else 'unknown'}"
 
 
 @dataclass(frozen=True)

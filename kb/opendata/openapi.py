@@ -174,7 +174,7 @@ PER_PAGE = query(
 YEAR = {"type": "integer", "minimum": charts.FIRST_YEAR, "maximum": charts.LAST_YEAR}
 
 
-def chart_parameters(chart):
+def chart_parameters(chart, modalities):
     """The options of one chart (kb.catalogue.charts.ChartOptions): the block's, as query
     parameters; a chart refuses those it does not take."""
     parameters = [
@@ -182,7 +182,7 @@ def chart_parameters(chart):
         query("to", YEAR, "The last year counted; before `from`, no year is."),
         query(
             "modality",
-            {"type": "string", "enum": list(Modality.objects.values_list("slug", flat=True))},
+            {"type": "string", "enum": modalities} if modalities else STRING,
             "Only the models with this modality.",
         ),
     ]
@@ -213,13 +213,14 @@ CHART_DESCRIPTION = (
 def chart_paths():
     """Each chart's JSON and CSV, described one by one as their options differ."""
     paths = {}
+    modalities = list(Modality.objects.values_list("slug", flat=True))
     for chart in charts.CHARTS.values():
         operation = "".join(word.title() for word in chart.name.split("-"))
         paths[f"/api/charts/{chart.name}/"] = get(
             f"getChart{operation}",
             f"The numbers behind the chart “{chart.title}”, with the sentence summing them up",
             {"200": response("The chart's numbers.", ref("Chart")), "400": BAD_PARAMETERS},
-            chart_parameters(chart),
+            chart_parameters(chart, modalities),
             description=CHART_DESCRIPTION,
         )
         tables = charts.TABLES[chart.name]
@@ -241,7 +242,7 @@ def chart_paths():
                 "400": BAD_PARAMETERS,
             },
             [
-                *chart_parameters(chart),
+                *chart_parameters(chart, modalities),
                 query(
                     "table",
                     {"type": "string", "enum": list(tables)},

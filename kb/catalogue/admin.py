@@ -167,6 +167,8 @@ class ContentAdmin(VersionedFields, VersionAdmin):
 
     class Media:
         js = [Script("js/upload-errors.js", type="module")]
+        # The Markdown preview draws chart blocks as the page does.
+        css = {"all": ["css/charts.css"]}
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))

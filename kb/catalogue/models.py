@@ -389,6 +389,12 @@ class ModelEntryQuerySet(PublishableQuerySet):
 
         return annotate_score(self)
 
+    def with_tier(self):
+        """Annotate ``tier``, the openness tier (kb.catalogue.openness.Tier, NULL if unknown)."""
+        from .openness import annotate_tier  # as with_openness_score
+
+        return annotate_tier(self)
+
 
 class ModelEntry(Content, SlugKeyed, Publishable):
     """One model, or a family of models.

@@ -14,6 +14,7 @@ from django.core.paginator import EmptyPage, Paginator
 from django.http import JsonResponse
 from django.views.decorators.http import require_safe
 
+from kb.catalogue import charts
 from kb.site.filters import PAGE_SIZES, SLUG, ModelFilterForm, PageForm, QueryForm
 
 from .openapi import openapi_spec
@@ -23,6 +24,7 @@ from .serializers import (
     attribution,
     categories_with_entries,
     category_record,
+    chart_record,
     entry_detail_record,
     entry_record,
     published_articles,
@@ -139,6 +141,29 @@ def article_detail(request, slug):
     if article is None:
         return not_found("article", slug)
     return json_response(article_detail_record(article, request))
+
+
+def chart_series(request, chart, extra=()):
+    """(the chart's numbers, None) for the options in the query, or (None, the error response).
+    ``extra`` names query parameters the caller reads itself."""
+    if chart not in charts.CHARTS:
+        detail = {"chart": [f"The charts are {', '.join(charts.CHARTS)}."]}
+        return None, error_response(404, "There is no such chart.", detail)
+    values = {name: request.GET[name] for name in request.GET if name not in extra}
+    try:
+        options = charts.ChartOptions.read(chart, values)
+        return charts.chart_series(options), None
+    except charts.OptionError as problem:
+        detail = {name: [message] for name, message in problem.errors.items()}
+    except charts.UnknownModality as unknown:
+        detail = {"modality": [f"No modality has the slug “{unknown}”."]}
+    return None, error_response(400, "Invalid query parameters.", detail)
+
+
+@require_safe
+def chart(request, chart):
+    series, error = chart_series(request, chart)
+    return error or json_response(chart_record(series))
 
 
 @require_safe

@@ -21,10 +21,17 @@ from django.views.decorators.http import require_safe
 from kb.catalogue.models import Dataset
 from kb.site.filters import FACETS, SORT_CHOICES, ModelExportForm
 
-from .api import invalid_parameters, json_response, open_to_every_origin
+from .api import (
+    chart_series,
+    error_response,
+    invalid_parameters,
+    json_response,
+    open_to_every_origin,
+)
 from .serializers import (
     CSV_COLUMNS,
     attribution,
+    csv_cell,
     entry_csv_row,
     entry_record,
     published_entries,
@@ -59,6 +66,27 @@ def models_csv(request):
     writer = csv.writer(response)
     writer.writerow(CSV_COLUMNS)
     writer.writerows(entry_csv_row(record) for record in records)
+    return response
+
+
+@require_safe
+def chart_csv(request, chart):
+    """One table of a chart's numbers (``table``, the first unless named) as CSV."""
+    series, error = chart_series(request, chart, extra=["table"])
+    if error:
+        return error
+    tables = {table.name: table for table in series.tables()}
+    name = request.GET.get("table") or next(iter(tables))
+    if name not in tables:
+        detail = {"table": [f"This chart's tables are {', '.join(tables)}."]}
+        return error_response(400, "Invalid query parameters.", detail)
+    table = tables[name]
+    response = open_to_every_origin(HttpResponse(content_type="text/csv; charset=utf-8"))
+    response["Content-Disposition"] = f'attachment; filename="{chart}-{name}.csv"'
+    response["Link"] = credit_links(request)
+    writer = csv.writer(response)
+    writer.writerow(table.columns)
+    writer.writerows([csv_cell(value) for value in row] for row in table.rows)
     return response
 
 

@@ -19,9 +19,9 @@ from ninja.schema import NinjaGenerateJsonSchema
 from pydantic import Field
 from pydantic.json_schema import models_json_schema
 
-from kb.catalogue import schemas
+from kb.catalogue import charts, schemas
 from kb.catalogue.freshness import PerVersion
-from kb.catalogue.models import Dataset
+from kb.catalogue.models import Dataset, Modality
 from kb.catalogue.openness import DIMENSION_COUNT, MINIMUM_GRADED
 from kb.catalogue.schemas import Url
 from kb.site.filters import DEFAULT_SORT, FACETS, PAGE_SIZES, SORT_CHOICES, SORTS
@@ -82,6 +82,7 @@ COMPONENTS = [
     ArticlePage,
     ModelDownload,
     CategoryList,
+    serializers.Chart,
 ]
 
 
@@ -169,6 +170,89 @@ PER_PAGE = query(
     {"anyOf": [{"type": "integer", "enum": list(PAGE_SIZES)}, EMPTY]},
     f"Entries per page; {PAGE_SIZES[0]} unless given.",
 )
+
+
+YEAR = {"type": "integer", "minimum": charts.FIRST_YEAR, "maximum": charts.LAST_YEAR}
+
+
+def chart_parameters(chart, modalities):
+    """The options of one chart (kb.catalogue.charts.ChartOptions): the block's, as query
+    parameters; a chart refuses those it does not take."""
+    parameters = [
+        query("from", YEAR, "The first year counted (models released from then on)."),
+        query("to", YEAR, "The last year counted; before `from`, no year is."),
+        query(
+            "modality",
+            {"type": "string", "enum": modalities} if modalities else STRING,
+            "Only the models with this modality.",
+        ),
+    ]
+    for name, (values, default) in chart.choices.items():
+        parameters.append(
+            query(name, {"type": "string", "enum": list(values)}, f"{default} unless given.")
+        )
+    if chart.top:
+        parameters.append(
+            query(
+                "top",
+                {"type": "integer", "minimum": 1, "maximum": charts.MAX_TOP},
+                f"How many rows ({charts.DEFAULT_TOP} unless given); the rest are summed as "
+                "others.",
+            )
+        )
+    return parameters
+
+
+CHART_DESCRIPTION = (
+    "Published entries with a release date; open means downloadable weights (fully open, open "
+    "weights or restricted weights), closed API or product only (and, in by-organization, "
+    "unreleased). Sizes and compute include the estimates of the datasets credited in "
+    "attribution."
+)
+
+
+def chart_paths():
+    """Each chart's JSON and CSV, described one by one as their options differ."""
+    paths = {}
+    modalities = list(Modality.objects.values_list("slug", flat=True))
+    for chart in charts.CHARTS.values():
+        operation = "".join(word.title() for word in chart.name.split("-"))
+        paths[f"/api/charts/{chart.name}/"] = get(
+            f"getChart{operation}",
+            f"The numbers behind the chart “{chart.title}”, with the sentence summing them up",
+            {"200": response("The chart's numbers.", ref("Chart")), "400": BAD_PARAMETERS},
+            chart_parameters(chart, modalities),
+            description=CHART_DESCRIPTION,
+        )
+        tables = charts.TABLES[chart.name]
+        paths[f"/data/charts/{chart.name}.csv"] = get(
+            f"downloadChart{operation}Csv",
+            f"One table of the numbers behind “{chart.title}”, as CSV with a header row",
+            {
+                "200": {
+                    "description": "The table, as in the chart's JSON tables.",
+                    "headers": {
+                        "Link": {
+                            "description": "As for /models.csv: the licence, the page "
+                            "describing the downloads and each dataset to credit.",
+                            "schema": STRING,
+                        }
+                    },
+                    "content": {"text/csv": {"schema": STRING}},
+                },
+                "400": BAD_PARAMETERS,
+            },
+            [
+                *chart_parameters(chart, modalities),
+                query(
+                    "table",
+                    {"type": "string", "enum": list(tables)},
+                    f"Which of the chart's tables; {tables[0]} unless given.",
+                ),
+            ],
+            description=CHART_DESCRIPTION,
+        )
+    return paths
 
 
 def get(operation_id, summary, responses, parameters=(), description=None):
@@ -313,6 +397,7 @@ def build_openapi_spec():
                 },
                 filters,
             ),
+            **chart_paths(),
         },
         "components": {"schemas": component_schemas()},
     }

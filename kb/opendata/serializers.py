@@ -215,3 +215,44 @@ def csv_cell(value):
 def entry_csv_row(record):
     """A record flattened to one CSV row, in ``CSV_COLUMNS`` order (kb.catalogue.schemas)."""
     return [csv_cell(column.read(record)) for column in schemas.RECORD_COLUMNS]
+
+
+class ChartTable(Schema):
+    """A chart's numbers: one row per year, model or organization, as the CSV has them."""
+
+    name: str
+    caption: str
+    columns: list[str]
+    rows: list[list[str | int | float | None]]
+
+
+class Chart(Schema):
+    """The numbers behind one of the charts articles show (``[[chart NAME OPTIONS]]``): the
+    options they were computed with, the sentence that sums them up, and whom to credit."""
+
+    chart: str
+    title: str
+    summary: str
+    options: dict[str, str]
+    attribution: list[Attribution]
+    tables: list[ChartTable]
+
+
+def chart_record(series):
+    """A chart's record (``Chart``)."""
+    return {
+        "chart": series.chart.name,
+        "title": series.options.title,
+        "summary": series.summary,
+        "options": series.options.written(),
+        "attribution": [Attribution.from_orm(d).model_dump() for d in series.credit.datasets],
+        "tables": [
+            {
+                "name": table.name,
+                "caption": table.caption,
+                "columns": list(table.columns),
+                "rows": [list(row) for row in table.rows],
+            }
+            for table in series.tables()
+        ],
+    }

@@ -6,7 +6,8 @@ function that builds one placeholder's context from that data. Parsing, warnings
 of blocks an editor is told about all read the registry, ``BLOCKS``. The site's blocks close
 this module; the README's table says what each shows.
 
-SLUG names a category, else a published model entry. Blocks are rendered from autoescaped
+SLUG names a category, else a published model entry; a chart's OPTIONS are its name and
+``key=value`` pairs (kb.catalogue.charts). Blocks are rendered from autoescaped
 templates. Whatever a document's blocks and however much data there is, the data they need is
 read in a fixed number of queries: each loader once.
 """
@@ -14,12 +15,16 @@ read in a fixed number of queries: each loader once.
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 
+from kb.catalogue import charts
 from kb.catalogue.models import Category, ModelEntry, ProCon
 
+from .charts import drawn
 from .comparison import Changed, category_comparison, first_published, published_totals
 
 
@@ -28,15 +33,23 @@ class Block:
     name: str
     takes_slug: bool
     template: str
-    # (owners) -> the data; owners are the categories and entries its placeholders name.
+    # (owners) -> the data; owners are the categories and entries its placeholders name, or
+    # the options they were written with.
     load: Callable
-    # (data, owner) -> (context, rows shown), or NotShown; owner is None without a slug.
+    # (data, owner) -> (context, rows shown), or NotShown; owner is None without a slug or
+    # options.
     build: Callable
     # What it shows, for the editors' cheat sheet.
     shows: str = ""
+    # For a block written with words after its name: (words) -> its options, a hashable value,
+    # or ValueError saying what is wrong with them; and how an editor writes them.
+    read_options: Callable | None = None
+    options_usage: str = ""
 
     @property
     def usage(self):
+        if self.read_options:
+            return f"[[{self.name} {self.options_usage}]]"
         return f"[[{self.name} SLUG]]" if self.takes_slug else f"[[{self.name}]]"
 
 
@@ -44,12 +57,13 @@ class Block:
 BLOCKS = {}
 
 
-def block(name, *, template, load, slug=False, shows=""):
+def block(name, *, template, load, slug=False, shows="", options=None, options_usage=""):
     """Register the decorated function as the builder of the block ``[[name]]`` (or
-    ``[[name SLUG]]`` with ``slug``), rendered with ``template`` from data read by ``load``."""
+    ``[[name SLUG]]`` with ``slug``, ``[[name OPTIONS]]`` with ``options``, the function that
+    reads them), rendered with ``template`` from data read by ``load``."""
 
     def register(build):
-        BLOCKS[name] = Block(name, slug, template, load, build, shows)
+        BLOCKS[name] = Block(name, slug, template, load, build, shows, options, options_usage)
         return build
 
     return register
@@ -67,6 +81,7 @@ class Placeholder:
     kind: str = ""
     slug: str = ""
     problem: str = ""  # why it can never be expanded, whatever the data
+    options: object = None  # what the block's read_options made of the words after its name
 
 
 def parse_placeholder(content):
@@ -77,6 +92,11 @@ def parse_placeholder(content):
     found = BLOCKS.get(kind)
     if found is None:
         return Placeholder(written, kind, problem=f"There is no such block. Write {usage()}.")
+    if found.read_options:
+        try:
+            return Placeholder(written, kind, options=found.read_options(words[1:]))
+        except ValueError as problem:
+            return Placeholder(written, kind, problem=f"{problem} Write {found.usage}.")
     if found.takes_slug:
         if len(words) == 2:
             return Placeholder(written, kind, words[1])
@@ -112,7 +132,9 @@ class BlockData:
         owners_by_loader = defaultdict(set)
         for placeholder in wanted:
             named = owners_by_loader[BLOCKS[placeholder.kind].load]
-            if placeholder.slug in self.owners:
+            if placeholder.options is not None:
+                named.add(placeholder.options)
+            elif placeholder.slug in self.owners:
                 named.add(self.owners[placeholder.slug])
         self.loaded = {load: load(owners) for load, owners in owners_by_loader.items()}
 
@@ -121,7 +143,7 @@ class BlockData:
         if placeholder.problem:
             raise NotShown(placeholder.problem)
         found = BLOCKS[placeholder.kind]
-        owner = None
+        owner = placeholder.options
         if found.takes_slug:
             owner = self.owners.get(placeholder.slug)
             if owner is None:
@@ -249,3 +271,64 @@ def pros(points, owner):
 )
 def cons(points, owner):
     return points_block(points, owner, ProCon.Kind.CON, "cons")
+
+
+def read_chart_options(words):
+    """``open-share from=2018 to=2025`` -> ChartOptions; ValueError says what is wrong."""
+    if not words:
+        raise ValueError(f"Name the chart: {', '.join(charts.CHARTS)}.")
+    name, *pairs = words
+    values = {}
+    for pair in pairs:
+        key, equals, value = pair.partition("=")
+        if not equals or not key or not value:
+            raise ValueError(f"“{pair}” is not an option: write name=value, such as from=2018.")
+        if key in values:
+            raise ValueError(f"The option “{key}” is written twice.")
+        values[key] = value
+    options = charts.ChartOptions.read(name.lower(), values)
+    if options.no_years:
+        raise ValueError("to: “to” must be the same year as “from” or later.")
+    return options
+
+
+def load_charts(all_options):
+    """Each chart's numbers (a query for its rows, one for their latest change), and once for
+    them all the datasets to credit."""
+    series, datasets = {}, charts.credited()
+    for options in all_options:
+        try:
+            series[options] = charts.chart_series(options, datasets)
+        except charts.UnknownModality as unknown:
+            series[options] = unknown
+    return series
+
+
+@block(
+    "chart",
+    template="blocks/chart.html",
+    load=load_charts,
+    options=read_chart_options,
+    options_usage="NAME OPTIONS",
+    shows=(
+        "A chart drawn from the catalogue (open-share, frontier-gap or by-organization), with "
+        "its numbers as a table; options such as from=2018 to=2025 or modality=image"
+    ),
+)
+def chart(series, options):
+    found = series[options]
+    if isinstance(found, charts.UnknownModality):
+        raise NotShown(f"No modality has the slug “{found}” (text, image, video, audio, code…).")
+    drawing, legend = drawn(found)
+    query = urlencode(options.written())
+    csv_url = reverse("kb:chart_csv", args=[options.chart])
+    api_url = reverse("kb:api_chart", args=[options.chart])
+    context = {
+        "series": found,
+        "drawing": drawing,
+        "legend": legend,
+        "csv_url": f"{csv_url}?{query}" if query else csv_url,
+        "api_url": f"{api_url}?{query}" if query else api_url,
+    }
+    shown = [Changed(found.credit.updated_at)] if found.credit.updated_at else []
+    return context, shown

@@ -16,6 +16,7 @@ PUBLIC_PAGES = {
     "home": "/",
     "article-list": "/articles/",
     "article": "/articles/open-source-vs-closed-models/",
+    "article with charts": "/articles/the-two-worlds-in-numbers/",
     "category-comparison": "/compare/",
     "category": "/categories/open-source/",
     "organization": "/organizations/mistral-ai/",
@@ -88,3 +89,18 @@ def test_admin_change_form_is_accessible(page, site, problems, shot):
     # on every change: markup neither a template nor a stylesheet of ours can reach.
     waived = {"list": ".select2-selection__rendered"}
     check_every_variant(page, change_url(site, article), shot, waived)
+
+
+def test_the_charts_tables_opened_are_accessible(page, site, problems, shot):
+    """The tables under the charts, opened: each scrolls in its own focusable box."""
+    failures = []
+    for width, viewport, scheme in VARIANTS:
+        page.set_viewport_size(viewport)
+        page.emulate_media(color_scheme=scheme)
+        page.goto(site + "/articles/the-two-worlds-in-numbers/")
+        page.locator("details.chart-data").evaluate_all("all => all.forEach(d => d.open = true)")
+        shot(f"{width}-{scheme}")
+        violations = blocking_violations(page)
+        if violations:
+            failures.append(f"{width}, {scheme} scheme:\n{describe(violations)}")
+    assert not failures, "\n".join(failures)

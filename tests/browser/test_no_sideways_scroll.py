@@ -10,6 +10,7 @@ PAGES = {
     "home": "/",
     "article-list": "/articles/",
     "article": "/articles/open-source-vs-closed-models/",
+    "article with charts": "/articles/the-two-worlds-in-numbers/",
     "category": "/categories/open-source/",
     "organization": "/organizations/meta/",
     "directory": "/models/",

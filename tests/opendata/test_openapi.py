@@ -3,6 +3,7 @@ import re
 import pytest
 from django.urls import Resolver404, URLPattern, resolve
 
+from kb.catalogue.charts import CHARTS
 from kb.catalogue.models import Organization
 from kb.opendata import urls as opendata_urls
 from kb.opendata.api import openapi as openapi_view
@@ -15,12 +16,17 @@ DATA_VIEWS = {"kb.opendata.api", "kb.opendata.downloads"}
 
 
 def data_routes():
-    """The routes of the JSON API and the downloads, as OpenAPI paths."""
+    """The routes of the JSON API and the downloads, as OpenAPI paths; a chart's route once for
+    each chart, as each takes its own options."""
     for pattern in opendata_urls.urlpatterns:
         assert isinstance(pattern, URLPattern)
         if pattern.callback.__module__ in DATA_VIEWS and pattern.name != "data":
             route = str(pattern.pattern).lstrip("^").rstrip("$")
-            yield "/" + re.sub(r"\(\?P<(\w+)>[^)]*\)|<(?:\w+:)?(\w+)>", r"{\1\2}", route)
+            path = "/" + re.sub(r"\(\?P<(\w+)>[^)]*\)|<(?:\w+:)?(\w+)>", r"{\1\2}", route)
+            if "{chart}" in path:
+                yield from (path.replace("{chart}", chart) for chart in CHARTS)
+            else:
+                yield path
 
 
 @pytest.fixture

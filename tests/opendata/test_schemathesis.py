@@ -14,6 +14,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
+from kb.catalogue.charts import CHARTS
 from kb.wsgi import application
 
 EXAMPLES_PER_OPERATION = 25
@@ -44,6 +45,8 @@ def test_api_conforms_to_its_description(seed, keep_the_test_transaction, mode):
         "/api/articles/{slug}/",
         "/models.json",
         "/models.csv",
+        *(f"/api/charts/{chart}/" for chart in CHARTS),
+        *(f"/data/charts/{chart}.csv" for chart in CHARTS),
     }
 
     if mode == GenerationMode.NEGATIVE:

@@ -255,11 +255,12 @@ def test_article_page_queries_do_not_grow_with_the_entries(
     client, django_assert_num_queries, entries
 ):
     article = add_entries(entries)
-    # The article, its categories, its entries; the content version; the blocks' categories,
+    # The article, its categories, its entries, the other articles of its categories; the
+    # content version; the blocks' categories,
     # entries, the first entries of the one category, their number, pros and cons; the content
     # version again for the comparison, its categories, rows, cells, numbers of entries and the
     # first entries of the one category.
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         page = client.get(article.get_absolute_url())
     # Related entries all; the examples block and the comparison the first few.
     named = entries + 2 * min(entries, EXAMPLES_SHOWN) + 1  # the [[examples SLUG]] of an entry
@@ -268,7 +269,7 @@ def test_article_page_queries_do_not_grow_with_the_entries(
         len([link for link in links if link.get("href", "").startswith("/models/model-")]) == named
     )
     # Until content changes, the blocks are not built again.
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         again = client.get(article.get_absolute_url())
     assert again.content == page.content
 
@@ -285,7 +286,7 @@ def test_article_list_queries_do_not_grow(client, django_assert_num_queries, art
 
 
 def test_seed_article_follows_the_data(client, seed):
-    article = Article.objects.get()
+    article = Article.objects.get(slug="open-source-vs-closed-models")
     ProCon.objects.filter(text="Free or low-cost").update(text="Free to download")
     ModelEntryFactory(
         name="Newcomer", category=Category.objects.get(slug="closed"), organization__name="Lab"

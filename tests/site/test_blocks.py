@@ -29,14 +29,16 @@ def test_the_readme_lists_every_block_as_registered():
 def test_an_unknown_block_is_told_every_registered_one():
     problem = parse_placeholder("nonsense").problem
     assert problem == (
-        "There is no such block. Write [[comparison]], [[examples SLUG]], [[pros SLUG]] or "
-        "[[cons SLUG]]."
+        "There is no such block. Write [[comparison]], [[examples SLUG]], [[pros SLUG]], "
+        "[[cons SLUG]] or [[chart NAME OPTIONS]]."
     )
 
 
 @pytest.mark.parametrize("name", list(BLOCKS))
 def test_each_block_takes_what_it_registered(name):
-    if BLOCKS[name].takes_slug:
+    if BLOCKS[name].read_options:
+        assert parse_placeholder(name).problem.endswith(f"Write {BLOCKS[name].usage}.")
+    elif BLOCKS[name].takes_slug:
         assert parse_placeholder(f"{name} a-slug") == blocks.Placeholder(
             f"[[{name} a-slug]]", name, "a-slug"
         )

@@ -32,6 +32,7 @@ PUBLIC_PAGES = {
     "home": "/",
     "article list": "/articles/",
     "article": "/articles/open-source-vs-closed-models/",
+    "article with charts": "/articles/the-two-worlds-in-numbers/",
     "category": "/categories/open-source/",
     "organization": "/organizations/meta/",
     "directory": "/models/",

@@ -47,10 +47,21 @@ def article_detail(request, slug):
     article = get_object_or_404(visible(articles, request), slug=slug)
     # Only staff see a draft: they get the preview's warnings about placeholders.
     body = render_document(article.body, preview=not article.is_published)
-    related = [*article.categories.all(), *article.entries.all()]
+    categories = article.categories.all()
+    # Other articles about the same categories ("see also"), newest first.
+    related_articles = (
+        Article.objects.published()
+        .filter(categories__in=[category.pk for category in categories])
+        .exclude(pk=article.pk)
+        .distinct()
+        if categories
+        else Article.objects.none()
+    )
+    related = [*categories, *article.entries.all(), *related_articles]
     context = {
         "article": article,
         "body": body,
+        "related_articles": related_articles,
         "last_updated": latest_change([article, *related, *body.shown]),
         "crumbs": home_crumbs(("Articles", reverse("kb:article_list"))),
     }

@@ -33,6 +33,7 @@ from ...scratch_site import load_bundled_content, production_server, seed_articl
 PAGES = [
     ("home", "/"),
     ("article", "{article}"),
+    ("article with charts", "/articles/the-two-worlds-in-numbers/"),
     ("models, filtered", "/models/?category=open-source"),
     ("compare categories", "/compare/"),
     ("compare models", "/compare/models/?m=llama-2&m=gpt-4"),

@@ -402,7 +402,7 @@ class ApiPriceInline(ContentInline):
     model = ApiPrice
     fields = ("input_per_million", "output_per_million", "currency", "as_of", "source_url", "note")
     max_num = 1
-    verbose_name_plural = "API price (per million tokens, from the maker's pricing page)"
+    verbose_name = "API price (per million tokens, from the maker's pricing page)"
 
 
 class OrganizationAliasInline(ContentInline):

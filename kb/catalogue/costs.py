@@ -52,6 +52,9 @@ class Size:
     gigabytes: Decimal
 
     def __str__(self):
+        # A model of a few thousand parameters would read "0.0 GB", as if it needed nothing.
+        if not self.gigabytes:
+            return "under 0.1 GB"
         return f"{self.gigabytes} GB"
 
 
@@ -74,7 +77,11 @@ class WeightsMemory:
         return [Size(bits, gigabytes(weights_bytes(self.parameter_count, bits))) for bits in BITS]
 
     def at(self, bits):
+        """The gigabytes at ``bits`` (a Decimal), or None when unknown."""
         return next((size.gigabytes for size in self.sizes if size.bits == bits), None)
+
+    def size_at(self, bits):
+        return next((size for size in self.sizes if size.bits == bits), None)
 
     @property
     def label(self):
@@ -146,7 +153,7 @@ def cost_facts(entry):
         elif not memory.known:
             facts[key] = Fact(key, label, NO_PARAMETERS, known=False)
         else:
-            facts[key] = Fact(key, label, f"{memory.at(bits)} GB")
+            facts[key] = Fact(key, label, str(memory.size_at(bits)))
     return facts
 
 

@@ -443,9 +443,9 @@ def test_500_page_needs_neither_the_database_nor_a_request(settings, django_asse
     [
         # Categories with counts, featured articles, recent entries.
         ("/", 3, "Recently updated models Bulk model"),
-        # Entry; modalities, sources, grades, pros/cons, category pros/cons, other
+        # Entry; modalities, sources, grades, pros/cons, category pros/cons, API price, other
         # organizations, imported facts' provenance; articles; the picker's count and list.
-        ("/models/bulk-000/", 11, "Bulk model 000"),
+        ("/models/bulk-000/", 12, "Bulk model 000"),
         # Category, its pros/cons; the number of entries, a page of them and their modalities.
         ("/categories/{category}/", 5, "Bulk model 000"),
         # Organization; the number of entries, a page of them and their modalities.

@@ -69,9 +69,7 @@ def test_the_csv_has_a_column_per_cost(client, entries):
     body = client.get("/models.csv").content.decode()
     rows = {row["slug"]: row for row in csv.DictReader(io.StringIO(body))}
     assert {
-        key: value
-        for key, value in rows["hosted"].items()
-        if key.startswith(("price_", "memory_"))
+        key: value for key, value in rows["hosted"].items() if key.startswith(("price_", "memory_"))
     } == {
         "price_input_per_million": "2.5",
         "price_output_per_million": "10.0",

@@ -260,9 +260,9 @@ def test_model_page_query_count_above_the_picker_limit(
 ):
     monkeypatch.setattr(model_comparison, "PICKER_CHOICES_LIMIT", 5)
     build_catalogue(count)
-    # Entry; modalities, sources, grades, pros/cons, category pros/cons, other organizations,
-    # provenance; articles; the count. (A family also reads its variants.)
-    with django_assert_num_queries(10):
+    # Entry; modalities, sources, grades, pros/cons, category pros/cons, API price, other
+    # organizations, provenance; articles; the count. (A family also reads its variants.)
+    with django_assert_num_queries(11):
         page = client.get("/models/bulk-000/")
     assert page.status_code == 200
     assert parse(page.content).find("input", id="compare-with", value="")

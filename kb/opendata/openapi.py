@@ -27,6 +27,7 @@ from kb.catalogue.schemas import Url
 from kb.site.filters import (
     DEFAULT_SORT,
     FACETS,
+    MAX_PRICE,
     PAGE_SIZES,
     SORT_CHOICES,
     SORTS,
@@ -173,7 +174,7 @@ def filter_parameters():
         ),
         query(
             "max_input_price",
-            {"anyOf": [{"type": "number", "minimum": 0}, EMPTY]},
+            {"anyOf": [{"type": "number", "minimum": 0, "maximum": MAX_PRICE}, EMPTY]},
             ModelFilterForm.base_fields["max_input_price"].help_text,
         ),
         query(

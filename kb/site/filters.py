@@ -10,6 +10,7 @@ downloads read them strictly (``strict=True``: anything wrong is a 400 saying wh
 import operator
 import re
 from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, Decimal
 from functools import cache, reduce
 
 from django import forms
@@ -191,6 +192,9 @@ OPENNESS_STEPS = (25, 50, 75)
 MEMORY_STEPS = (8, 16, 24, 48, 80)
 DEFAULT_BITS = 4
 PRICE_STEPS = (1, 5, 15)
+# Prices are stored to a hundredth of a cent; a limit is read to the same precision, rounded down.
+MAX_PRICE = 1_000_000
+PRICE_PRECISION = Decimal("0.0001")
 
 # Memory only means something for downloadable weights: other entries sort with the unknown.
 WEIGHTS_PARAMETERS = Case(When(access__in=WEIGHTS_ACCESS, then=F("parameter_count")))
@@ -279,7 +283,8 @@ class ModelQuery:
         """The entries whose published input price is at most ``max_input_price``, or None."""
         if self.max_input_price is None:
             return None
-        return Q(api_prices__input_per_million__lte=self.max_input_price)
+        limit = self.max_input_price.quantize(PRICE_PRECISION, rounding=ROUND_DOWN)
+        return Q(api_prices__input_per_million__lte=limit)
 
     def cost_filters(self):
         """``{"memory_gb": Q, "max_input_price": Q}`` of the cost filters given."""
@@ -329,8 +334,7 @@ class ModelFilterForm(PageForm):
     max_input_price = forms.DecimalField(
         label="API price at most (US dollars per million input tokens)",
         min_value=0,
-        max_digits=10,
-        decimal_places=4,
+        max_value=MAX_PRICE,
         required=False,
         help_text="Only models with a published API price per million input tokens of at most "
         "this many US dollars.",

@@ -201,7 +201,7 @@ def test_a_hosted_model_page_gives_its_price_date_and_source(client, catalogue):
     text = visible_text(client.get("/models/dear/").content)
     assert "What it costs to use" in text
     assert "$30.00 per million input tokens, $60.00 per million output tokens (US dollars)" in text
-    assert "as of 1 December 2026: gpt-x, standard rate" in text
+    assert "read on 1 December 2026. gpt-x, standard rate" in text
     assert "Source: https://example.com/dear/pricing" in text
     assert "No downloadable weights, so there is nothing to run yourself." in text
 

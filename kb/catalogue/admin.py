@@ -24,6 +24,7 @@ from . import history
 from .epoch.admin import EpochImportAdminMixin
 from .facts import pros_and_cons
 from .models import (
+    ApiPrice,
     Article,
     Category,
     ComparisonCell,
@@ -401,6 +402,15 @@ class OpennessGradeInline(ContentInline):
     verbose_name_plural = "openness scorecard"
 
 
+class ApiPriceInline(ContentInline):
+    """The published API price, one per entry: editing it keeps the old one in the history."""
+
+    model = ApiPrice
+    fields = ("input_per_million", "output_per_million", "currency", "as_of", "source_url", "note")
+    max_num = 1
+    verbose_name = "API price (per million tokens, from the maker's pricing page)"
+
+
 class OrganizationAliasInline(ContentInline):
     model = OrganizationAlias
     fields = ("name",)
@@ -518,6 +528,7 @@ class ModelEntryAdmin(EpochImportAdminMixin, EditorImportExportMixin, Publishabl
         EntryProConInline,
         SourceInline,
         OpennessGradeInline,
+        ApiPriceInline,
         FactProvenanceInline,
     ]
     fieldsets = (

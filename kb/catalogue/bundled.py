@@ -9,6 +9,7 @@ import datetime
 import hashlib
 import json
 from collections import Counter, namedtuple
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
@@ -18,6 +19,7 @@ from .epoch.source import parse
 from .epoch.sync import EPOCH_DATASET, import_rows
 from .history import revision
 from .models import (
+    ApiPrice,
     Article,
     Category,
     ComparisonCell,
@@ -148,6 +150,8 @@ class Loader:
                         {"entry": entry, "dimension": dimension},
                         grade_values(grade),
                     )
+                if "api_price" in item:
+                    self.upsert(ApiPrice, {"entry": entry}, price_values(item["api_price"]))
             entries[item["slug"]] = entry
 
         for item in content["comparison_rows"]:
@@ -231,6 +235,19 @@ def grade_values(value):
         "grade": value["grade"],
         "source_url": value.get("source", ""),
         "checked_on": parse_date(checked) if checked else None,
+    }
+
+
+def price_values(value):
+    """The bundled API price: ``{"input", "output", "as_of", "source", "note"}``, in US dollars
+    per million tokens (decimals written as text, so none is rounded through a float)."""
+    return {
+        "input_per_million": Decimal(value["input"]),
+        "output_per_million": Decimal(value["output"]),
+        "currency": ApiPrice.Currency.USD,
+        "as_of": parse_date(value["as_of"]),
+        "source_url": value["source"],
+        "note": value.get("note", ""),
     }
 
 

@@ -35,7 +35,15 @@ from .models import (
 FOLLOW = {
     Category: ["pros_cons"],
     Organization: ["aliases"],
-    ModelEntry: ["pros_cons", "sources", "openness", "aliases", "provenance", "import_records"],
+    ModelEntry: [
+        "pros_cons",
+        "sources",
+        "openness",
+        "aliases",
+        "provenance",
+        "import_records",
+        "api_prices",
+    ],
     ComparisonRow: ["cells"],
 }
 # Bookkeeping that the history page shows in its own columns (who, when) or not at all.

@@ -377,7 +377,7 @@ class ModelEntryQuerySet(PublishableQuerySet):
     def with_details(self):
         """What the model page and the comparison show, in a fixed number of queries."""
         return self.with_related().prefetch_related(
-            "sources", "openness", "pros_cons", "category__pros_cons"
+            "sources", "openness", "pros_cons", "category__pros_cons", "api_prices"
         )
 
     def with_openness_score(self):
@@ -796,6 +796,65 @@ class OpennessGrade(Content, models.Model):
 
     def __str__(self):
         return f"{self.get_dimension_display()}: {self.get_grade_display()}"
+
+
+class ApiPrice(Content, models.Model):
+    """The price its maker publishes for using a model through its API, per million tokens
+    in and out, as read on a day from a page whose address is kept. One per entry: a new price
+    replaces the old, which stays in the entry's history."""
+
+    class Currency(models.TextChoices):
+        USD = "USD", "US dollars"
+
+    entry = models.ForeignKey(ModelEntry, on_delete=models.CASCADE, related_name="api_prices")
+    input_per_million = models.DecimalField(
+        "input, per million tokens",
+        max_digits=10,
+        decimal_places=4,
+        validators=[MinValueValidator(0)],
+        help_text="The standard rate for a million input (prompt) tokens.",
+    )
+    output_per_million = models.DecimalField(
+        "output, per million tokens",
+        max_digits=10,
+        decimal_places=4,
+        validators=[MinValueValidator(0)],
+        help_text="The standard rate for a million output (generated) tokens.",
+    )
+    currency = models.CharField(max_length=3, choices=Currency, default=Currency.USD)
+    as_of = models.DateField(
+        "as of",
+        validators=[validate_not_far_future],
+        help_text="The day the price was read from its source.",
+    )
+    source_url = URIField(
+        "source URL", max_length=500, help_text="The maker's own pricing page or model page."
+    )
+    note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Which model ID or tier the price is for, e.g. “gpt-4, standard rate”.",
+    )
+
+    class Meta:
+        ordering = ["entry"]
+        verbose_name = "API price"
+        verbose_name_plural = "API prices"
+        indexes = [
+            # The directory's "cheapest first" and its price filter.
+            models.Index(fields=["input_per_million", "entry"], name="api_price_input"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["entry"], name="api_price_one_per_entry"),
+            models.CheckConstraint(
+                condition=Q(input_per_million__gte=0) & Q(output_per_million__gte=0),
+                name="api_price_not_negative",
+                violation_error_message="A price cannot be negative.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.currency} {self.input_per_million} in, {self.output_per_million} out"
 
 
 def validate_dimensions(value):

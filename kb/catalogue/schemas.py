@@ -24,6 +24,7 @@ from ninja import Schema
 from pydantic import BeforeValidator, Field, WithJsonSchema
 
 from . import models
+from .costs import BITS, api_price, weights_memory
 from .openness import DIMENSION_COUNT, MINIMUM_GRADED, scorecard
 
 
@@ -183,6 +184,37 @@ def provenance_lines(provenance):
     )
 
 
+class ApiPrice(Schema):
+    """The price the maker publishes for using the model through its API, as read on `as_of`
+    from `source_url`: the standard rate per million input and output tokens."""
+
+    input_per_million: Annotated[float, Field(ge=0), Column("price_input_per_million")]
+    output_per_million: Annotated[float, Field(ge=0), Column("price_output_per_million")]
+    currency: Annotated[Literal[tuple(models.ApiPrice.Currency.values)], Column("price_currency")]
+    as_of: Annotated[Day, Column("price_as_of")]
+    source_url: Annotated[Url, Column("price_source")]
+    note: Annotated[known(str), Column("price_note")]
+
+
+def gigabytes_at(bits):
+    return Annotated[
+        float | None,
+        Field(ge=0, description=f"At {bits} bits per parameter; null without a parameter count."),
+        Column(f"memory_{bits}bit_gb"),
+    ]
+
+
+class WeightsMemory(Schema):
+    """The memory the downloadable weights need, computed here, not published: parameter_count
+    × bits ÷ 8 bytes, in gigabytes of 10⁹ bytes with one decimal (halves rounded up). Weights
+    only: running the model needs more, for activations and the context. A mixture of experts
+    counts all its parameters, since every expert is loaded."""
+
+    gb_at_16_bits: gigabytes_at(16)
+    gb_at_8_bits: gigabytes_at(8)
+    gb_at_4_bits: gigabytes_at(4)
+
+
 class ModelEntry(Schema):
     """One model entry: facts, licence, openness grades, sources, and the provenance of the
     facts imported from a published dataset."""
@@ -197,12 +229,23 @@ class ModelEntry(Schema):
     release_date: Annotated[known(Day), edited("release_date")]
     parameters: Annotated[known(str), edited("parameters")]
     parameter_count: Annotated[int | None, Field(ge=1), edited("parameter_count")]
+    active_parameter_count: Annotated[
+        int | None,
+        Field(ge=1, description="For a mixture of experts, the parameters used per token."),
+        Column("active_parameter_count"),
+    ]
     context_window: Annotated[int | None, Field(ge=1), edited("context_window")]
     licence: Licence
     access: Annotated[known(Literal[tuple(models.Access.values)]), edited("access")]
     homepage: Annotated[known(Url), edited("homepage")]
     summary: Annotated[known(str), edited("summary")]
     openness: Openness
+    api_price: Annotated[
+        ApiPrice | None, Field(description="null where no published price is recorded.")
+    ]
+    weights_memory: Annotated[
+        WeightsMemory | None, Field(description="null where the weights cannot be downloaded.")
+    ]
     sources: Annotated[list[Source], Column("sources", cell=source_lines)]
     provenance: Annotated[list[FactProvenance], Column("provenance", cell=provenance_lines)]
     updated_at: Annotated[Timestamp, Column("updated_at")]
@@ -230,6 +273,17 @@ class ModelEntry(Schema):
     def resolve_openness(entry):
         return scorecard(entry)
 
+    @staticmethod
+    def resolve_api_price(entry):
+        return api_price(entry)
+
+    @staticmethod
+    def resolve_weights_memory(entry):
+        memory = weights_memory(entry)
+        if memory is None:
+            return None
+        return {f"gb_at_{bits}_bits": memory.at(bits) for bits in BITS}
+
 
 @dataclasses.dataclass(frozen=True)
 class RecordColumn:
@@ -242,13 +296,23 @@ class RecordColumn:
     dimension: str | None = None
 
 
+def nested_schema(annotation):
+    """The Schema a field holds, alone or or-None (``ApiPrice | None``), or None."""
+    for each in (annotation, *get_args(annotation)):
+        if isinstance(each, type) and issubclass(each, Schema):
+            return each
+    return None
+
+
 def record_columns(schema=ModelEntry, read=lambda record: record, dimension=None):
-    """The columns of ``schema``'s records, in the order of its fields."""
+    """The columns of ``schema``'s records, in the order of its fields. A nested record that is
+    null (an entry without an API price) leaves its columns empty."""
     for key, field in schema.model_fields.items():
         marks = {type(mark): mark for mark in field.metadata}
 
         def value(record, key=key):
-            return read(record)[key]
+            parent = read(record)
+            return None if parent is None else parent[key]
 
         if Column in marks:
             column = marks[Column]
@@ -267,8 +331,8 @@ def record_columns(schema=ModelEntry, read=lambda record: record, dimension=None
                     return next(i for i in v(record) if i["dimension"] == each)
 
                 yield from record_columns(item, one, each)
-        elif isinstance(field.annotation, type) and issubclass(field.annotation, Schema):
-            yield from record_columns(field.annotation, value, dimension)
+        elif nested := nested_schema(field.annotation):
+            yield from record_columns(nested, value, dimension)
 
 
 RECORD_COLUMNS = list(record_columns())

@@ -20,11 +20,20 @@ from pydantic import Field
 from pydantic.json_schema import models_json_schema
 
 from kb.catalogue import charts, schemas
+from kb.catalogue.costs import BITS
 from kb.catalogue.freshness import PerVersion
 from kb.catalogue.models import Dataset, Modality
 from kb.catalogue.openness import DIMENSION_COUNT, MINIMUM_GRADED
 from kb.catalogue.schemas import Url
-from kb.site.filters import DEFAULT_SORT, FACETS, PAGE_SIZES, SORT_CHOICES, SORTS
+from kb.site.filters import (
+    DEFAULT_SORT,
+    FACETS,
+    MAX_PRICE,
+    PAGE_SIZES,
+    SORT_CHOICES,
+    SORTS,
+    ModelFilterForm,
+)
 
 from . import serializers
 
@@ -154,6 +163,21 @@ def filter_parameters():
             "Only entries whose openness score is at least this; entries with fewer than "
             f"{MINIMUM_GRADED} of {DIMENSION_COUNT} dimensions graded have no score and are left "
             "out.",
+        ),
+        query(
+            "memory_gb",
+            whole_number(minimum=1, maximum=100_000),
+            ModelFilterForm.base_fields["memory_gb"].help_text,
+        ),
+        query(
+            "memory_bits",
+            {"anyOf": [{"type": "integer", "enum": list(BITS)}, EMPTY]},
+            ModelFilterForm.base_fields["memory_bits"].help_text,
+        ),
+        query(
+            "max_input_price",
+            {"anyOf": [{"type": "number", "minimum": 0, "maximum": MAX_PRICE}, EMPTY]},
+            ModelFilterForm.base_fields["max_input_price"].help_text,
         ),
         query(
             "sort",

@@ -30,6 +30,7 @@ def published_entries():
         .prefetch_related(
             "modalities",
             "openness",
+            "api_prices",
             Prefetch("sources", queryset=Source.objects.order_by("fact", "id")),
             Prefetch(
                 "provenance",

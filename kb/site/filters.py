@@ -10,12 +10,14 @@ downloads read them strictly (``strict=True``: anything wrong is a 400 saying wh
 import operator
 import re
 from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, Decimal
 from functools import cache, reduce
 
 from django import forms
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, When
 from django.utils.text import Truncator
 
+from kb.catalogue.costs import BITS, WEIGHTS_ACCESS, fits_in
 from kb.catalogue.models import Access, Category, Modality, ModelEntry, Organization
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
@@ -184,6 +186,18 @@ def facet_choices():
 # The openness score (kb.catalogue.openness): at least a given score; the directory offers these steps.
 OPENNESS_STEPS = (25, 50, 75)
 
+# What it costs (kb.catalogue.costs): the weights fit in this many gigabytes at the chosen
+# width; the published API price per million input tokens is at most this many dollars.
+MEMORY_STEPS = (8, 16, 24, 48, 80)
+DEFAULT_BITS = 4
+PRICE_STEPS = (1, 5, 15)
+# Prices are stored to a hundredth of a cent; a limit is read to the same precision, rounded down.
+MAX_PRICE = 1_000_000
+PRICE_PRECISION = Decimal("0.0001")
+
+# Memory only means something for downloadable weights: other entries sort with the unknown.
+WEIGHTS_PARAMETERS = Case(When(access__in=WEIGHTS_ACCESS, then=F("parameter_count")))
+
 SORTS = {
     # sort_name: the name folded, leading punctuation ignored (kb.catalogue.text.sort_key).
     "name": ("Name (A–Z)", ["sort_name"]),
@@ -192,6 +206,17 @@ SORTS = {
     "largest": ("Parameters, largest first", [F("parameter_count").desc(nulls_last=True)]),
     "smallest": ("Parameters, smallest first", [F("parameter_count").asc(nulls_last=True)]),
     "openness": ("Openness score, most open first", [F("openness_score").desc(nulls_last=True)]),
+    "cheapest": (
+        "API price, cheapest first",
+        [
+            F("api_prices__input_per_million").asc(nulls_last=True),
+            F("api_prices__output_per_million").asc(nulls_last=True),
+        ],
+    ),
+    "least_memory": (
+        "Memory for the weights, least first",
+        [WEIGHTS_PARAMETERS.asc(nulls_last=True)],
+    ),
 }
 DEFAULT_SORT = "name"
 SORT_CHOICES = [(key, label) for key, (label, _) in SORTS.items()]
@@ -225,13 +250,17 @@ class ModelQuery:
 
     selected: dict = field(default_factory=lambda: {spec.name: [] for spec in FACETS})
     min_openness: int | None = None
+    memory_gb: int | None = None
+    memory_bits: int = DEFAULT_BITS
+    max_input_price: object = None  # a Decimal
     sort: str = DEFAULT_SORT
     page: int = 1
     per_page: int = PAGE_SIZES[0]
 
     @property
     def filtered(self):
-        return any(self.selected.values()) or self.min_openness is not None
+        limits = (self.min_openness, self.memory_gb, self.max_input_price)
+        return any(self.selected.values()) or any(limit is not None for limit in limits)
 
     def facet_filters(self):
         """``{facet name: Q}`` of the facets with ticked values."""
@@ -246,9 +275,27 @@ class ModelQuery:
             return None
         return Q(openness_score__gte=self.min_openness)
 
+    def memory_filter(self):
+        """The entries whose weights fit in ``memory_gb`` at ``memory_bits``, or None."""
+        return None if self.memory_gb is None else fits_in(self.memory_gb, self.memory_bits)
+
+    def price_filter(self):
+        """The entries whose published input price is at most ``max_input_price``, or None."""
+        if self.max_input_price is None:
+            return None
+        limit = self.max_input_price.quantize(PRICE_PRECISION, rounding=ROUND_DOWN)
+        return Q(api_prices__input_per_million__lte=limit)
+
+    def cost_filters(self):
+        """``{"memory_gb": Q, "max_input_price": Q}`` of the cost filters given."""
+        filters = {"memory_gb": self.memory_filter(), "max_input_price": self.price_filter()}
+        return {name: q for name, q in filters.items() if q is not None}
+
     def apply(self, queryset):
         """``queryset`` with ``openness_score``, filtered and sorted as asked."""
-        queryset = queryset.with_openness_score().filter(*self.facet_filters().values())
+        queryset = queryset.with_openness_score().filter(
+            *self.facet_filters().values(), *self.cost_filters().values()
+        )
         if self.min_openness is not None:
             queryset = queryset.filter(self.openness_filter())
         return queryset.order_by(*SORTS[self.sort][1], "sort_name", "pk")
@@ -268,16 +315,60 @@ class ModelFilterForm(PageForm):
         required=False,
         help_text="Only entries whose openness score is at least this; entries with too few dimensions graded have none.",
     )
+    memory_gb = forms.IntegerField(
+        label="Weights fit in (GB)",
+        min_value=1,
+        max_value=100_000,
+        required=False,
+        help_text="Only models with downloadable weights that fit in this many gigabytes "
+        "(10⁹ bytes) at memory_bits bits per parameter, computed from the parameter count; "
+        "weights only, running needs more.",
+    )
+    memory_bits = forms.TypedChoiceField(
+        label="Bits per parameter",
+        coerce=int,
+        choices=[(bits, f"{bits} bits") for bits in BITS],
+        required=False,
+        help_text=f"16, 8 or 4: the width memory_gb counts the weights at; {DEFAULT_BITS} unless given.",
+    )
+    max_input_price = forms.DecimalField(
+        label="API price at most (US dollars per million input tokens)",
+        min_value=0,
+        max_value=MAX_PRICE,
+        required=False,
+        help_text="Only models with a published API price per million input tokens of at most "
+        "this many US dollars.",
+    )
     sort = forms.ChoiceField(choices=SORT_CHOICES, required=False)
     per_page = forms.TypedChoiceField(
         coerce=int, choices=[(size, size) for size in PAGE_SIZES], required=False
     )
 
-    field_order = [spec.name for spec in FACETS] + ["min_openness", "sort", "page", "per_page"]
+    field_order = [spec.name for spec in FACETS] + [
+        "min_openness",
+        "memory_gb",
+        "memory_bits",
+        "max_input_price",
+        "sort",
+        "page",
+        "per_page",
+    ]
 
     # What the directory does with a value it cannot use: (notice, fallback).
     FALLBACKS = {
         "min_openness": ("No openness score {value}; that filter was left out.", None),
+        "memory_gb": (
+            "No memory size {value} (a whole number of gigabytes, from 1); that filter was left out.",
+            None,
+        ),
+        "memory_bits": (
+            "Weights are counted at 16, 8 or 4 bits, not {value}; counted at {default} bits.",
+            DEFAULT_BITS,
+        ),
+        "max_input_price": (
+            "No price {value} (US dollars, such as 2.50); that filter was left out.",
+            None,
+        ),
         "sort": ("No sort order {value}; sorted by name instead.", DEFAULT_SORT),
         "page": ("No page {value}; showing the first page.", 1),
         "per_page": ("Page size {value} is not offered; showing {default} a page.", PAGE_SIZES[0]),

@@ -5,7 +5,9 @@ Within one facet the ticked choices are alternatives (text OR image); across fac
 apply (open-source AND text). Each facet counts its choices under the *other* facets' filters,
 so a count says how many entries ticking that choice would add or leave, the way faceted
 catalogues do; the openness score, one choice at a time, counts how many entries reach each
-step. The number of queries is fixed: one per facet, the count, the page and its modalities.
+step; the cost filters (the weights fit in so many gigabytes, the API price is at most so much)
+count their steps in one more query. The number of queries is fixed: one per facet, the
+openness steps, the cost steps, the count, the page, its modalities and its prices.
 """
 
 from dataclasses import dataclass, field
@@ -13,12 +15,15 @@ from dataclasses import dataclass, field
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 
+from kb.catalogue.costs import BITS, fits_in, money, plain
 from kb.catalogue.models import ModelEntry
 
 from .filters import (
     FACETS,
+    MEMORY_STEPS,
     OPENNESS_STEPS,
     PAGE_SIZES,
+    PRICE_STEPS,
     ModelFilterForm,
     PageForm,
     quoted,
@@ -39,6 +44,9 @@ class Facet:
     label: str
     options: list = field(default_factory=list)
     input_type: str = "checkbox"  # several choices, or one ("radio")
+    # The width the memory facet counts at, and the widths to choose from.
+    bits: int | None = None
+    bit_choices: tuple = ()
 
 
 def facets(query, choices):
@@ -50,7 +58,8 @@ def facets(query, choices):
     can be unticked).
     """
     filters = query.facet_filters()
-    published = ModelEntry.objects.published()
+    cost_filters = query.cost_filters()
+    published = ModelEntry.objects.published().filter(*cost_filters.values())
     if query.min_openness is not None:
         published = published.with_openness_score().filter(query.openness_filter())
     result = []
@@ -70,7 +79,8 @@ def facets(query, choices):
             if count or ticked:
                 facet.options.append(Option(value, label, count, ticked))
         result.append(facet)
-    result.append(openness_facet(query, filters.values()))
+    result.append(openness_facet(query, [*filters.values(), *cost_filters.values()]))
+    result.extend(cost_facets(query, filters.values()))
     return result
 
 
@@ -96,6 +106,57 @@ def openness_facet(query, filters):
         if counts[str(step)] or selected:
             facet.options.append(Option(str(step), f"At least {step}", counts[str(step)], selected))
     return facet
+
+
+def cost_facets(query, filters):
+    """The memory the weights fit in and the most the API costs, each step counted under the
+    other filters (the cost filter of the other kind included), in one query."""
+    published = ModelEntry.objects.published().filter(*filters)
+    if query.min_openness is not None:
+        published = published.with_openness_score().filter(query.openness_filter())
+    memory_gbs = sorted({*MEMORY_STEPS, query.memory_gb} - {None})
+    prices = sorted({*PRICE_STEPS, query.max_input_price} - {None})
+    memory_filter, price_filter = query.memory_filter(), query.price_filter()
+    # Each kind's steps are counted under the other kind's filter (Q() when it has none).
+    under_price = price_filter if price_filter is not None else Q()
+    under_memory = memory_filter if memory_filter is not None else Q()
+    counts = published.aggregate(
+        memory_any=Count("pk", filter=under_price),
+        price_any=Count("pk", filter=under_memory),
+        **{
+            f"memory_{gb}": Count("pk", filter=fits_in(gb, query.memory_bits) & under_price)
+            for gb in memory_gbs
+        },
+        **{
+            f"price_{index}": Count(
+                "pk", filter=Q(api_prices__input_per_million__lte=price) & under_memory
+            )
+            for index, price in enumerate(prices)
+        },
+    )
+    memory = Facet(
+        "memory_gb",
+        "Weights fit in",
+        input_type="radio",
+        bits=query.memory_bits,
+        bit_choices=BITS,
+    )
+    memory.options.append(Option("", "Any size", counts["memory_any"], query.memory_gb is None))
+    for gb in memory_gbs:
+        selected = gb == query.memory_gb
+        count = counts[f"memory_{gb}"]
+        if count or selected:
+            memory.options.append(Option(str(gb), f"{gb} GB", count, selected))
+    price = Facet("max_input_price", "API price per million input tokens", input_type="radio")
+    price.options.append(
+        Option("", "Any price, or none", counts["price_any"], query.max_input_price is None)
+    )
+    for index, limit in enumerate(prices):
+        selected = limit == query.max_input_price
+        count = counts[f"price_{index}"]
+        if count or selected:
+            price.options.append(Option(plain(limit), f"At most {money(limit)}", count, selected))
+    return [memory, price]
 
 
 @dataclass

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 
 from django.db.models import Q
 
+from kb.catalogue.costs import cost_facts, cost_values
 from kb.catalogue.facts import entry_facts, pros_and_cons
 from kb.catalogue.models import ModelEntry
 from kb.catalogue.openness import scorecard
@@ -52,12 +53,14 @@ class Comparison:
     entries: list
     fact_rows: list
     openness_rows: list
+    cost_rows: list
     pros_cons: list  # a facts.ProsCons per entry, in the entries' order
 
     @property
     def differing(self):
-        """How many fact and openness rows differ."""
-        return sum(row.differs for row in (*self.fact_rows, *self.openness_rows))
+        """How many fact, openness and cost rows differ."""
+        rows = (*self.fact_rows, *self.openness_rows, *self.cost_rows)
+        return sum(row.differs for row in rows)
 
     def only_differences(self):
         """The same comparison with the rows whose values are all the same left out."""
@@ -65,6 +68,7 @@ class Comparison:
             self,
             fact_rows=[row for row in self.fact_rows if row.differs],
             openness_rows=[row for row in self.openness_rows if row.differs],
+            cost_rows=[row for row in self.cost_rows if row.differs],
         )
 
 
@@ -123,6 +127,18 @@ def best_columns(values):
     return frozenset(column for column, value in enumerate(values) if value == top)
 
 
+def least_columns(values):
+    """The columns holding the least of ``values``, on the same terms as ``best_columns``."""
+    if None in values or len(set(values)) < 2:
+        return frozenset()
+    bottom = min(values)
+    return frozenset(column for column, value in enumerate(values) if value == bottom)
+
+
+# What makes a cost best: the least of it.
+LEAST_COST_LABELS = {"price_input": "Cheapest", "price_output": "Cheapest"}
+
+
 def _row(label, cells, key, kind="", best=frozenset(), best_label=""):
     differs = len({key(cell) for cell in cells}) > 1
     return Row(label, cells, differs, kind, best, best_label if best else "")
@@ -166,9 +182,22 @@ def compare(slugs):
             for dimension in zip(*(card.rows for card in cards), strict=True)
         ),
     ]
+    costs = [cost_facts(entry) for entry in entries]
+    values = [cost_values(entry) for entry in entries]
+    cost_rows = [
+        _row(
+            costs[0][key].label,
+            [entry[key] for entry in costs],
+            key=lambda fact: fact.text,
+            best=least_columns([entry[key] for entry in values]),
+            best_label=LEAST_COST_LABELS.get(key, "Least"),
+        )
+        for key in costs[0]
+    ]
     return Comparison(
         entries=entries,
         fact_rows=fact_rows,
         openness_rows=openness_rows,
+        cost_rows=cost_rows,
         pros_cons=[pros_and_cons(entry) for entry in entries],
     )

@@ -9,6 +9,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains
 
 from kb.catalogue.models import (
+    ApiPrice,
     Article,
     Category,
     ComparisonCell,
@@ -277,6 +278,13 @@ NEW_INLINE_ROWS = {
     ComparisonCell: {"text": "Added with its row"},
     EntryAlias: {"name": "Added by another name"},
     FactProvenance: {"fact": "parameters", "retrieved_on": "2026-05-02", "confidence": "likely"},
+    ApiPrice: {
+        "input_per_million": "2.50",
+        "output_per_million": "10",
+        "currency": "USD",
+        "as_of": "2026-12-01",
+        "source_url": "https://example.org/pricing",
+    },
 }
 
 

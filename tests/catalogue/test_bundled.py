@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,7 @@ from django.db.models import Max
 
 from kb.catalogue.bundled import grade_values, load_bundled_content, read_content
 from kb.catalogue.models import (
+    ApiPrice,
     Article,
     Category,
     ComparisonCell,
@@ -260,3 +262,17 @@ def test_loading_plain_grades_keeps_sources_already_there(seed):
     result = load_bundled_content(content)
     assert result["updated"] == 0
     assert OpennessGrade.objects.filter(source_url="").count() == 0
+
+
+def test_bundled_prices_are_read_from_the_makers_page_with_a_date(seed):
+    """Only figures read from a primary source are bundled; every other entry has none."""
+    (price,) = ApiPrice.objects.select_related("entry")
+    assert price.entry.slug == "gpt-4"
+    assert (price.input_per_million, price.output_per_million) == (Decimal(30), Decimal(60))
+    assert price.currency == "USD"
+    assert price.as_of == datetime.date(2026, 12, 4)
+    assert price.source_url == "https://developers.openai.com/api/docs/models/gpt-4"
+    assert "gpt-4-0613" in price.note
+    before = ApiPrice.objects.values().get()
+    load_bundled_content()
+    assert ApiPrice.objects.values().get() == before

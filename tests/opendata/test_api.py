@@ -235,10 +235,11 @@ def add_entries(count):
 @pytest.mark.parametrize(
     ("url", "queries"),
     [
-        # count, page, modalities, openness grades, sources, provenance, the datasets credited
-        ("/api/models/", 7),
+        # count, page, modalities, openness grades, API prices, sources, provenance, the
+        # datasets credited
+        ("/api/models/", 8),
         # and one to check each filter's slugs
-        ("/api/models/?category=open-source&modality=text&sort=openness", 9),
+        ("/api/models/?category=open-source&modality=text&sort=openness", 10),
         # categories, their entries, their pros and cons
         ("/api/categories/", 3),
         # count, page, categories, entries

@@ -130,11 +130,11 @@ def test_download_query_counts_do_not_grow_with_rows(client, seed, url):
             assert client.get(url).status_code == 200
         return len(context)
 
-    # entries, modalities, openness grades, sources, provenance, the datasets credited
-    assert count_queries() == 6
+    # entries, modalities, openness grades, API prices, sources, provenance, the datasets credited
+    assert count_queries() == 7
     for _ in range(6):
         ModelEntryFactory().sources.create(fact="general", url="https://example.org/")
-    assert count_queries() == 6
+    assert count_queries() == 7
 
 
 def test_the_data_page_describes_the_downloads_as_a_dataset(client, seed):

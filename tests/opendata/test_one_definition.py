@@ -46,6 +46,8 @@ def is_described(spec, path):
             return False
         schema = schema["properties"][key]
         schema = schema.get("items", schema)
+        # A nested record that may be null: the alternative that is not null.
+        schema = next((s for s in schema.get("anyOf", []) if "$ref" in s), schema)
         if "$ref" in schema:
             schema = components[schema["$ref"].rsplit("/", 1)[1]]
     return True
@@ -67,6 +69,14 @@ def test_every_key_is_described_and_sent(client, seed):
     dataset = models.Dataset.objects.create(**EPOCH_DATASET)
     models.FactProvenance.objects.create(
         entry=llama, fact="parameters", dataset=dataset, retrieved_on=datetime.date(2026, 5, 2)
+    )
+    models.ApiPrice.objects.create(
+        entry=llama,
+        input_per_million="0.5",
+        output_per_million="1",
+        as_of=datetime.date(2026, 12, 1),
+        source_url="https://example.com/pricing",
+        note="A tier",
     )
     spec = client.get(reverse("kb:api_openapi")).json()
     record = client.get(reverse("kb:api_model", args=["llama-2"])).json()

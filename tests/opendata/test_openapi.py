@@ -66,7 +66,8 @@ def test_the_filter_values_are_those_in_the_database(spec):
         "items": {"type": "string", "enum": access},
     }
     assert parameters["licence"]["schema"]["items"]["enum"] == ["", "osi", "not-osi", "unknown"]
-    sorts = ["", "name", "newest", "oldest", "largest", "smallest", "openness"]
+    sorts = ["", "name", "newest", "oldest", "largest", "smallest", "openness", "cheapest"]
+    sorts.append("least_memory")
     assert parameters["sort"]["schema"]["enum"] == sorts
     assert list(parameters) == list(ModelFilterForm().fields)
 

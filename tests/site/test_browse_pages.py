@@ -263,9 +263,9 @@ def test_model_page_query_count_above_the_picker_limit(
 ):
     monkeypatch.setattr(model_comparison, "PICKER_CHOICES_LIMIT", 5)
     build_catalogue(count)
-    # Entry; modalities, sources, grades, pros/cons, category pros/cons, other organizations,
-    # provenance; articles; the count. (A family also reads its variants.)
-    with django_assert_num_queries(10):
+    # Entry; modalities, sources, grades, pros/cons, category pros/cons, API price, other
+    # organizations, provenance; articles; the count. (A family also reads its variants.)
+    with django_assert_num_queries(11):
         page = client.get("/models/bulk-000/")
     assert page.status_code == 200
     assert parse(page.content).find("input", id="compare-with", value="")
@@ -446,9 +446,9 @@ def test_500_page_needs_neither_the_database_nor_a_request(settings, django_asse
     [
         # Categories with counts, featured articles, recent entries.
         ("/", 3, "Latest releases Bulk model"),
-        # Entry; modalities, sources, grades, pros/cons, category pros/cons, other
+        # Entry; modalities, sources, grades, pros/cons, category pros/cons, API price, other
         # organizations, imported facts' provenance; articles; the picker's count and list.
-        ("/models/bulk-000/", 11, "Bulk model 000"),
+        ("/models/bulk-000/", 12, "Bulk model 000"),
         # Category, its pros/cons; the number of entries, a page of them and their modalities.
         ("/categories/{category}/", 5, "Bulk model 000"),
         # Organization; the number of entries, a page of them and their modalities.

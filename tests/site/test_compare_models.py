@@ -251,10 +251,10 @@ def typed_pickers(monkeypatch):
     ("limit", "queries"),
     [
         # Count and list the pickers' entries; resolve the choices; the entries, then
-        # modalities, sources, grades, pros/cons, category pros/cons.
-        (200, 9),
+        # modalities, sources, grades, pros/cons, category pros/cons, API prices.
+        (200, 10),
         # Above the limit: the count alone.
-        (5, 8),
+        (5, 9),
     ],
 )
 def test_query_count_does_not_grow_with_entries(
@@ -394,8 +394,8 @@ def test_names_are_resolved_in_one_query_at_any_size(
     build_catalogue(10)
     names = [ModelEntryFactory(name=f"Named {number}").name for number in range(5)]
     query = "&".join(f"m={name.lower().replace(' ', '+')}" for name in names)
-    # Count; resolve; the entries and their five relations.
-    with django_assert_num_queries(8):
+    # Count; resolve; the entries and their six relations.
+    with django_assert_num_queries(9):
         page = client.get(f"/compare/models/?{query}")
     assert page.status_code == 200
     assert len(model_links(page)) == 5

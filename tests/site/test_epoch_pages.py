@@ -66,11 +66,11 @@ def test_the_data_page_credits_epoch_ai_once_imported(client, seed):
 def test_model_page_queries_do_not_grow_with_variants_or_provenance(
     client, imported, django_assert_num_queries
 ):
-    # Entry; modalities, sources, grades, pros/cons, category pros/cons, other organizations,
-    # provenance; variants; articles; the picker's count and choices.
-    with django_assert_num_queries(12):
+    # Entry; modalities, sources, grades, pros/cons, category pros/cons, API price, other
+    # organizations, provenance; variants; articles; the picker's count and choices.
+    with django_assert_num_queries(13):
         client.get("/models/gemini/")  # 18 variants
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         client.get("/models/bloom/")  # 1 variant
 
 

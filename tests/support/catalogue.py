@@ -2,14 +2,14 @@
 
 import datetime
 
-from kb.catalogue.models import Article, ModelEntry, OpennessGrade, ProCon, Source, Status
+from kb.catalogue.models import ApiPrice, Article, ModelEntry, OpennessGrade, ProCon, Source, Status
 
 from .factories import ArticleFactory, CategoryFactory, ModalityFactory, OrganizationFactory
 
 
 def build_catalogue(count):
     """``count`` published entries (and one draft) with modalities, sources, grades, pros and
-    cons and an article naming them all. Returns the published entries."""
+    cons, API prices for the hosted ones and an article naming them all. Returns the published entries."""
     categories = [CategoryFactory(icon="🔓"), CategoryFactory(icon="🔒")]
     for category in categories:
         ProCon.objects.create(
@@ -63,6 +63,17 @@ def build_catalogue(count):
         OpennessGrade(entry=entry, dimension=dimension, grade=OpennessGrade.Grade.OPEN)
         for entry in entries
         for dimension in (OpennessGrade.Dimension.WEIGHTS, OpennessGrade.Dimension.PAPER)
+    )
+    ApiPrice.objects.bulk_create(
+        ApiPrice(
+            entry=entry,
+            input_per_million=number,
+            output_per_million=number * 2,
+            as_of=datetime.date(2026, 12, 1),
+            source_url=f"https://example.org/{entry.slug}/pricing",
+        )
+        for number, entry in enumerate(entries)
+        if entry.access in ("hosted", "both")
     )
     ProCon.objects.bulk_create(
         ProCon(kind=kind, text=f"{kind} of {entry.name}", entry=entry)

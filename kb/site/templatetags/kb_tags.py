@@ -2,7 +2,7 @@ from django import template
 from django.conf import settings
 from django.utils import timezone
 
-from kb.catalogue import facts
+from kb.catalogue import costs, facts
 
 from .. import icons, markdown
 
@@ -38,6 +38,25 @@ def datetime_attribute(value):
 def entry_facts(entry):
     """``{% entry_facts entry as facts %}``: the entry's facts by name (``facts.licence.text``)."""
     return facts.entry_facts(entry)
+
+
+@register.simple_tag
+def entry_costs(entry):
+    """``{% entry_costs entry as costs %}``: its API price and the memory its weights need
+    (kb.catalogue.costs); reads ``entry.api_prices.all()``, so prefetch it."""
+    return costs.entry_costs(entry)
+
+
+@register.filter
+def money(value):
+    """``{{ price.input_per_million|money }}``: "$30.00", "$0.075"."""
+    return costs.money(value)
+
+
+@register.filter
+def plain_number(value):
+    """``{{ query.max_input_price|plain_number }}``: 2.5000 as "2.5", for a URL or a form."""
+    return costs.plain(value)
 
 
 @register.simple_tag

@@ -18,7 +18,9 @@ def model_list(request):
     choices = filters.facet_choices()
     form = filters.ModelFilterForm(request.GET, choices=choices)
     query = form.query()
-    entries = query.apply(ModelEntry.objects.published().with_related())
+    entries = query.apply(
+        ModelEntry.objects.published().with_related().prefetch_related("api_prices")
+    )
     listing = paginate(entries, query.page, query.per_page)
     context = {
         **listing.context(),

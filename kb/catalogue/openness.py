@@ -23,6 +23,7 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from django.db import models
 from django.db.models import (
     Case,
     Count,
@@ -36,8 +37,10 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThanOrEqual
+from django.db.models.signals import post_delete, post_save
 
-from .models import OpennessGrade
+from .models import ModelEntry, OpennessGrade
 
 Dimension = OpennessGrade.Dimension
 Grade = OpennessGrade.Grade
@@ -232,27 +235,65 @@ def summary(size, scores, counts):
 
 
 def annotate_score(queryset):
-    """Add ``openness_score`` (0-100, as ``score``; NULL under ``MINIMUM_GRADED``),
-    ``openness_graded`` and ``openness_unknown`` to model entries.
+    """Add ``openness_unknown`` to model entries, beside their stored ``openness_score`` (0-100,
+    as ``score``; NULL under ``MINIMUM_GRADED``) and ``openness_graded``."""
+    return queryset.annotate(openness_unknown=DIMENSION_COUNT - F("openness_graded"))
 
-    Subqueries rather than joins, so other joins (modalities, say) cannot multiply the sums.
+
+def stored_score_values():
+    """``{"openness_graded": ..., "openness_score": ...}`` as expressions over an entry's grades,
+    for an ``update()`` of model entries.
+
+    Subqueries rather than joins, so the update touches each entry once. Both are computed from
+    the grades (not one from the other): an UPDATE reads the row as it was.
     """
     grades = OpennessGrade.objects.filter(entry=OuterRef("pk")).order_by().values("entry")
     half_points = grades.annotate(total=Sum(HALF_POINTS_SQL)).values("total")
-    known = grades.filter(KNOWN).annotate(total=Count("pk")).values("total")
-    return queryset.annotate(
-        openness_graded=Coalesce(Subquery(known, output_field=IntegerField()), 0),
-    ).annotate(
-        openness_unknown=DIMENSION_COUNT - F("openness_graded"),
-        openness_score=Case(
+    known = Coalesce(
+        Subquery(grades.filter(KNOWN).annotate(total=Count("pk")).values("total")),
+        0,
+        output_field=IntegerField(),
+    )
+    return {
+        "openness_graded": known,
+        "openness_score": Case(
             When(
-                openness_graded__gte=MINIMUM_GRADED,
-                then=(
-                    Subquery(half_points, output_field=IntegerField()) * 100 + F("openness_graded")
-                )
-                / (F("openness_graded") * 2),
+                GreaterThanOrEqual(known, MINIMUM_GRADED),
+                then=(Subquery(half_points, output_field=IntegerField()) * 100 + known)
+                / (known * 2),
             ),
             default=None,
             output_field=IntegerField(),
         ),
-    )
+    }
+
+
+def refresh_scores(entries):
+    """Store the score and coverage of ``entries`` (a queryset of model entries, or their pks)
+    from their grades, in one UPDATE; the number of entries updated.
+
+    Called on every save and delete of a grade (``connect_signals``) and by writers that create
+    or change grades in bulk. Not a content change of its own: the grade's write is.
+    """
+    if not isinstance(entries, models.QuerySet):
+        entries = ModelEntry.objects.filter(pk__in=list(entries))
+    return entries.order_by().update(**stored_score_values())
+
+
+def grade_written(sender, instance, **kwargs):
+    refresh_scores([instance.entry_id])
+
+
+def entry_restored(sender, instance, raw=False, **kwargs):
+    # A revision reverted or a fixture loaded writes the entry's stored score as it was then,
+    # perhaps after its grades: compute it again from the grades there are now.
+    if raw:
+        refresh_scores([instance.pk])
+
+
+def connect_signals():
+    """Keep the stored score in step with every grade saved or deleted one by one (the admin's
+    inlines, imports, ``load_content``, a revision reverted)."""
+    for signal in (post_save, post_delete):
+        signal.connect(grade_written, sender=OpennessGrade, dispatch_uid="kb.openness.grade")
+    post_save.connect(entry_restored, sender=ModelEntry, dispatch_uid="kb.openness.entry")

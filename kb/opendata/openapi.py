@@ -23,7 +23,7 @@ from kb.catalogue import schemas
 from kb.catalogue.models import Dataset
 from kb.catalogue.openness import DIMENSION_COUNT, MINIMUM_GRADED
 from kb.catalogue.schemas import Url
-from kb.site.filters import DEFAULT_SORT, FACETS, PAGE_SIZES, SORT_CHOICES, SORTS
+from kb.site.filters import DEFAULT_SORT, FACETS, PAGE_SIZES, SORT_CHOICES, SORTS, YEARS
 
 from . import serializers
 
@@ -146,6 +146,12 @@ def filter_parameters():
     ]
     return [
         *facets,
+        query(
+            "year",
+            whole_number(minimum=YEARS[0], maximum=YEARS[1]),
+            "Only entries first released in this year; entries without a published release date "
+            "are left out.",
+        ),
         query(
             "min_openness",
             whole_number(minimum=0, maximum=100),

@@ -50,7 +50,7 @@ def facets(query, choices):
     can be unticked).
     """
     filters = query.facet_filters()
-    published = ModelEntry.objects.published()
+    published = ModelEntry.objects.published().filter(*query.fixed_filters())
     if query.min_openness is not None:
         published = published.with_openness_score().filter(query.openness_filter())
     result = []
@@ -82,7 +82,7 @@ def openness_facet(query, filters):
     steps = sorted({*OPENNESS_STEPS, query.min_openness} - {None})
     counts = (
         ModelEntry.objects.published()
-        .filter(*filters)
+        .filter(*query.fixed_filters(), *filters)
         .with_openness_score()
         .aggregate(
             any=Count("pk"),

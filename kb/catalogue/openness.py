@@ -29,6 +29,8 @@ from django.db.models import (
     Count,
     F,
     IntegerField,
+    Max,
+    Min,
     OuterRef,
     Q,
     Subquery,
@@ -179,35 +181,48 @@ def summarise(entries, by, sizes=None):
     dimension by dimension: ``{value of the field by: OpennessSummary}``, for the groups that
     have entries. ``sizes``, the number of entries in each group, when the caller has it.
 
-    The database sums each graded entry's grades and counts the grades by dimension, whatever
-    the number of entries; the scores follow from the sums as ``score`` computes them, and only
-    entries with a score count in the average. A dimension an entry has no grade for counts as
-    unknown, as in its scorecard.
+    The database aggregates the entries' stored scores and counts the grades by dimension,
+    whatever the number of entries; only entries with a score count in the average. A dimension
+    an entry has no grade for counts as unknown, as in its scorecard.
     """
     entries = entries.order_by()
     if sizes is None:
         sizes = dict(entries.values_list(by).annotate(Count("pk")))
+    scores = {
+        group: Scores(*numbers)
+        for group, *numbers in entries.filter(openness_score__isnull=False)
+        .values_list(by)
+        .annotate(Count("pk"), Sum("openness_score"), Min("openness_score"), Max("openness_score"))
+    }
     grades = OpennessGrade.objects.filter(entry__in=entries.values("pk")).order_by()
-    scores = defaultdict(list)
-    for group, _entry, half_points, known in grades.values_list(f"entry__{by}", "entry").annotate(
-        half_points=Sum(HALF_POINTS_SQL), known=Count("pk", filter=KNOWN)
-    ):
-        entry_score = score_from_half_points(half_points, known)
-        if entry_score is not None:
-            scores[group].append(entry_score)
     counts = defaultdict(Counter)  # {group: {(dimension, grade): number of known grades}}
     for group, dimension, grade, count in (
         grades.filter(KNOWN).values_list(f"entry__{by}", "dimension", "grade").annotate(Count("pk"))
     ):
         counts[group][dimension, grade] = count
     return {
-        group: summary(size, scores[group], counts[group]) for group, size in sizes.items() if size
+        group: summary(size, scores.get(group, NO_SCORES), counts[group])
+        for group, size in sizes.items()
+        if size
     }
 
 
+@dataclass(frozen=True)
+class Scores:
+    """The scores of a group's entries that have one: how many, their sum, lowest, highest."""
+
+    count: int
+    total: int | None
+    lowest: int | None
+    highest: int | None
+
+
+NO_SCORES = Scores(0, None, None, None)
+
+
 def summary(size, scores, counts):
-    """The OpennessSummary of a group of ``size`` entries: ``scores`` of the ones with a score,
-    ``counts`` of all their known grades by (dimension, grade)."""
+    """The OpennessSummary of a group of ``size`` entries: ``scores`` (``Scores``) of the ones
+    with a score, ``counts`` of all their known grades by (dimension, grade)."""
     dimensions = []
     for dimension in Dimension:
         known = {grade: counts[dimension, grade] for grade in Grade}
@@ -222,12 +237,12 @@ def summary(size, scores, counts):
                 ),
             )
         )
-    scored = len(scores)
+    scored = scores.count
     return OpennessSummary(
         # Round half up in integers, as the score itself does.
-        average=(2 * sum(scores) + scored) // (2 * scored) if scored else None,
-        lowest=min(scores, default=None),
-        highest=max(scores, default=None),
+        average=(2 * scores.total + scored) // (2 * scored) if scored else None,
+        lowest=scores.lowest,
+        highest=scores.highest,
         scored=scored,
         not_scored=size - scored,
         dimensions=tuple(dimensions),

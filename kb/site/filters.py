@@ -245,9 +245,7 @@ class ModelQuery:
 
     @property
     def filtered(self):
-        return (
-            any(self.selected.values()) or self.year is not None or self.min_openness is not None
-        )
+        return any(self.selected.values()) or self.year is not None or self.min_openness is not None
 
     def fixed_filters(self):
         """The filters every facet count shares: the release year."""

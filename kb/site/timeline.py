@@ -89,7 +89,11 @@ def openness_tier():
 
 def directory_url(year, tier=None):
     """The directory listing a year's entries, or a tier's of them where it can filter by it."""
-    return reverse("kb:model_list") + "?" + urlencode([("year", year), *(tier.directory_filter if tier else ())])
+    return (
+        reverse("kb:model_list")
+        + "?"
+        + urlencode([("year", year), *(tier.directory_filter if tier else ())])
+    )
 
 
 @dataclass(frozen=True)

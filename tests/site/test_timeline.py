@@ -171,7 +171,10 @@ def test_drafts_are_left_out_and_undated_entries_counted_apart(client, seed):
     timeline = build()
     assert timeline.first == 2022 and (timeline.total, timeline.undated) == (10, 1)
     text = visible_text(client.get(reverse("kb:timeline")).content)
-    assert "11 published models, of which 1 without a published release date is counted in no year" in text
+    assert (
+        "11 published models, of which 1 without a published release date is counted in no year"
+        in text
+    )
 
 
 def test_years_without_releases_stay_on_the_axis(seed):

@@ -560,6 +560,18 @@ class ModelEntry(Content, SlugKeyed, Publishable):
                 F("id"),
                 name="entry_status_openness",
             ),
+            # The timeline's counts by year and tier (kb/site/timeline.py), read from the index
+            # alone: at 100,000 entries the table's rows, descriptions and all, are far larger.
+            models.Index(
+                fields=["status", "release_date", "access", "weights_use", "licence_osi_approved"],
+                name="entry_timeline_counts",
+            ),
+            # The timeline's featured entries of each year: few, found without a scan.
+            models.Index(
+                fields=["status", "release_date"],
+                condition=Q(featured=True),
+                name="entry_featured_release",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

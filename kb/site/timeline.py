@@ -12,7 +12,17 @@ no script and no style attribute, colours from classes in static/css. The bars c
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When, Window
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import ExtractYear, RowNumber
 from django.urls import reverse
 
@@ -87,6 +97,18 @@ def openness_tier():
     )
 
 
+class ReleaseYear(ExtractYear):
+    """The year of ``release_date``. On SQLite the digits of the stored ISO date, not Django's
+    date function written in Python, which is called once per row: 100,000 of them on a large
+    catalogue's first render."""
+
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"CAST(SUBSTR({sql}, 1, 4) AS INTEGER)", params
+
+
 def directory_url(year, tier=None):
     """The directory listing a year's entries, or a tier's of them where it can filter by it."""
     return (
@@ -152,7 +174,7 @@ def counts():
     rows = (
         ModelEntry.objects.published()
         .order_by()
-        .annotate(year=ExtractYear("release_date"), tier=openness_tier())
+        .annotate(year=ReleaseYear("release_date"), tier=openness_tier())
         .values_list("year", "tier")
         .annotate(count=Count("pk"))
     )
@@ -168,7 +190,7 @@ def notable():
         .annotate(
             rank=Window(
                 RowNumber(),
-                partition_by=ExtractYear("release_date"),
+                partition_by=ReleaseYear("release_date"),
                 order_by=["release_date", "name", "pk"],
             )
         )

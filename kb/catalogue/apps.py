@@ -14,9 +14,10 @@ class CatalogueConfig(AppConfig):
     verbose_name = "Knowledge base"
 
     def ready(self):
-        from . import editors, freshness, history
+        from . import editors, freshness, history, openness
 
         freshness.connect_signals()
+        openness.connect_signals()
         history.register_models()
         # post_migrate is sent once per app; by the later sends auth's own receiver has
         # created the permissions the group is given.

@@ -381,8 +381,8 @@ class ModelEntryQuerySet(PublishableQuerySet):
         )
 
     def with_openness_score(self):
-        """Annotate ``openness_score`` (0-100 or NULL), ``openness_graded`` and ``openness_unknown``,
-        as kb.catalogue.openness defines."""
+        """Annotate ``openness_unknown`` beside the stored ``openness_score`` (0-100 or NULL) and
+        ``openness_graded``, as kb.catalogue.openness defines them."""
         from .openness import (
             annotate_score,  # kb.catalogue.openness builds on the models defined here
         )
@@ -519,6 +519,19 @@ class ModelEntry(Content, SlugKeyed, Publishable):
     homepage = URIField(blank=True)
     summary = models.CharField(max_length=300, blank=True, help_text="One line.")
     description = MarkdownxField(blank=True, validators=[validate_markdown_length])
+    # The openness score and its coverage (kb.catalogue.openness), derived from the entry's
+    # grades and stored so lists sort and filter by an index instead of computing every entry's
+    # score. Kept by openness.refresh_scores(): on every save or delete of a grade, and by the
+    # writers that create grades in bulk. ``manage.py refresh_openness_scores`` rebuilds them.
+    openness_score = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="0-100 over the graded dimensions; empty under the minimum graded.",
+    )
+    openness_graded = models.PositiveSmallIntegerField(
+        default=0, editable=False, help_text="How many dimensions have a known grade."
+    )
 
     objects = SlugKeyManager.from_queryset(ModelEntryQuerySet)()
 
@@ -550,6 +563,26 @@ class ModelEntry(Content, SlugKeyed, Publishable):
             models.Index(fields=["name_key"], name="entry_name_key"),
             # The directory's A-Z order.
             models.Index(fields=["status", "sort_name", "id"], name="entry_status_sort_name"),
+            # The directory's "most open first" and its least-score filter and counts.
+            models.Index(
+                F("status"),
+                F("openness_score").desc(),
+                F("sort_name"),
+                F("id"),
+                name="entry_status_openness",
+            ),
+            # The timeline's counts by year and tier (kb/site/timeline.py), read from the index
+            # alone: at 100,000 entries the table's rows, descriptions and all, are far larger.
+            models.Index(
+                fields=["status", "release_date", "access", "weights_use", "licence_osi_approved"],
+                name="entry_timeline_counts",
+            ),
+            # The timeline's featured entries of each year: few, found without a scan.
+            models.Index(
+                fields=["status", "release_date"],
+                condition=Q(featured=True),
+                name="entry_featured_release",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -587,10 +620,20 @@ class ModelEntry(Content, SlugKeyed, Publishable):
     def __str__(self):
         return self.name
 
+    # Written only by kb.catalogue.openness.refresh_scores(), from the grades.
+    STORED_SCORE_FIELDS = frozenset({"openness_score", "openness_graded"})
+
     def save(self, *args, **kwargs):
         self.name_key = fold(self.name)
         self.sort_name = sort_key(self.name)
         update_fields = kwargs.get("update_fields")
+        if update_fields is None and not self._state.adding and not kwargs.get("force_insert"):
+            # A copy read before its grades changed must not write its old score back.
+            update_fields = kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in self.STORED_SCORE_FIELDS
+            ]
         if update_fields is not None and "name" in update_fields:
             kwargs["update_fields"] = {*update_fields, "name_key", "sort_name"}
         super().save(*args, **kwargs)

@@ -31,6 +31,8 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Max,
+    Min,
     OuterRef,
     Q,
     Subquery,
@@ -39,8 +41,10 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThanOrEqual
+from django.db.models.signals import post_delete, post_save
 
-from .models import Access, OpennessGrade, WeightsUse
+from .models import Access, ModelEntry, OpennessGrade, WeightsUse
 
 Dimension = OpennessGrade.Dimension
 Grade = OpennessGrade.Grade
@@ -179,35 +183,48 @@ def summarise(entries, by, sizes=None):
     dimension by dimension: ``{value of the field by: OpennessSummary}``, for the groups that
     have entries. ``sizes``, the number of entries in each group, when the caller has it.
 
-    The database sums each graded entry's grades and counts the grades by dimension, whatever
-    the number of entries; the scores follow from the sums as ``score`` computes them, and only
-    entries with a score count in the average. A dimension an entry has no grade for counts as
-    unknown, as in its scorecard.
+    The database aggregates the entries' stored scores and counts the grades by dimension,
+    whatever the number of entries; only entries with a score count in the average. A dimension
+    an entry has no grade for counts as unknown, as in its scorecard.
     """
     entries = entries.order_by()
     if sizes is None:
         sizes = dict(entries.values_list(by).annotate(Count("pk")))
+    scores = {
+        group: Scores(*numbers)
+        for group, *numbers in entries.filter(openness_score__isnull=False)
+        .values_list(by)
+        .annotate(Count("pk"), Sum("openness_score"), Min("openness_score"), Max("openness_score"))
+    }
     grades = OpennessGrade.objects.filter(entry__in=entries.values("pk")).order_by()
-    scores = defaultdict(list)
-    for group, _entry, half_points, known in grades.values_list(f"entry__{by}", "entry").annotate(
-        half_points=Sum(HALF_POINTS_SQL), known=Count("pk", filter=KNOWN)
-    ):
-        entry_score = score_from_half_points(half_points, known)
-        if entry_score is not None:
-            scores[group].append(entry_score)
     counts = defaultdict(Counter)  # {group: {(dimension, grade): number of known grades}}
     for group, dimension, grade, count in (
         grades.filter(KNOWN).values_list(f"entry__{by}", "dimension", "grade").annotate(Count("pk"))
     ):
         counts[group][dimension, grade] = count
     return {
-        group: summary(size, scores[group], counts[group]) for group, size in sizes.items() if size
+        group: summary(size, scores.get(group, NO_SCORES), counts[group])
+        for group, size in sizes.items()
+        if size
     }
 
 
+@dataclass(frozen=True)
+class Scores:
+    """The scores of a group's entries that have one: how many, their sum, lowest, highest."""
+
+    count: int
+    total: int | None
+    lowest: int | None
+    highest: int | None
+
+
+NO_SCORES = Scores(0, None, None, None)
+
+
 def summary(size, scores, counts):
-    """The OpennessSummary of a group of ``size`` entries: ``scores`` of the ones with a score,
-    ``counts`` of all their known grades by (dimension, grade)."""
+    """The OpennessSummary of a group of ``size`` entries: ``scores`` (``Scores``) of the ones
+    with a score, ``counts`` of all their known grades by (dimension, grade)."""
     dimensions = []
     for dimension in Dimension:
         known = {grade: counts[dimension, grade] for grade in Grade}
@@ -222,12 +239,12 @@ def summary(size, scores, counts):
                 ),
             )
         )
-    scored = len(scores)
+    scored = scores.count
     return OpennessSummary(
         # Round half up in integers, as the score itself does.
-        average=(2 * sum(scores) + scored) // (2 * scored) if scored else None,
-        lowest=min(scores, default=None),
-        highest=max(scores, default=None),
+        average=(2 * scores.total + scored) // (2 * scored) if scored else None,
+        lowest=scores.lowest,
+        highest=scores.highest,
         scored=scored,
         not_scored=size - scored,
         dimensions=tuple(dimensions),
@@ -235,30 +252,37 @@ def summary(size, scores, counts):
 
 
 def annotate_score(queryset):
-    """Add ``openness_score`` (0-100, as ``score``; NULL under ``MINIMUM_GRADED``),
-    ``openness_graded`` and ``openness_unknown`` to model entries.
+    """Add ``openness_unknown`` to model entries, beside their stored ``openness_score`` (0-100,
+    as ``score``; NULL under ``MINIMUM_GRADED``) and ``openness_graded``."""
+    return queryset.annotate(openness_unknown=DIMENSION_COUNT - F("openness_graded"))
 
-    Subqueries rather than joins, so other joins (modalities, say) cannot multiply the sums.
+
+def stored_score_values():
+    """``{"openness_graded": ..., "openness_score": ...}`` as expressions over an entry's grades,
+    for an ``update()`` of model entries.
+
+    Subqueries rather than joins, so the update touches each entry once. Both are computed from
+    the grades (not one from the other): an UPDATE reads the row as it was.
     """
     grades = OpennessGrade.objects.filter(entry=OuterRef("pk")).order_by().values("entry")
     half_points = grades.annotate(total=Sum(HALF_POINTS_SQL)).values("total")
-    known = grades.filter(KNOWN).annotate(total=Count("pk")).values("total")
-    return queryset.annotate(
-        openness_graded=Coalesce(Subquery(known, output_field=IntegerField()), 0),
-    ).annotate(
-        openness_unknown=DIMENSION_COUNT - F("openness_graded"),
-        openness_score=Case(
+    known = Coalesce(
+        Subquery(grades.filter(KNOWN).annotate(total=Count("pk")).values("total")),
+        0,
+        output_field=IntegerField(),
+    )
+    return {
+        "openness_graded": known,
+        "openness_score": Case(
             When(
-                openness_graded__gte=MINIMUM_GRADED,
-                then=(
-                    Subquery(half_points, output_field=IntegerField()) * 100 + F("openness_graded")
-                )
-                / (F("openness_graded") * 2),
+                GreaterThanOrEqual(known, MINIMUM_GRADED),
+                then=(Subquery(half_points, output_field=IntegerField()) * 100 + known)
+                / (known * 2),
             ),
             default=None,
             output_field=IntegerField(),
         ),
-    )
+    }
 
 
 class Tier(models.TextChoices):
@@ -327,3 +351,34 @@ def annotate_tier(queryset):
             output_field=CharField(),
         )
     )
+
+
+def refresh_scores(entries):
+    """Store the score and coverage of ``entries`` (a queryset of model entries, or their pks)
+    from their grades, in one UPDATE; the number of entries updated.
+
+    Called on every save and delete of a grade (``connect_signals``) and by writers that create
+    or change grades in bulk. Not a content change of its own: the grade's write is.
+    """
+    if not isinstance(entries, models.QuerySet):
+        entries = ModelEntry.objects.filter(pk__in=list(entries))
+    return entries.order_by().update(**stored_score_values())
+
+
+def grade_written(sender, instance, **kwargs):
+    refresh_scores([instance.entry_id])
+
+
+def entry_restored(sender, instance, raw=False, **kwargs):
+    # A revision reverted or a fixture loaded writes the entry's stored score as it was then,
+    # perhaps after its grades: compute it again from the grades there are now.
+    if raw:
+        refresh_scores([instance.pk])
+
+
+def connect_signals():
+    """Keep the stored score in step with every grade saved or deleted one by one (the admin's
+    inlines, imports, ``load_content``, a revision reverted)."""
+    for signal in (post_save, post_delete):
+        signal.connect(grade_written, sender=OpennessGrade, dispatch_uid="kb.openness.grade")
+    post_save.connect(entry_restored, sender=ModelEntry, dispatch_uid="kb.openness.entry")

@@ -32,6 +32,7 @@ from kb.site.filters import (
     PAGE_SIZES,
     SORT_CHOICES,
     SORTS,
+    YEARS,
     ModelFilterForm,
 )
 
@@ -157,6 +158,12 @@ def filter_parameters():
     ]
     return [
         *facets,
+        query(
+            "year",
+            whole_number(minimum=YEARS[0], maximum=YEARS[1]),
+            "Only entries first released in this year; entries without a published release date "
+            "are left out.",
+        ),
         query(
             "min_openness",
             whole_number(minimum=0, maximum=100),

@@ -7,6 +7,7 @@ outlives what it names: what it cannot use it drops, and says so in ``notices``)
 downloads read them strictly (``strict=True``: anything wrong is a 400 saying what).
 """
 
+import datetime
 import operator
 import re
 from dataclasses import dataclass, field
@@ -183,6 +184,17 @@ def facet_choices():
     return {spec.name: spec.load_choices() for spec in FACETS}
 
 
+# Release years the year filter takes; a year outside them is a clear error, not a database one.
+YEARS = (1900, 2100)
+
+
+def year_filter(year):
+    """Entries first released in ``year``, as a range over the indexed release date."""
+    return Q(
+        release_date__gte=datetime.date(year, 1, 1), release_date__lt=datetime.date(year + 1, 1, 1)
+    )
+
+
 # The openness score (kb.catalogue.openness): at least a given score; the directory offers these steps.
 OPENNESS_STEPS = (25, 50, 75)
 
@@ -246,9 +258,11 @@ class FacetField(forms.MultipleChoiceField):
 
 @dataclass(frozen=True)
 class ModelQuery:
-    """What to list: the ticked values per facet, a least openness score, order, page, size."""
+    """What to list: the ticked values per facet, a release year, a least openness score, order,
+    page, size."""
 
     selected: dict = field(default_factory=lambda: {spec.name: [] for spec in FACETS})
+    year: int | None = None
     min_openness: int | None = None
     memory_gb: int | None = None
     memory_bits: int = DEFAULT_BITS
@@ -259,8 +273,12 @@ class ModelQuery:
 
     @property
     def filtered(self):
-        limits = (self.min_openness, self.memory_gb, self.max_input_price)
+        limits = (self.year, self.min_openness, self.memory_gb, self.max_input_price)
         return any(self.selected.values()) or any(limit is not None for limit in limits)
+
+    def fixed_filters(self):
+        """The filters every facet count shares: the release year."""
+        return [] if self.year is None else [year_filter(self.year)]
 
     def facet_filters(self):
         """``{facet name: Q}`` of the facets with ticked values."""
@@ -294,7 +312,7 @@ class ModelQuery:
     def apply(self, queryset):
         """``queryset`` with ``openness_score``, filtered and sorted as asked."""
         queryset = queryset.with_openness_score().filter(
-            *self.facet_filters().values(), *self.cost_filters().values()
+            *self.fixed_filters(), *self.facet_filters().values(), *self.cost_filters().values()
         )
         if self.min_openness is not None:
             queryset = queryset.filter(self.openness_filter())
@@ -308,6 +326,14 @@ class ModelFilterForm(PageForm):
     again to check the values given.
     """
 
+    year = forms.IntegerField(
+        label="Released in",
+        min_value=YEARS[0],
+        max_value=YEARS[1],
+        required=False,
+        help_text="Only entries first released in this year (e.g. 2023); entries without a "
+        "published release date have none.",
+    )
     min_openness = forms.IntegerField(
         label="Openness score at least",
         min_value=0,
@@ -345,6 +371,7 @@ class ModelFilterForm(PageForm):
     )
 
     field_order = [spec.name for spec in FACETS] + [
+        "year",
         "min_openness",
         "memory_gb",
         "memory_bits",
@@ -356,6 +383,7 @@ class ModelFilterForm(PageForm):
 
     # What the directory does with a value it cannot use: (notice, fallback).
     FALLBACKS = {
+        "year": ("No release year {value}; that filter was left out.", None),
         "min_openness": ("No openness score {value}; that filter was left out.", None),
         "memory_gb": (
             "No memory size {value} (a whole number of gigabytes, from 1); that filter was left out.",

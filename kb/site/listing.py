@@ -59,7 +59,9 @@ def facets(query, choices):
     """
     filters = query.facet_filters()
     cost_filters = query.cost_filters()
-    published = ModelEntry.objects.published().filter(*cost_filters.values())
+    published = ModelEntry.objects.published().filter(
+        *query.fixed_filters(), *cost_filters.values()
+    )
     if query.min_openness is not None:
         published = published.with_openness_score().filter(query.openness_filter())
     result = []
@@ -92,7 +94,7 @@ def openness_facet(query, filters):
     steps = sorted({*OPENNESS_STEPS, query.min_openness} - {None})
     counts = (
         ModelEntry.objects.published()
-        .filter(*filters)
+        .filter(*query.fixed_filters(), *filters)
         .with_openness_score()
         .aggregate(
             any=Count("pk"),
@@ -111,7 +113,7 @@ def openness_facet(query, filters):
 def cost_facets(query, filters):
     """The memory the weights fit in and the most the API costs, each step counted under the
     other filters (the cost filter of the other kind included), in one query."""
-    published = ModelEntry.objects.published().filter(*filters)
+    published = ModelEntry.objects.published().filter(*query.fixed_filters(), *filters)
     if query.min_openness is not None:
         published = published.with_openness_score().filter(query.openness_filter())
     memory_gbs = sorted({*MEMORY_STEPS, query.memory_gb} - {None})

@@ -1,203 +1,253 @@
-"""The release timeline: published entries with a release date, laid out for an SVG chart.
+"""The release timeline: how many models were released each year, by openness tier, with the
+notable ones named and the rest a link away in the directory.
 
-The chart is drawn on the server from the geometry computed here (templates/includes/timeline.html),
-with no script and no style attribute: colours come from classes in static/css. Each category has
-a colour and a marker shape, so the chart reads without telling colours apart, and a data table
-carries the same facts as text. Built per request (one query), so it is never stale.
+Years are the axis, so the page grows with the number of years, never with the number of
+entries: two queries (the counts grouped by year and tier, and the featured entries, a few a
+year) whether the catalogue holds ten entries or a hundred thousand. Each year is a row with a
+stacked bar drawn on the server (templates/includes/timeline.html): SVG rectangles sized here,
+no script and no style attribute, colours from classes in static/css. The bars carry no text
+(a phone never shrinks a label), and a table carries every count as text.
 """
 
-import datetime
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
-from kb.catalogue.models import ModelEntry
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import ExtractYear, RowNumber
+from django.urls import reverse
 
-WIDTH = 800
-PADDING_X = 24
-TOP = 8
-LANE_HEIGHT = 26
-AXIS_GAP = 12
-AXIS_LABEL_HEIGHT = 30
-MARKER_RADIUS = 6
-LABEL_GAP = 5
-LABEL_SPACING = 8
-# Average width of one character at the chart's 12px label size, to keep labels apart.
-CHAR_WIDTH = 7.0
-MAX_YEAR_LABELS = 12
+from kb.catalogue.models import Access, ModelEntry, OpennessGrade, WeightsUse
 
+# Named entries per year at most: the featured ones, earliest first.
+NOTABLE_PER_YEAR = 8
+BAR_WIDTH = 1000  # the bars' viewBox width; CSS stretches them to the row
 PALETTE_SIZE = 6  # .tl-cat-0 ... .tl-cat-5 in static/css/site.css
-SHAPES = ["circle", "square", "diamond", "triangle"]
-
-
-def marker_path(shape, x, y, r=MARKER_RADIUS):
-    """An SVG path for one marker, centred on (x, y)."""
-    if shape == "circle":
-        return f"M{x - r:.1f},{y:.1f}a{r},{r} 0 1,0 {2 * r},0a{r},{r} 0 1,0 {-2 * r},0Z"
-    if shape == "square":
-        s = r * 0.85
-        return f"M{x - s:.1f},{y - s:.1f}h{2 * s:.1f}v{2 * s:.1f}h{-2 * s:.1f}Z"
-    if shape == "diamond":
-        return f"M{x:.1f},{y - r:.1f}L{x + r:.1f},{y:.1f}L{x:.1f},{y + r:.1f}L{x - r:.1f},{y:.1f}Z"
-    return f"M{x:.1f},{y - r:.1f}L{x + r:.1f},{y + r * 0.8:.1f}L{x - r:.1f},{y + r * 0.8:.1f}Z"
 
 
 @dataclass(frozen=True)
-class Series:
-    """One category in the legend: its colour class and marker shape."""
+class Tier:
+    slug: str
+    label: str
+    # The directory's filter that lists exactly this tier, when it has one.
+    directory_filter: tuple = ()
 
-    category: object
-    css_class: str
-    shape: str
-    swatch: str  # a marker path in a 16 × 16 box
+    @property
+    def css_class(self):
+        return f"tl-cat-{TIERS.index(self) % PALETTE_SIZE}"
+
+
+TIERS = (
+    Tier("fully-open", "Fully open"),
+    Tier("open-weights", "Open weights"),
+    Tier("restricted-weights", "Restricted weights"),
+    Tier("api-only", "API or product only", (("access", Access.HOSTED),)),
+    Tier("unreleased", "Unreleased", (("access", Access.UNRELEASED),)),
+    Tier("unknown", "Access not published", (("access", "unknown"),)),
+)
+TIER_BY_SLUG = {tier.slug: tier for tier in TIERS}
+
+
+def openness_tier():
+    """An entry's openness tier (a slug of ``TIERS``), as a database expression.
+
+    The one place the timeline derives a tier; when model entries store their own tier, return
+    that field here (mapped to these slugs) and nothing else changes. Until then, from the
+    entry's facts: unreleased or API-only from its access; with downloadable weights,
+    restricted when their terms restrict use, fully open when they come under an OSI-approved
+    licence and the training code and training data are graded open, open weights otherwise;
+    no access published is unknown, not guessed.
+    """
+
+    def graded_open(dimension):
+        return Exists(
+            OpennessGrade.objects.filter(
+                entry=OuterRef("pk"), dimension=dimension, grade=OpennessGrade.Grade.OPEN
+            )
+        )
+
+    weights = Q(access__in=[Access.WEIGHTS, Access.BOTH])
+    return Case(
+        When(access=Access.UNRELEASED, then=Value("unreleased")),
+        When(access=Access.HOSTED, then=Value("api-only")),
+        When(
+            weights & Q(weights_use__in=[WeightsUse.RESTRICTED, WeightsUse.NON_COMMERCIAL]),
+            then=Value("restricted-weights"),
+        ),
+        When(
+            Q(
+                weights,
+                Q(licence_osi_approved=True),
+                graded_open(OpennessGrade.Dimension.TRAINING_CODE),
+                graded_open(OpennessGrade.Dimension.TRAINING_DATA),
+            ),
+            then=Value("fully-open"),
+        ),
+        When(weights, then=Value("open-weights")),
+        default=Value("unknown"),
+    )
+
+
+class ReleaseYear(ExtractYear):
+    """The year of ``release_date``. On SQLite the digits of the stored ISO date, not Django's
+    date function written in Python, which is called once per row: 100,000 of them on a large
+    catalogue's first render."""
+
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"CAST(SUBSTR({sql}, 1, 4) AS INTEGER)", params
+
+
+def directory_url(year, tier=None):
+    """The directory listing a year's entries, or a tier's of them where it can filter by it."""
+    return (
+        reverse("kb:model_list")
+        + "?"
+        + urlencode([("year", year), *(tier.directory_filter if tier else ())])
+    )
 
 
 @dataclass(frozen=True)
-class Point:
-    entry: ModelEntry
-    series: Series
-    x: float
-    y: float
-    marker: str
-    label_x: float
-    label_y: float
-    label_at_end: bool  # the label sits left of the marker, anchored at its end
+class Cell:
+    tier: Tier
+    count: int
+    url: str  # "" when the directory cannot list exactly these
 
 
 @dataclass(frozen=True)
-class Tick:
-    x: float
-    label_x: float
+class Segment:
+    tier: Tier
+    count: int
+    x: int
+    width: int
+
+
+@dataclass(frozen=True)
+class Year:
     year: int
-    labelled: bool
+    total: int
+    cells: list[Cell]
+    segments: list[Segment]
+    notable: list[ModelEntry]
+    url: str
 
 
 @dataclass(frozen=True)
 class Timeline:
-    points: list[Point]
-    series: list[Series]
-    ticks: list[Tick]
-    width: int
-    height: float
-    axis_y: float
-    axis_start: float = PADDING_X
-    axis_end: float = WIDTH - PADDING_X
+    years: list[Year]
+    tiers: tuple
+    totals: list[int]  # per tier, over every year
+    total: int  # published entries with a release date
+    undated: int  # published entries without one
+    bar_width: int = BAR_WIDTH
 
     @property
-    def tick_end(self):
-        return self.axis_y + 6
-
-    @property
-    def year_y(self):
-        return self.axis_y + 22
+    def published(self):
+        return self.total + self.undated
 
     @property
     def first(self):
-        return self.points[0].entry
+        return self.years[0].year
 
     @property
     def last(self):
-        return self.points[-1].entry
+        return self.years[-1].year
+
+    @property
+    def busiest(self):
+        return max(self.years, key=lambda year: year.total)
 
 
-def releases():
-    """Published entries with a release date, oldest first."""
-    return (
+def counts():
+    """``{(year or None, tier slug): count}`` of the published entries: one query."""
+    rows = (
         ModelEntry.objects.published()
-        .filter(release_date__isnull=False)
-        .select_related("organization", "category")
-        .order_by("release_date", "name")
+        .order_by()
+        .annotate(year=ReleaseYear("release_date"), tier=openness_tier())
+        .values_list("year", "tier")
+        .annotate(count=Count("pk"))
     )
+    return {(year, tier): count for year, tier, count in rows}
 
 
-def series_for(entries):
-    categories = sorted(
-        {entry.category for entry in entries}, key=lambda c: (c.position, c.name, c.pk)
-    )
-    return {
-        category.pk: Series(
-            category=category,
-            css_class=f"tl-cat-{index % PALETTE_SIZE}",
-            shape=SHAPES[index % len(SHAPES)],
-            swatch=marker_path(SHAPES[index % len(SHAPES)], 8, 8),
-        )
-        for index, category in enumerate(categories)
-    }
-
-
-class Lanes:
-    """Rows of the chart; a label goes in the first row where it overlaps nothing."""
-
-    def __init__(self):
-        self.rows = []
-
-    def place(self, start, end):
-        for index, spans in enumerate(self.rows):
-            if all(end + LABEL_SPACING <= a or start >= b + LABEL_SPACING for a, b in spans):
-                spans.append((start, end))
-                return index
-        self.rows.append([(start, end)])
-        return len(self.rows) - 1
-
-
-def build(entries=None):
-    """The chart's geometry, or ``None`` when no published entry has a release date."""
-    entries = list(releases() if entries is None else entries)
-    if not entries:
-        return None
-    start = datetime.date(entries[0].release_date.year, 1, 1)
-    end = datetime.date(entries[-1].release_date.year + 1, 1, 1)
-    plot_width = WIDTH - 2 * PADDING_X
-
-    def x_of(day):
-        return PADDING_X + plot_width * (day - start).days / (end - start).days
-
-    series = series_for(entries)
-    lanes = Lanes()
-    placed = []
-    for entry in entries:
-        x = x_of(entry.release_date)
-        label_width = len(entry.name) * CHAR_WIDTH
-        reach = MARKER_RADIUS + LABEL_GAP + label_width
-        at_end = x + reach > WIDTH - PADDING_X / 2
-        span = (x - reach, x + MARKER_RADIUS) if at_end else (x - MARKER_RADIUS, x + reach)
-        placed.append((entry, x, at_end, lanes.place(*span)))
-
-    points = []
-    for entry, x, at_end, lane in placed:
-        y = TOP + lane * LANE_HEIGHT + LANE_HEIGHT / 2
-        entry_series = series[entry.category_id]
-        offset = MARKER_RADIUS + LABEL_GAP
-        points.append(
-            Point(
-                entry=entry,
-                series=entry_series,
-                x=round(x, 1),
-                y=y,
-                marker=marker_path(entry_series.shape, x, y),
-                label_x=round(x - offset if at_end else x + offset, 1),
-                label_y=y + 4,
-                label_at_end=at_end,
+def notable():
+    """``{year: [entry]}``: the featured published entries, at most ``NOTABLE_PER_YEAR`` a year,
+    earliest first: one query."""
+    entries = (
+        ModelEntry.objects.published()
+        .filter(featured=True, release_date__isnull=False)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=ReleaseYear("release_date"),
+                order_by=["release_date", "name", "pk"],
             )
         )
+        .filter(rank__lte=NOTABLE_PER_YEAR)
+        .order_by("release_date", "name", "pk")
+        .only("name", "slug", "release_date")
+    )
+    by_year = {}
+    for entry in entries:
+        by_year.setdefault(entry.release_date.year, []).append(entry)
+    return by_year
 
-    axis_y = TOP + len(lanes.rows) * LANE_HEIGHT + AXIS_GAP
-    years = list(range(start.year, end.year))
-    step = -(-len(years) // MAX_YEAR_LABELS)  # label every step-th year when there are many
-    ticks = [
-        Tick(
-            x=round(x_of(datetime.date(year, 1, 1)), 1),
-            label_x=round(
-                (x_of(datetime.date(year, 1, 1)) + x_of(datetime.date(year + 1, 1, 1))) / 2, 1
-            ),  # fmt: skip
+
+def segments(cells, scale):
+    """The stacked bar of a year's cells, tiers in order, ``scale`` the largest year's total."""
+    result, x = [], 0
+    for cell in cells:
+        if cell.count:
+            # At least a sliver, so a tier with few entries still shows it has some.
+            width = max(round(BAR_WIDTH * cell.count / scale), 2)
+            result.append(Segment(cell.tier, cell.count, x, width))
+            x += width
+    return result
+
+
+def build():
+    """The timeline, or ``None`` when no published entry has a release date."""
+    by_year_tier = counts()
+    dated = sorted({year for year, _ in by_year_tier if year is not None})
+    if not dated:
+        return None
+    names = notable()
+    rows = []
+    for year in range(dated[0], dated[-1] + 1):  # every year on the axis, empty ones too
+        cells = [
+            Cell(tier, count, directory_url(year, tier) if count and tier.directory_filter else "")
+            for tier in TIERS
+            for count in [by_year_tier.get((year, tier.slug), 0)]
+        ]
+        rows.append((year, cells))
+    scale = max(sum(cell.count for cell in cells) for _, cells in rows)
+    years = [
+        Year(
             year=year,
-            labelled=(year - start.year) % step == 0,
+            total=sum(cell.count for cell in cells),
+            cells=cells,
+            segments=segments(cells, scale),
+            notable=names.get(year, []),
+            url=directory_url(year),
         )
-        for year in years
+        for year, cells in rows
     ]
+    totals = [sum(year.cells[index].count for year in years) for index in range(len(TIERS))]
     return Timeline(
-        points=points,
-        series=list(series.values()),
-        ticks=ticks,
-        width=WIDTH,
-        height=axis_y + AXIS_LABEL_HEIGHT,
-        axis_y=axis_y,
+        years=years,
+        tiers=TIERS,
+        totals=totals,
+        total=sum(totals),
+        undated=sum(count for (year, _), count in by_year_tier.items() if year is None),
     )

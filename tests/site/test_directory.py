@@ -230,6 +230,7 @@ def test_sorting_keeps_the_least_openness_score(client, catalogue):
         "sort=openness",
         "sort=smallest&category=open",
         "sort=oldest&access=",
+        "year=2024&sort=openness",
     ],
 )
 def test_the_api_and_the_downloads_list_what_the_directory_lists(client, catalogue, query):
@@ -268,6 +269,11 @@ def test_unknown_facts_read_not_published_never_zero(client, catalogue):
         ("category=open&licence=not-osi", ["beta"]),
         ("category=closed&modality=text&access=hosted", ["Delta"]),
         ("category=closed&organization=acme", []),
+        # The release year (the timeline's links): undated entries are in no year.
+        ("year=2023", ["Alpha"]),
+        ("year=2022&category=closed", ["Delta"]),
+        ("year=2022&category=open", []),
+        ("year=2025", []),
     ],
 )
 def test_filters(client, catalogue, query, expected):
@@ -387,6 +393,8 @@ def test_sorting_keeps_the_filters(client, catalogue):
         ("per_page=7", "Page size “7” is not offered; showing 20 a page.", 5),
         ("min_openness=lots", "No openness score “lots”; that filter was left out.", 5),
         ("min_openness=101", "No openness score “101”; that filter was left out.", 5),
+        ("year=soon", "No release year “soon”; that filter was left out.", 5),
+        ("year=20233", "No release year “20233”; that filter was left out.", 5),
     ],
 )
 def test_bad_parameters_give_a_normal_page_with_a_message(
@@ -499,3 +507,29 @@ def test_odd_input_never_breaks_the_page(client, catalogue, query):
     page = client.get(f"/models/?{query}")
     assert page.status_code == 200
     assert names(page)
+
+
+def test_facets_count_within_the_year_and_the_year_stays_in_the_forms(client, catalogue):
+    page = client.get("/models/?year=2024&sort=newest")
+    assert names(page) == ["beta"]
+    assert facet_counts(page, "category") == {"open": 1}
+    assert facet_counts(page, "min_openness") == {"any": 1}
+    assert has_input(
+        form(page, class_="filter-form"),
+        type="number",
+        name="year",
+        id="f-year",
+        inputmode="numeric",
+        min="1900",
+        max="2100",
+        value="2024",
+        **{"aria-describedby": "f-year-help"},
+    )
+    assert has_input(form(page, class_="sort-form"), type="hidden", name="year", value="2024")
+
+
+@pytest.mark.parametrize("year", ["soon", "1899", "2101", "2023.5"])
+def test_the_api_refuses_a_bad_year_with_a_400_saying_so(client, catalogue, year):
+    response = client.get(f"/api/models/?year={year}")
+    assert response.status_code == 400
+    assert "year" in response.json()["detail"]

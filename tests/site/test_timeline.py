@@ -1,4 +1,5 @@
 import datetime
+import random
 
 import pytest
 from django.template import Context, Template
@@ -6,144 +7,251 @@ from django.test import RequestFactory
 from django.urls import reverse
 from pytest_django.asserts import assertInHTML
 
-from kb.catalogue.models import ModelEntry, Status
-from kb.site.timeline import CHAR_WIDTH, build
-from tests.support.factories import CategoryFactory, ModelEntryFactory
+from kb.catalogue.models import (
+    Access,
+    Category,
+    ModelEntry,
+    OpennessGrade,
+    Organization,
+    Status,
+    WeightsUse,
+)
+from kb.catalogue.text import fold
+from kb.site.timeline import NOTABLE_PER_YEAR, TIERS, build
+from tests.support.factories import ModelEntryFactory
 from tests.support.html import parse
 from tests.support.text import visible_text
 
 pytestmark = pytest.mark.django_db
 
-SEED_ORDER = [
-    "BLOOM",
-    "Stable Diffusion",
-    "Claude",
-    "GPT-4",
-    "Falcon",
-    "LLaMA 2",
-    "Mistral",
-    "Gemini",
-    "Mixtral",
-    "Sora",
-]
+Grade = OpennessGrade.Grade
+Dimension = OpennessGrade.Dimension
+TIER_LABELS = [tier.label for tier in TIERS]
+
+
+def expected_tier(entry):
+    """The tier as the timeline's documentation states it, computed here in Python."""
+    grades = {grade.dimension: grade.grade for grade in entry.openness.all()}
+    if entry.access == Access.UNRELEASED:
+        return "unreleased"
+    if entry.access == Access.HOSTED:
+        return "api-only"
+    if entry.access in (Access.WEIGHTS, Access.BOTH):
+        if entry.weights_use in (WeightsUse.RESTRICTED, WeightsUse.NON_COMMERCIAL):
+            return "restricted-weights"
+        if entry.licence_osi_approved and all(
+            grades.get(dimension) == Grade.OPEN
+            for dimension in (Dimension.TRAINING_CODE, Dimension.TRAINING_DATA)
+        ):
+            return "fully-open"
+        return "open-weights"
+    return "unknown"
+
+
+def expected_counts():
+    counts = {}
+    for entry in ModelEntry.objects.published().prefetch_related("openness"):
+        year = entry.release_date.year if entry.release_date else None
+        key = (year, expected_tier(entry))
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def built_counts(timeline):
+    return {
+        (year.year, cell.tier.slug): cell.count
+        for year in timeline.years
+        for cell in year.cells
+        if cell.count
+    }
 
 
 def table_rows(html):
     rows = parse(html).find("table", class_="timeline-table").find_all("tr")
-    return [row.text for row in rows[1:]]  # after the header row
+    return [" ".join(row.text.split()) for row in rows[1:]]  # after the header row
 
 
-def details(html):
-    return [element.attrs for element in parse(html).find_all("details")]
-
-
-def test_the_data_is_every_dated_published_entry_oldest_first(seed):
+def test_the_counts_are_the_published_entries_by_year_and_tier(seed):
     timeline = build()
-    assert [point.entry.name for point in timeline.points] == SEED_ORDER
-    xs = [point.x for point in timeline.points]
-    assert xs == sorted(xs)
-    assert [s.category.slug for s in timeline.series] == ["open-source", "closed"]
-    assert [(s.css_class, s.shape) for s in timeline.series] == [
-        ("tl-cat-0", "circle"),
-        ("tl-cat-1", "square"),
-    ]
-    assert [tick.year for tick in timeline.ticks] == [2022, 2023, 2024]
+    assert built_counts(timeline) == {
+        (2022, "open-weights"): 2,
+        (2023, "open-weights"): 4,
+        (2023, "api-only"): 3,
+        (2024, "api-only"): 1,
+    }
+    assert built_counts(timeline) == {
+        key: count for key, count in expected_counts().items() if key[0] is not None
+    }
+    assert [year.year for year in timeline.years] == [2022, 2023, 2024]
+    assert [year.total for year in timeline.years] == [2, 7, 1]
+    assert (timeline.total, timeline.undated) == (10, 0)
 
 
-def test_labels_in_one_row_never_overlap(seed):
-    timeline = build()
-    rows = {}
-    for point in timeline.points:
-        width = len(point.entry.name) * CHAR_WIDTH
-        span = (
-            (point.label_x - width, point.x)
-            if point.label_at_end
-            else (point.x, point.label_x + width)
-        )
-        rows.setdefault(point.y, []).append(span)
-    for spans in rows.values():
-        spans.sort()
-        assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
-    assert max(point.label_x for point in timeline.points) <= timeline.width
-
-
-def test_drafts_and_undated_entries_are_left_out(seed):
-    ModelEntryFactory(
-        name="Draft model", release_date=datetime.date(2023, 1, 1), status=Status.DRAFT
+def test_each_tier_is_derived_as_documented(seed):
+    year = datetime.date(2025, 6, 1)
+    made = {
+        "fully-open": ModelEntryFactory(access=Access.WEIGHTS, licence_osi_approved=True),
+        "open-weights": ModelEntryFactory(access=Access.BOTH, licence_osi_approved=True),
+        "restricted-weights": ModelEntryFactory(
+            access=Access.WEIGHTS, weights_use=WeightsUse.NON_COMMERCIAL, licence_osi_approved=True
+        ),
+        "api-only": ModelEntryFactory(access=Access.HOSTED),
+        "unreleased": ModelEntryFactory(access=Access.UNRELEASED),
+        "unknown": ModelEntryFactory(access=""),
+    }
+    for dimension in (Dimension.TRAINING_CODE, Dimension.TRAINING_DATA):
+        for tier in ("fully-open", "restricted-weights"):
+            OpennessGrade.objects.create(entry=made[tier], dimension=dimension, grade=Grade.OPEN)
+    # Open weights under an OSI licence with only the code open is not fully open.
+    OpennessGrade.objects.create(
+        entry=made["open-weights"], dimension=Dimension.TRAINING_CODE, grade=Grade.OPEN
     )
-    ModelEntryFactory(name="Undated model", release_date=None)
-    names = [point.entry.name for point in build().points]
-    assert "Draft model" not in names and "Undated model" not in names
+    ModelEntry.objects.filter(pk__in=[e.pk for e in made.values()]).update(release_date=year)
+    (row,) = [y for y in build().years if y.year == 2025]
+    assert {cell.tier.slug: cell.count for cell in row.cells} == dict.fromkeys(made, 1)
+    assert built_counts(build()) == {k: v for k, v in expected_counts().items() if k[0]}
 
 
-def test_the_page_has_the_chart_its_caption_and_the_table(client, seed, django_assert_num_queries):
-    with django_assert_num_queries(1):
+def test_the_page_has_the_years_the_featured_names_and_the_table(
+    client, seed, django_assert_num_queries
+):
+    with django_assert_num_queries(2):
         page = client.get(reverse("kb:timeline"))
     assert page.status_code == 200
     html = page.content.decode()
     text = visible_text(html)
-    assert "Model releases over time: each mark is one published model" in text
-    assert "(Open-source models: circle; Closed (proprietary) models: square)" in text
+    assert "Models released each year, 2022 to 2024, by openness tier: 10 published models" in text
     assert table_rows(html) == [
-        "BLOOM BigScience Open-source models 12 July 2022",
-        "Stable Diffusion Stability AI Open-source models 22 August 2022",
-        "Claude Anthropic Closed (proprietary) models 14 March 2023",
-        "GPT-4 OpenAI Closed (proprietary) models 14 March 2023",
-        "Falcon Technology Innovation Institute Open-source models 25 May 2023",
-        "LLaMA 2 Meta Open-source models 18 July 2023",
-        "Mistral Mistral AI Open-source models 27 September 2023",
-        "Gemini Google Closed (proprietary) models 6 December 2023",
-        "Mixtral Mistral AI Open-source models 11 December 2023",
-        "Sora OpenAI Closed (proprietary) models 9 December 2024",
+        "2022 0 2 0 0 0 0 2",
+        "2023 0 4 0 3 0 0 7",
+        "2024 0 0 0 1 0 0 1",
+        "All years 0 6 0 4 0 0 10",
     ]
-    assertInHTML('<th scope="row"><a href="/models/bloom/">BLOOM</a></th>', html)
-    assertInHTML("<caption>Model releases by date</caption>", html)
-    assert details(html) == [{"class": "timeline-data", "open": ""}]
+    headers = [th.text for th in parse(html).find("table", class_="timeline-table").find_all("th")]
+    assert headers[: len(TIERS) + 2] == ["Year", *TIER_LABELS, "All"]
+    assertInHTML("<caption>Models released per year by openness tier</caption>", html)
+    rows = parse(html).find_all("li", class_="tl-year-row")
+    assert [" ".join(row.find("span", class_="tl-total").text.split()) for row in rows] == [
+        "2 models",
+        "7 models",
+        "1 model",
+    ]
+    assert [" ".join(row.find("p", class_="tl-notable").text.split()) for row in rows] == [
+        "Featured in 2022: BLOOM , Stable Diffusion",
+        "Featured in 2023: Claude , GPT-4 , Falcon , LLaMA 2 , Mistral , Gemini , Mixtral",
+        "Featured in 2024: Sora",
+    ]
+    assertInHTML('<a href="/models/gpt-4/">GPT-4</a>', html, count=1)
 
 
-def test_the_chart_is_plain_svg_a_strict_csp_allows(client, seed):
+def test_years_and_exact_tiers_link_to_the_directory_which_lists_them(client, seed):
+    html = client.get(reverse("kb:timeline")).content.decode()
+    links = {a.attrs["href"] for a in parse(html).find_all("a")}
+    assert {"/models/?year=2023", "/models/?year=2023&access=hosted"} <= links
+    # Tiers the directory cannot list exactly are counted, not linked to a wider list.
+    assert not [link for link in links if "year=2023&access=weights" in link]
+    listed = client.get("/models/?year=2023&access=hosted").context["page"].object_list
+    assert sorted(entry.name for entry in listed) == ["Claude", "GPT-4", "Gemini"]
+    listed = client.get("/models/?year=2023").context["page"].object_list
+    assert len(listed) == 7
+
+
+def test_only_a_few_featured_entries_a_year_are_named(seed):
+    ModelEntryFactory.create_batch(
+        NOTABLE_PER_YEAR + 3, featured=True, release_date=datetime.date(2024, 1, 1)
+    )
+    (row,) = [year for year in build().years if year.year == 2024]
+    assert len(row.notable) == NOTABLE_PER_YEAR
+    assert row.total == NOTABLE_PER_YEAR + 4
+
+
+def test_drafts_are_left_out_and_undated_entries_counted_apart(client, seed):
+    ModelEntryFactory(release_date=datetime.date(2021, 1, 1), status=Status.DRAFT, featured=True)
+    ModelEntryFactory(name="Undated model", release_date=None)
+    timeline = build()
+    assert timeline.first == 2022 and (timeline.total, timeline.undated) == (10, 1)
+    text = visible_text(client.get(reverse("kb:timeline")).content)
+    assert (
+        "11 published models, of which 1 without a published release date is counted in no year"
+        in text
+    )
+
+
+def test_years_without_releases_stay_on_the_axis(seed):
+    ModelEntryFactory(release_date=datetime.date(2027 - 1, 3, 1), featured=True, name="Later")
+    years = build().years
+    assert [year.year for year in years] == [2022, 2023, 2024, 2025, 2026]
+    assert years[3].total == 0 and years[3].segments == []
+
+
+def test_the_bars_are_plain_svg_a_strict_csp_allows(client, seed):
     html = client.get(reverse("kb:timeline")).content.decode()
     page = parse(html)
     tags = [(element.tag, element.attrs) for element in page.iter()]
-    svg = next(attrs for tag, attrs in tags if tag == "svg")
-    assert svg["role"] == "img"
-    assert svg["aria-labelledby"] == "timeline-svg-title timeline-svg-desc"
     assert not [tag for tag, attrs in tags if "style" in attrs or tag == "style"]
-    # Scripts only from files (the search box's), none inline.
     assert all(attrs.get("src") for tag, attrs in tags if tag == "script")
-    (desc,) = page.find_all("desc")
-    assert desc.attrs == {"id": "timeline-svg-desc"}
-    assert desc.children[0].startswith("10 releases from July 2022 (BLOOM)")
-    markers = [attrs for tag, attrs in tags if tag == "path" and attrs.get("class") == "tl-marker"]
-    assert len(markers) == 10 + 2  # one per release, one per legend entry
-    groups = [attrs["class"] for tag, attrs in tags if tag == "g"]
-    assert groups.count("tl-release tl-cat-0") == 6 and groups.count("tl-release tl-cat-1") == 4
-    assert "http" not in svg.get("href", "") and "<image" not in html
+    bars = [attrs for tag, attrs in tags if tag == "svg" and attrs.get("class") == "tl-bar"]
+    assert len(bars) == 3 and all(bar["aria-hidden"] == "true" for bar in bars)
+    rects = [attrs for tag, attrs in tags if tag == "rect" and "x" in attrs]
+    # 2023: open weights then API only, side by side, the busiest year the full width.
+    assert [(r["class"], r["x"], r["width"]) for r in rects[1:3]] == [
+        ("tl-marker tl-cat-1", "0", "571"),
+        ("tl-marker tl-cat-3", "571", "429"),
+    ]
 
 
-def test_the_timeline_follows_changes_to_entries(client, seed):
-    ModelEntry.objects.filter(slug="sora").update(status=Status.DRAFT)
-    ModelEntryFactory(
-        name="Newcomer",
-        category=CategoryFactory(name="Research previews"),
-        release_date=datetime.date(2025, 3, 1),
-    )
-    html = client.get(reverse("kb:timeline")).content.decode()
-    names = [row.split(" ")[0] for row in table_rows(html)]
-    assert "Sora" not in names and names[-1] == "Newcomer"
-    assert "Research previews: diamond" in visible_text(html)
-    assert [tick.year for tick in build().ticks] == [2022, 2023, 2024, 2025]
+def page_bytes(client):
+    return len(client.get(reverse("kb:timeline")).content)
+
+
+def bulk_entries(prefix, count, years, featured_share=0.01):
+    """``count`` published entries spread over ``years``, every access, a few featured."""
+    rng = random.Random(15)
+    organization = Organization.objects.first()
+    category = Category.objects.first()
+    accesses = [*Access.values, ""]
+    entries = []
+    for n in range(count):
+        name = f"{prefix} model {n}"
+        entries.append(
+            ModelEntry(
+                name=name,
+                name_key=fold(name),
+                slug=f"{prefix.lower()}-model-{n}",
+                organization=organization,
+                category=category,
+                status=Status.PUBLISHED,
+                featured=rng.random() < featured_share,
+                access=rng.choice(accesses),
+                release_date=datetime.date(rng.choice(years), rng.randint(1, 12), 1),
+            )
+        )
+    ModelEntry.objects.bulk_create(entries, batch_size=1000)
+
+
+def test_the_page_size_follows_the_years_not_the_entries(client, seed):
+    """684 KB at 1,019 entries with one lane each: now a few thousand entries in the same years
+    change the page by their digits and a few names, and seventy years of them stay small."""
+    seed_size = page_bytes(client)
+    bulk_entries("Recent", 5000, [2022, 2023, 2024])
+    assert ModelEntry.objects.count() > 5000
+    same_years = page_bytes(client)
+    assert same_years - seed_size < 4_000
+    bulk_entries("Older", 5000, list(range(1955, 2026)), featured_share=0.05)
+    many_years = page_bytes(client)
+    # Bounded by the years (71 here) and the featured names a year, whatever the entries.
+    assert many_years < 120_000, many_years
 
 
 def test_the_include_tag_works_on_any_page_with_the_table_folded(seed):
     html = Template("{% load timeline %}{% release_timeline %}").render(
         Context({"request": RequestFactory().get("/")})
     )
-    assert details(html) == [{"class": "timeline-data"}]
-    assert len(table_rows(html)) == 10
+    assert [d.attrs for d in parse(html).find_all("details")] == [{"class": "timeline-data"}]
+    assert len(table_rows(html)) == 4
 
 
 def test_without_dated_entries_the_page_says_so(client, db):
     page = client.get(reverse("kb:timeline"))
     assert "No published model has a release date yet." in visible_text(page.content)
-    assert "<svg" not in page.content.decode()
+    assert "tl-bar" not in page.content.decode()

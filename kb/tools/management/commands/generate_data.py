@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
+from kb.catalogue import openness
 from kb.catalogue.bundled import read_content
 from kb.catalogue.models import (
     Article,
@@ -108,6 +109,11 @@ class Command(BaseCommand):
                 organization = generator.pick(organizations)
                 values, modality_slugs = generator.entry(n, organization, slug)
                 grades = generator.openness(slug == "open-source")
+                # Stored as openness.refresh_scores() would, without reading the grades back.
+                values["openness_score"] = openness.score(grade for _, grade in grades)
+                values["openness_graded"] = sum(
+                    grade != OpennessGrade.Grade.UNKNOWN for _, grade in grades
+                )
                 made.append(
                     (
                         ModelEntry(

@@ -385,6 +385,7 @@ class EpochImport:
         self.catalogue.reserve_slugs(
             row.name for key, row in mapped if self.match(key)[0] is None
         )
+        self.add_organizations(mapped)
         self.new_entries, self.new_links, self.touched = [], [], {}
         self.new_records, self.new_sources, self.new_provenance = [], [], []
         for key, row in mapped:
@@ -457,16 +458,26 @@ class EpochImport:
         return self.catalogue.categories[slug]
 
     def organization(self, name):
-        key = fold(name)
-        found = self.catalogue.organizations.get(key)
-        if found is None:
-            slug = self.catalogue.unique_slug(name, self.catalogue.organization_slugs)
-            found = Organization(name=name[:100], slug=slug[:100])
-            found.save()
-            reversion.add_to_revision(found)
-            self.catalogue.organizations[key] = found
-            self.report.new_organizations.append(found.name)
-        return found
+        return self.catalogue.organizations[fold(name)]
+
+    def add_organizations(self, mapped):
+        """Create the organizations the file names that no name or alias finds, at once (a new
+        one has no entries yet: nothing to index)."""
+        new = {}
+        for _key, row in mapped:
+            for name in row.organizations:
+                key = fold(name)
+                if key not in self.catalogue.organizations and key not in new:
+                    slug = self.catalogue.unique_slug(name, self.catalogue.organization_slugs)
+                    new[key] = Organization(name=name[:100], slug=slug[:100])
+        if not new:
+            return
+        Organization.objects.bulk_create(new.values(), batch_size=500)
+        changed_in_bulk()
+        for key, organization in new.items():
+            reversion.add_to_revision(organization)  # so that undoing the import removes it
+            self.catalogue.organizations[key] = organization
+            self.report.new_organizations.append(organization.name)
 
     def organizations(self, names):
         if not names:

@@ -27,6 +27,7 @@ from reversion.models import Revision, Version
 
 from .. import history
 from ..freshness import changed_in_bulk, one_bump
+from ..openness import tier_of
 from ..models import (
     Category,
     Dataset,
@@ -73,7 +74,10 @@ NO_ORGANIZATION = {"slug": "organization-not-published", "name": "Organization n
 # The entry fields the import writes, each with the facts whose provenance it backs.
 SCALAR_FIELDS = [
     "name",
+    "announced_date",
     "release_date",
+    "input_modalities",
+    "output_modalities",
     "parameters",
     "parameter_count",
     "active_parameter_count",
@@ -90,8 +94,9 @@ RELATED_FIELDS = ["organization", "category", "family"]
 MANY_FIELDS = ["other_organizations", "modalities"]
 FACT_FIELDS = {
     Fact.ORGANIZATIONS: ["organization", "other_organizations"],
+    Fact.ANNOUNCED_DATE: ["announced_date"],
     Fact.RELEASE_DATE: ["release_date"],
-    Fact.MODALITIES: ["modalities"],
+    Fact.MODALITIES: ["modalities", "input_modalities", "output_modalities"],
     Fact.PARAMETERS: ["parameters", "parameter_count", "active_parameter_count"],
     Fact.TRAINING_COMPUTE: ["training_compute_flop"],
     Fact.TRAINING_DATASET_SIZE: ["training_dataset_size"],
@@ -270,6 +275,7 @@ class Catalogue:
             .prefetch_related(
                 "other_organizations",
                 "modalities",
+                "openness",
                 "sources",
                 "aliases",
                 Prefetch(
@@ -433,7 +439,7 @@ class EpochImport:
         }
         follow = [
             Prefetch(name, queryset=with_dataset[name]) if name in with_dataset else name
-            for name in ["other_organizations", "modalities", *history.FOLLOW[ModelEntry]]
+            for name in [*MANY_FIELDS, *history.FOLLOW[ModelEntry]]
         ]
         prefetch_related_objects(touched, *follow)
         for entry in touched:
@@ -514,10 +520,14 @@ class EpochImport:
             "other_organizations": organizations[1:],
             "category": self.category(row.category),
             "family": family,
+            **{
+                name: [slug for slug in getattr(row, name) if slug in self.catalogue.modalities]
+                for name in ["input_modalities", "output_modalities"]
+            },
             "modalities": [
-                self.catalogue.modalities[s]
-                for s in row.modalities
-                if s in self.catalogue.modalities
+                self.catalogue.modalities[slug]
+                for slug in row.modalities
+                if slug in self.catalogue.modalities
             ],
         }
         return objects, {name: self.as_value(name, value) for name, value in objects.items()}
@@ -599,6 +609,7 @@ class EpochImport:
         # Written in bulk by ``finish``: name_key and published_at as save() would set them.
         entry = ModelEntry(slug=slug, status=Status.PUBLISHED, **objects)
         entry.name_key = fold(entry.name)
+        entry.openness_tier = tier_of(entry)
         entry.updated_by = self.user
         self.new_entries.append(entry)
         for name, items in many.items():

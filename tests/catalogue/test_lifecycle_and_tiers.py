@@ -10,7 +10,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from kb.catalogue import models
-from kb.catalogue.epoch.mapping import map_row
+from kb.catalogue.bundled import EPOCH_SNAPSHOT
+from kb.catalogue.epoch.mapping import BadRow, map_row
+from kb.catalogue.epoch.source import parse
 from kb.catalogue.models import Lifecycle, ModelEntry, OpennessGrade
 from kb.catalogue.openness import tier_of
 from tests.support.admin_forms import changeform_data
@@ -52,6 +54,16 @@ def test_reads_and_writes_come_from_the_task(name, reads, writes):
     assert mapped.input_modalities == reads
     assert mapped.output_modalities == writes
     assert set(reads + writes) <= set(mapped.modalities)  # what the modality filter finds
+
+
+def test_every_snapshot_row_names_each_modality_once():
+    rows = parse(EPOCH_SNAPSHOT.read_bytes())[1]
+    for number, row in enumerate(rows, 2):
+        mapped = map_row(row, number)
+        if isinstance(mapped, BadRow):
+            continue
+        for slugs in (mapped.modalities, mapped.input_modalities, mapped.output_modalities):
+            assert len(slugs) == len(set(slugs)), mapped.name
 
 
 def test_publication_date_is_the_announcement(imported):

@@ -287,7 +287,7 @@ def map_row(row, number_in_file):
         inputs += [slug for slug in read if slug not in inputs]
         outputs += [slug for slug in written if slug not in outputs]
     # ``modalities`` is every one, read or written: what the directory filters by.
-    modalities += [slug for slug in inputs + outputs if slug not in modalities]
+    modalities += [slug for slug in dict.fromkeys(inputs + outputs) if slug not in modalities]
     organizations = split_list(cell(row, "Organization"))
 
     known = {

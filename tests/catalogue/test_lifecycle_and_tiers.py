@@ -234,3 +234,8 @@ def test_an_editor_sets_status_and_modalities_in_the_admin(editor_client, seed):
     gpt4.refresh_from_db()
     assert gpt4.lifecycle == "deprecated" and gpt4.input_modalities == ["text", "image"]
     assert {"text", "image"} <= {m.slug for m in gpt4.modalities.all()}
+
+
+def test_the_directory_shows_each_models_tier(client, imported):
+    html = client.get("/models/?organization=meta").content.decode()
+    assert '<span class="tier-tag">Restricted weights</span>' in html

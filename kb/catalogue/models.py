@@ -685,7 +685,9 @@ class ModelEntry(Content, SlugKeyed, Publishable):
             slugs = getattr(self, name)
             if not isinstance(slugs, list) or not all(isinstance(s, str) for s in slugs):
                 raise ValidationError({name: "A list of modality slugs."})
-            unknown = set(slugs) - set(Modality.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+            unknown = set(slugs) - set(
+                Modality.objects.filter(slug__in=slugs).values_list("slug", flat=True)
+            )
             if unknown:
                 raise ValidationError({name: f"No modality {', '.join(sorted(unknown))}."})
         if not self.lifecycle and (self.lifecycle_date or self.lifecycle_source_url):

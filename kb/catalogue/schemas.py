@@ -220,10 +220,14 @@ class ModelEntry(Schema):
     category: EntryCategory
     modalities: Annotated[list[str], edited("modalities", cell=";".join)]
     input_modalities: Annotated[
-        list[str], Field(description="Modality slugs it reads."), Column("input_modalities", cell=";".join)
+        list[str],
+        Field(description="Modality slugs it reads."),
+        Column("input_modalities", cell=";".join),
     ]
     output_modalities: Annotated[
-        list[str], Field(description="Modality slugs it writes."), Column("output_modalities", cell=";".join)
+        list[str],
+        Field(description="Modality slugs it writes."),
+        Column("output_modalities", cell=";".join),
     ]
     announced_date: Annotated[known(Day), edited("announced_date")]
     release_date: Annotated[known(Day), edited("release_date")]

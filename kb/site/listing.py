@@ -73,7 +73,9 @@ def facets(query, choices):
     result = []
     for spec in FACETS:
         if spec in fixed:
-            counts = {value: fixed_counts[f"{spec.name}:{value}"] for value, _ in choices[spec.name]}
+            counts = {
+                value: fixed_counts[f"{spec.name}:{value}"] for value, _ in choices[spec.name]
+            }
         else:
             rows = (
                 published.filter(*others(spec))

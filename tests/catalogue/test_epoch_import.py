@@ -12,8 +12,8 @@ import datetime
 import http.server
 import io
 import threading
-from unittest import mock
 from contextlib import contextmanager
+from unittest import mock
 
 import pytest
 from django.core.management import CommandError, call_command

@@ -119,7 +119,9 @@ def test_weights_on_request_are_restricted(imported):
 
 
 def test_the_migration_fills_tiers_as_tier_of_computes_them(imported):
-    migration = importlib.import_module("kb.catalogue.migrations.0016_lifecycle_tiers_modalities_terms")
+    migration = importlib.import_module(
+        "kb.catalogue.migrations.0016_lifecycle_tiers_modalities_terms"
+    )
     for entry in ModelEntry.objects.prefetch_related("openness"):
         grades = {grade.dimension: grade.grade for grade in entry.openness.all()}
         assert migration.tier(entry.access, entry.weights_use, grades) == tier_of(entry)
@@ -164,11 +166,11 @@ def retired(seed):
 
 def test_the_model_page_shows_dates_status_tier_modalities_and_terms(client, retired):
     html = client.get(retired.get_absolute_url()).content.decode()
-    assert "<th scope=\"row\">Openness tier</th>" in html and "API or product only" in html
-    assert "<th scope=\"row\">Announced</th>" in html and "14 March 2023" in html
+    assert '<th scope="row">Openness tier</th>' in html and "API or product only" in html
+    assert '<th scope="row">Announced</th>' in html and "14 March 2023" in html
     assert '<a href="https://example.com/status">Retired since 30 April 2025</a>' in html
     assert '<a href="https://example.com/terms">The document that governs use</a>' in html
-    assert "<th scope=\"row\">Reads</th>" in html and "Text, Image" in html
+    assert '<th scope="row">Reads</th>' in html and "Text, Image" in html
 
 
 def test_the_record_carries_them(client, retired):
@@ -181,7 +183,10 @@ def test_the_record_carries_them(client, retired):
     }
     assert record["openness_tier"] == "hosted"
     assert record["licence"]["terms_url"] == "https://example.com/terms"
-    assert (record["input_modalities"], record["output_modalities"]) == (["text", "image"], ["text"])
+    assert (record["input_modalities"], record["output_modalities"]) == (
+        ["text", "image"],
+        ["text"],
+    )
     row = next(
         line for line in client.get("/models.csv").content.decode().splitlines() if "gpt-4" in line
     )

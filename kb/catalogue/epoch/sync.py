@@ -27,7 +27,6 @@ from reversion.models import Revision, Version
 
 from .. import history
 from ..freshness import changed_in_bulk, one_bump
-from ..openness import tier_of
 from ..models import (
     Category,
     Dataset,
@@ -41,6 +40,7 @@ from ..models import (
     Source,
     Status,
 )
+from ..openness import tier_of
 from ..signals import written_in_bulk
 from ..text import fold
 from .mapping import UNKNOWN_CATEGORY, BadRow, map_row
@@ -240,7 +240,9 @@ class Catalogue:
         ids = {self.records[key].entry_id for key in keys if key in self.records}
         for chunk in chunked(names):
             ids.update(ModelEntry.objects.filter(name_key__in=chunk).values_list("pk", flat=True))
-            ids.update(EntryAlias.objects.filter(name_key__in=chunk).values_list("entry", flat=True))
+            ids.update(
+                EntryAlias.objects.filter(name_key__in=chunk).values_list("entry", flat=True)
+            )
         self.entries = {}
         for chunk in chunked(sorted(ids)):
             self.entries.update((entry.pk, entry) for entry in self.read_entries(chunk))
@@ -297,18 +299,22 @@ class Catalogue:
         start, used = dict.fromkeys(wanted, 1), set()
         while wanted:
             candidates = {
-                base: [base if n == 1 else f"{base}-{n}" for n in range(first, first + 2 * len(left))]
+                base: [
+                    base if n == 1 else f"{base}-{n}" for n in range(first, first + 2 * len(left))
+                ]
                 for base, left in wanted.items()
                 for first in [start[base]]
             }
             every = [slug for slugs in candidates.values() for slug in slugs]
             taken = set()
             for chunk in chunked(every):
-                taken.update(ModelEntry.objects.filter(slug__in=chunk).values_list("slug", flat=True))
+                taken.update(
+                    ModelEntry.objects.filter(slug__in=chunk).values_list("slug", flat=True)
+                )
             for base, slugs in candidates.items():
                 free = [slug for slug in slugs if slug not in taken and slug not in used]
                 left = wanted.pop(base)
-                for name, slug in zip(left, free):
+                for name, slug in zip(left, free, strict=False):  # fewer free: next round
                     self.slugs[name] = slug
                     used.add(slug)
                 if len(left) > len(free):
@@ -388,9 +394,7 @@ class EpochImport:
             raise Refused
         self.dataset = self.ensure(Dataset, EPOCH_DATASET)
         self.catalogue = Catalogue(self.dataset, [key for key, _row in mapped])
-        self.catalogue.reserve_slugs(
-            row.name for key, row in mapped if self.match(key)[0] is None
-        )
+        self.catalogue.reserve_slugs(row.name for key, row in mapped if self.match(key)[0] is None)
         self.add_organizations(mapped)
         self.new_entries, self.new_links, self.touched = [], [], {}
         self.new_records, self.new_sources, self.new_provenance = [], [], []

@@ -4,9 +4,10 @@ note on each openness grade."""
 
 from collections import defaultdict
 
-import kb.catalogue.models
 from django.conf import settings
 from django.db import migrations, models
+
+import kb.catalogue.models
 
 
 def tier(access, weights_use, grades):

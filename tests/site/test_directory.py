@@ -127,7 +127,8 @@ def test_each_entry_shows_its_openness_score_and_coverage_or_why_it_has_none(cli
     assertInHTML(
         '<th scope="col">Openness <span class="muted">0–100</span></th>', page.content.decode()
     )
-    assert "Alpha Acme · Open 100 out of 100 9 of 9 graded Text" in row_text(page, "alpha")
+    alpha = row_text(page, "alpha")  # every dimension open: its tier says so too
+    assert "Alpha Acme · Open · Fully open (weights, code and data) 100 out of 100 9 of 9" in alpha
     beta = row_text(page, "beta")
     assert "No score 2 of 9 graded, too few" in beta and "out of 100" not in beta
     assert "0 out of 100 9 of 9 graded" in row_text(page, "delta")

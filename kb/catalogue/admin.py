@@ -397,7 +397,7 @@ class SourceInline(ContentInline):
 
 class OpennessGradeInline(ContentInline):
     model = OpennessGrade
-    fields = ("dimension", "grade", "source_url", "checked_on")
+    fields = ("dimension", "grade", "source_url", "checked_on", "note")
     max_num = len(OpennessGrade.Dimension)
     verbose_name_plural = "openness scorecard"
 
@@ -500,6 +500,7 @@ class ModelEntryAdmin(EpochImportAdminMixin, EditorImportExportMixin, Publishabl
         "release_date",
         "parameters",
         "access",
+        "openness_tier",
         "status",
         "featured",
         "updated_at",
@@ -512,6 +513,8 @@ class ModelEntryAdmin(EpochImportAdminMixin, EditorImportExportMixin, Publishabl
         "category",
         "access",
         "weights_use",
+        "openness_tier",
+        "lifecycle",
         "is_family",
         "licence_osi_approved",
         ("modalities", NoneRecordedFilter),
@@ -538,9 +541,13 @@ class ModelEntryAdmin(EpochImportAdminMixin, EditorImportExportMixin, Publishabl
         )}),
         ("Facts", {
             "fields": (
-                "modalities", "release_date", ("parameters", "parameter_count"),
+                "modalities", ("input_modalities", "output_modalities"),
+                ("announced_date", "release_date"),
+                ("lifecycle", "lifecycle_date", "lifecycle_source_url"),
+                ("parameters", "parameter_count"),
                 "active_parameter_count", "context_window", ("licence_name", "licence_url"),
-                "licence_osi_approved", "access", "weights_use", "training_compute_flop",
+                "licence_osi_approved", "terms_url", "access", "weights_use", "openness_tier",
+                "training_compute_flop",
                 "training_dataset_size", "country", "homepage",
             ),
         }),
@@ -570,6 +577,28 @@ class ModelEntryAdmin(EpochImportAdminMixin, EditorImportExportMixin, Publishabl
         if db_field.name == "modalities":
             kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), "openness_tier")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in ("input_modalities", "output_modalities"):
+            return forms.TypedMultipleChoiceField(
+                label=db_field.verbose_name.capitalize(),
+                choices=lambda: Modality.objects.values_list("slug", "name"),
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                help_text=db_field.help_text,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        entry = form.instance
+        # What it reads or writes it works with: the directory's modality filter finds it so.
+        slugs = {*entry.input_modalities, *entry.output_modalities}
+        if slugs:
+            entry.modalities.add(*Modality.objects.filter(slug__in=slugs))
 
 
 @admin.register(Dataset)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.dateformat import format as format_date
 
-from .models import FactProvenance, OpennessGrade, Source
+from .models import TIER_UNKNOWN, FactProvenance, OpennessGrade, Source
 
 NOT_PUBLISHED = "Not published"
 UNKNOWN = "Unknown"
@@ -110,16 +110,45 @@ def entry_facts(entry):
     return {fact.key: fact for fact in facts}
 
 
+def lifecycle_text(entry):
+    """ "Retired since 30 April 2025", "Available"; None when nobody recorded it."""
+    if not entry.lifecycle:
+        return None
+    status = entry.get_lifecycle_display()
+    if entry.lifecycle_date:
+        return f"{status} since {format_date(entry.lifecycle_date, DATE_FORMAT)}"
+    return status
+
+
+def modality_names(entry, slugs):
+    """The names of the modalities ``slugs`` (of ``entry.modalities``, which the page has read,
+    for the names; a slug not among them is shown as it is)."""
+    names = {modality.slug: modality.name for modality in entry.modalities.all()}
+    return ", ".join(names.get(slug, slug) for slug in slugs)
+
+
 def further_facts(entry):
-    """The facts a model page adds to ``entry_facts``, each only where known (imports bring
-    them): its family, the other organizations, the use of the weights, training compute and
-    data, the country. Reads ``entry.family`` and ``entry.other_organizations.all()``."""
+    """The facts a model page adds to ``entry_facts``: its openness tier, then each of the others
+    only where known (imports bring most): its family, the other organizations, when it was
+    announced, its status, what it reads and writes, the terms that govern its use, the use of
+    the weights, training compute and data, the country. Reads ``entry.family``,
+    ``entry.other_organizations.all()`` and ``entry.modalities.all()``."""
     others = ", ".join(o.name for o in entry.organizations[1:])
     compute = entry.training_compute_flop
     size = entry.training_dataset_size
+    announced = entry.announced_date and format_date(entry.announced_date, DATE_FORMAT)
+    inputs = modality_names(entry, entry.input_modalities)
+    outputs = modality_names(entry, entry.output_modalities)
+    status = lifecycle_text(entry)
     facts = [
+        known_or_not("openness_tier", "Openness tier", openness_tier_text(entry), unknown="Not known"),
         entry.family and Fact("family", "Family", entry.family.name, url=entry.family.get_absolute_url()),
         others and Fact("other_organizations", "With", others),
+        announced and Fact("announced_date", "Announced", announced),
+        status and Fact("lifecycle", "Status", status, url=entry.lifecycle_source_url),
+        inputs and Fact("input_modalities", "Reads", inputs),
+        outputs and Fact("output_modalities", "Writes", outputs),
+        entry.terms_url and Fact("terms", "Terms of use", "The document that governs use", url=entry.terms_url),
         entry.weights_use and Fact("weights_use", "Use of the weights", entry.get_weights_use_display()),
         compute is not None and Fact("training_compute", "Training compute", f"{scientific(compute)} FLOP"),
         size is not None and Fact("training_dataset_size", "Training data", f"{scientific(size)} datapoints"),
@@ -128,8 +157,15 @@ def further_facts(entry):
     return [fact for fact in facts if fact]
 
 
+def openness_tier_text(entry):
+    return None if entry.openness_tier == TIER_UNKNOWN else entry.get_openness_tier_display()
+
+
 # The provenance fact (FactProvenance.Fact) behind each fact of a facts table.
 PROVENANCE_OF = {
+    "announced_date": FactProvenance.Fact.ANNOUNCED_DATE,
+    "input_modalities": FactProvenance.Fact.MODALITIES,
+    "output_modalities": FactProvenance.Fact.MODALITIES,
     "organization": FactProvenance.Fact.ORGANIZATIONS,
     "other_organizations": FactProvenance.Fact.ORGANIZATIONS,
     "category": FactProvenance.Fact.ACCESS,

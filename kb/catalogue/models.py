@@ -370,6 +370,33 @@ class WeightsUse(models.TextChoices):
     NON_COMMERCIAL = "non_commercial", "Non-commercial use only"
 
 
+# The openness tier of an entry (kb.catalogue.openness.tier_of), most open first: module-level
+# names, so that other code can refer to the tiers without the model.
+TIER_FULLY_OPEN = "fully_open"
+TIER_OPEN_WEIGHTS = "open_weights"
+TIER_RESTRICTED_WEIGHTS = "restricted_weights"
+TIER_HOSTED = "hosted"
+TIER_UNRELEASED = "unreleased"
+TIER_UNKNOWN = "unknown"
+OPENNESS_TIERS = [
+    (TIER_FULLY_OPEN, "Fully open (weights, code and data)"),
+    (TIER_OPEN_WEIGHTS, "Open weights"),
+    (TIER_RESTRICTED_WEIGHTS, "Restricted weights"),
+    (TIER_HOSTED, "API or product only"),
+    (TIER_UNRELEASED, "Not released"),
+    (TIER_UNKNOWN, "Not known"),
+]
+
+
+class Lifecycle(models.TextChoices):
+    """Whether a released model can still be used (empty: not known)."""
+
+    AVAILABLE = "available", "Available"
+    DEPRECATED = "deprecated", "Deprecated"
+    RETIRED = "retired", "Retired"
+    DISCONTINUED = "discontinued", "Discontinued"
+
+
 class ModelEntryQuerySet(PublishableQuerySet):
     def with_related(self):
         return self.select_related("organization", "category").prefetch_related("modalities")
@@ -452,12 +479,54 @@ class ModelEntry(Content, SlugKeyed, Publishable):
         help_text="Organizations that made it together with the lead one.",
     )
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="entries")
-    modalities = models.ManyToManyField(Modality, blank=True, related_name="entries")
+    modalities = models.ManyToManyField(
+        Modality,
+        blank=True,
+        related_name="entries",
+        help_text="Every modality it works with, read or written: the directory filters by "
+        "these. The input and output ones are added on save in the admin.",
+    )
+    # What it reads and writes, as modality slugs: a handful of values every list shows, read
+    # with the entry (no query of their own); ``clean`` checks them against the modalities.
+    input_modalities = models.JSONField(
+        "reads", default=list, blank=True, help_text="What it reads (GPT-4: text and images)."
+    )
+    output_modalities = models.JSONField(
+        "writes", default=list, blank=True, help_text="What it writes (GPT-4: text)."
+    )
+    announced_date = models.DateField(
+        "announced",
+        null=True,
+        blank=True,
+        validators=[validate_not_far_future],
+        help_text="When the maker first announced or published it (a blog post, a paper); the "
+        "release may come later. Leave empty if not known.",
+    )
     release_date = models.DateField(
         null=True,
         blank=True,
         validators=[validate_not_far_future],
         help_text="First public release. Leave empty if not published.",
+    )
+    lifecycle = models.CharField(
+        "lifecycle status",
+        max_length=12,
+        choices=Lifecycle,
+        blank=True,
+        help_text="Whether it can still be used. Empty if not known.",
+    )
+    lifecycle_date = models.DateField(
+        "status since",
+        null=True,
+        blank=True,
+        validators=[validate_not_far_future],
+        help_text="The day the status began (deprecated on, retired on...).",
+    )
+    lifecycle_source_url = URIField(
+        "status source URL",
+        max_length=500,
+        blank=True,
+        help_text="The maker's page that says so.",
     )
     parameters = models.CharField(
         max_length=100,
@@ -485,6 +554,13 @@ class ModelEntry(Content, SlugKeyed, Publishable):
     )
     licence_name = models.CharField("licence", max_length=150, blank=True)
     licence_url = URIField("licence URL", blank=True)
+    terms_url = URIField(
+        "terms of use URL",
+        max_length=500,
+        blank=True,
+        help_text="The document that governs use where the licence does not say it all, or "
+        "where there is no licence (a hosted model's service agreement or usage policy).",
+    )
     licence_osi_approved = models.BooleanField(
         "OSI-approved licence",
         null=True,
@@ -531,6 +607,11 @@ class ModelEntry(Content, SlugKeyed, Publishable):
     )
     openness_graded = models.PositiveSmallIntegerField(
         default=0, editable=False, help_text="How many dimensions have a known grade."
+    )
+    # Derived from the access, the terms of the weights and the openness grades by
+    # kb.catalogue.openness.tier_of: kept by save() and by the grades' save() and delete().
+    openness_tier = models.CharField(
+        max_length=20, choices=OPENNESS_TIERS, default=TIER_UNKNOWN, editable=False
     )
 
     objects = SlugKeyManager.from_queryset(ModelEntryQuerySet)()
@@ -583,6 +664,8 @@ class ModelEntry(Content, SlugKeyed, Publishable):
                 condition=Q(featured=True),
                 name="entry_featured_release",
             ),
+            models.Index(fields=["openness_tier"], name="entry_openness_tier"),
+            models.Index(fields=["lifecycle"], name="entry_lifecycle"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -624,8 +707,11 @@ class ModelEntry(Content, SlugKeyed, Publishable):
     STORED_SCORE_FIELDS = frozenset({"openness_score", "openness_graded"})
 
     def save(self, *args, **kwargs):
+        from .openness import tier_of  # kb.catalogue.openness builds on the models defined here
+
         self.name_key = fold(self.name)
         self.sort_name = sort_key(self.name)
+        self.openness_tier = tier_of(self)
         update_fields = kwargs.get("update_fields")
         if update_fields is None and not self._state.adding and not kwargs.get("force_insert"):
             # A copy read before its grades changed must not write its old score back.
@@ -634,8 +720,10 @@ class ModelEntry(Content, SlugKeyed, Publishable):
                 for field in self._meta.concrete_fields
                 if not field.primary_key and field.name not in self.STORED_SCORE_FIELDS
             ]
-        if update_fields is not None and "name" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "name_key", "sort_name"}
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "openness_tier"}
+            if "name" in update_fields:
+                kwargs["update_fields"] |= {"name_key", "sort_name"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -648,6 +736,29 @@ class ModelEntry(Content, SlugKeyed, Publishable):
                 raise ValidationError({"family": "A model cannot be its own family."})
             if not self.family.is_family:
                 raise ValidationError({"family": f"“{self.family}” is not marked as a family."})
+        for name in ("input_modalities", "output_modalities"):
+            slugs = getattr(self, name)
+            if not isinstance(slugs, list) or not all(isinstance(s, str) for s in slugs):
+                raise ValidationError({name: "A list of modality slugs."})
+            unknown = set(slugs) - set(
+                Modality.objects.filter(slug__in=slugs).values_list("slug", flat=True)
+            )
+            if unknown:
+                raise ValidationError({name: f"No modality {', '.join(sorted(unknown))}."})
+        if not self.lifecycle and (self.lifecycle_date or self.lifecycle_source_url):
+            raise ValidationError(
+                {"lifecycle": "Choose the status that this date and source are about."}
+            )
+
+    def keep_openness_tier(self):
+        """Store the tier again after its grades changed (they are saved after the entry)."""
+        from .openness import tier_of
+
+        getattr(self, "_prefetched_objects_cache", {}).pop("openness", None)
+        tier = tier_of(self)
+        if tier != self.openness_tier:
+            self.openness_tier = tier
+            type(self)._base_manager.filter(pk=self.pk).update(openness_tier=tier)
 
     @property
     def organizations(self):
@@ -714,6 +825,7 @@ class FactProvenance(Content, models.Model):
     class Fact(models.TextChoices):
         NAME = "name", "Name"
         ORGANIZATIONS = "organizations", "Organizations"
+        ANNOUNCED_DATE = "announced_date", "Announced"
         RELEASE_DATE = "release_date", "Release date"
         MODALITIES = "modalities", "Modalities"
         PARAMETERS = "parameters", "Parameters"
@@ -828,6 +940,9 @@ class OpennessGrade(Content, models.Model):
     grade = models.CharField(max_length=10, choices=Grade, default=Grade.UNKNOWN)
     source_url = URIField("source URL", max_length=500, blank=True)
     checked_on = models.DateField(null=True, blank=True, validators=[validate_not_far_future])
+    note = models.TextField(
+        blank=True, help_text="Why this grade: what the source says (weights on request, say)."
+    )
 
     class Meta:
         ordering = ["entry", "dimension"]
@@ -839,6 +954,15 @@ class OpennessGrade(Content, models.Model):
 
     def __str__(self):
         return f"{self.get_dimension_display()}: {self.get_grade_display()}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.entry.keep_openness_tier()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.entry.keep_openness_tier()
+        return result
 
 
 class ApiPrice(Content, models.Model):

@@ -44,7 +44,19 @@ from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual
 from django.db.models.signals import post_delete, post_save
 
-from .models import Access, ModelEntry, OpennessGrade, WeightsUse
+from .models import (
+    OPENNESS_TIERS,
+    TIER_FULLY_OPEN,
+    TIER_HOSTED,
+    TIER_OPEN_WEIGHTS,
+    TIER_RESTRICTED_WEIGHTS,
+    TIER_UNKNOWN,
+    TIER_UNRELEASED,
+    Access,
+    ModelEntry,
+    OpennessGrade,
+    WeightsUse,
+)
 
 Dimension = OpennessGrade.Dimension
 Grade = OpennessGrade.Grade
@@ -111,6 +123,7 @@ class ScorecardRow:
     marker: str
     source_url: str
     checked_on: datetime.date | None
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -145,6 +158,7 @@ def scorecard(entry):
                 marker=MARKERS[grade.grade],
                 source_url=grade.source_url,
                 checked_on=grade.checked_on,
+                note=grade.note,
             )
         )
     grades = [row.grade for row in rows]
@@ -382,3 +396,46 @@ def connect_signals():
     for signal in (post_save, post_delete):
         signal.connect(grade_written, sender=OpennessGrade, dispatch_uid="kb.openness.grade")
     post_save.connect(entry_restored, sender=ModelEntry, dispatch_uid="kb.openness.entry")
+
+
+# The openness tier: a few words for how open an entry is, beside the categories' two worlds.
+
+TIERS = OPENNESS_TIERS
+
+
+def tier_of(entry):
+    """The openness tier of ``entry``, from its access, the terms of its weights and its grades
+    (``entry.openness``, prefetched for lists; an entry not saved yet has none):
+
+    - unreleased: its access says it was never released;
+    - restricted weights: downloadable weights whose terms restrict their use (use restrictions,
+      non-commercial only), or whose weights or their licence are graded partial or closed
+      (weights on request, a custom licence);
+    - fully open: unrestricted weights whose training code and training data are graded open
+      (OLMo, Pythia);
+    - open weights: other unrestricted weights;
+    - API or product only: no weights, used through an API or a product;
+    - not known: nothing says.
+    """
+    grades = {grade.dimension: grade.grade for grade in entry.openness.all()} if entry.pk else {}
+    if entry.access == Access.UNRELEASED:
+        return TIER_UNRELEASED
+    weights = grades.get(Dimension.WEIGHTS)
+    has_weights = entry.access in (Access.WEIGHTS, Access.BOTH) or weights in (
+        Grade.OPEN,
+        Grade.PARTIAL,
+    )
+    if has_weights:
+        restricted = entry.weights_use in (WeightsUse.RESTRICTED, WeightsUse.NON_COMMERCIAL) or (
+            weights == Grade.PARTIAL
+            or grades.get(Dimension.WEIGHTS_LICENCE) in (Grade.PARTIAL, Grade.CLOSED)
+        )
+        if restricted:
+            return TIER_RESTRICTED_WEIGHTS
+        code, data = grades.get(Dimension.TRAINING_CODE), grades.get(Dimension.TRAINING_DATA)
+        if code == Grade.OPEN and data == Grade.OPEN:
+            return TIER_FULLY_OPEN
+        return TIER_OPEN_WEIGHTS
+    if entry.access == Access.HOSTED or grades.get(Dimension.API) == Grade.OPEN:
+        return TIER_HOSTED
+    return TIER_UNKNOWN

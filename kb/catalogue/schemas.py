@@ -90,6 +90,26 @@ class Licence(Schema):
     name: Annotated[known(str), Column("licence", edited_as="licence_name")]
     url: Annotated[known(Url), edited("licence_url")]
     osi_approved: Annotated[bool | None, edited("licence_osi_approved")]
+    terms_url: Annotated[
+        known(Url),
+        Field(
+            description="The document that governs use where the licence does not say it all, "
+            "or where there is none (a hosted model's service agreement)."
+        ),
+        edited("terms_url"),
+    ]
+
+
+class Lifecycle(Schema):
+    """Whether the model can still be used: its status, since when, and the page saying so.
+    `status` is null where nobody recorded it."""
+
+    status: Annotated[
+        known(Literal[tuple(models.Lifecycle.values)]),
+        Column("lifecycle_status", edited_as="lifecycle"),
+    ]
+    since: Annotated[known(Day), Column("lifecycle_date", edited_as="lifecycle_date")]
+    source_url: Annotated[known(Url), edited("lifecycle_source_url")]
 
 
 class OpennessGrade(Schema):
@@ -103,6 +123,11 @@ class OpennessGrade(Schema):
     ]
     source_url: Annotated[known(Url), Column("openness_{dimension}_source", "source_url")]
     checked_on: Annotated[known(Day), Column("openness_{dimension}_checked", "checked_on")]
+    note: Annotated[
+        known(str),
+        Field(description="Why this grade, in the editors' words."),
+        Column("openness_{dimension}_note", "note"),
+    ]
 
 
 class Openness(Schema):
@@ -226,7 +251,19 @@ class ModelEntry(Schema):
     organization: EntryOrganization
     category: EntryCategory
     modalities: Annotated[list[str], edited("modalities", cell=";".join)]
+    input_modalities: Annotated[
+        list[str],
+        Field(description="Modality slugs it reads."),
+        Column("input_modalities", cell=";".join),
+    ]
+    output_modalities: Annotated[
+        list[str],
+        Field(description="Modality slugs it writes."),
+        Column("output_modalities", cell=";".join),
+    ]
+    announced_date: Annotated[known(Day), edited("announced_date")]
     release_date: Annotated[known(Day), edited("release_date")]
+    lifecycle: Lifecycle
     parameters: Annotated[known(str), edited("parameters")]
     parameter_count: Annotated[int | None, Field(ge=1), edited("parameter_count")]
     active_parameter_count: Annotated[
@@ -237,6 +274,16 @@ class ModelEntry(Schema):
     context_window: Annotated[int | None, Field(ge=1), edited("context_window")]
     licence: Licence
     access: Annotated[known(Literal[tuple(models.Access.values)]), edited("access")]
+    openness_tier: Annotated[
+        Literal[tuple(value for value, _label in models.OPENNESS_TIERS)],
+        Field(
+            description="How open the model is, derived from its access, the terms of its "
+            "weights and its openness grades: fully_open (weights, training code and data), "
+            "open_weights, restricted_weights (use restrictions, non-commercial, on request), "
+            "hosted (API or product only), unreleased, unknown."
+        ),
+        Column("openness_tier"),
+    ]
     homepage: Annotated[known(Url), edited("homepage")]
     summary: Annotated[known(str), edited("summary")]
     openness: Openness
@@ -262,11 +309,20 @@ class ModelEntry(Schema):
         return [modality.slug for modality in entry.modalities.all()]
 
     @staticmethod
+    def resolve_lifecycle(entry):
+        return {
+            "status": entry.lifecycle,
+            "since": entry.lifecycle_date,
+            "source_url": entry.lifecycle_source_url,
+        }
+
+    @staticmethod
     def resolve_licence(entry):
         return {
             "name": entry.licence_name,
             "url": entry.licence_url,
             "osi_approved": entry.licence_osi_approved,
+            "terms_url": entry.terms_url,
         }
 
     @staticmethod

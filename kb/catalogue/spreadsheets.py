@@ -142,7 +142,7 @@ class ModelFieldWidget(widgets.Widget):
         return value.isoformat() if isinstance(value, datetime.date) else value
 
 
-UNGRADED = {"grade": Grade.UNKNOWN, "source_url": "", "checked_on": None}
+UNGRADED = {"grade": Grade.UNKNOWN, "source_url": "", "checked_on": None, "note": ""}
 
 
 def current_grades(entry):

@@ -88,10 +88,19 @@ class Attribution(Schema):
         return {"name": dataset.licence_name, "url": dataset.licence_url}
 
 
-def attribution():
-    """Whom the model entries' data must credit (``Dataset.objects.credited()``), as records."""
+def credited(entry=None):
+    """The datasets the model entries' data must credit (``Dataset.objects.credited()``); with
+    ``entry``, only those its own facts come from (its prefetched ``provenance``)."""
     datasets = models.Dataset.objects.credited()
-    return [Attribution.from_orm(dataset).model_dump() for dataset in datasets]
+    if entry is None:
+        return datasets
+    used = {provenance.dataset_id for provenance in entry.provenance.all()}
+    return datasets.filter(pk__in=used) if used else []
+
+
+def attribution():
+    """Whom the model entries' data must credit, as records."""
+    return [Attribution.from_orm(dataset).model_dump() for dataset in credited()]
 
 
 def rendered(text):
@@ -111,9 +120,17 @@ class ModelEntryDetail(schemas.ModelEntry):
 
     description_markdown: str
     description_html: str
+    attribution: Annotated[
+        list[Attribution],
+        Field(
+            description="The datasets this entry's facts were imported from (its `provenance`), "
+            "to credit when reusing them; empty when none was."
+        ),
+    ]
 
     resolve_description_markdown = staticmethod(description_markdown)
     resolve_description_html = staticmethod(description_html)
+    resolve_attribution = staticmethod(credited)
 
 
 class Category(Schema):

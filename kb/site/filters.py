@@ -19,7 +19,15 @@ from django.db.models import Case, F, Q, When
 from django.utils.text import Truncator
 
 from kb.catalogue.costs import BITS, WEIGHTS_ACCESS, fits_in
-from kb.catalogue.models import Access, Category, Modality, ModelEntry, Organization
+from kb.catalogue.models import (
+    OPENNESS_TIERS,
+    Access,
+    Category,
+    Lifecycle,
+    Modality,
+    ModelEntry,
+    Organization,
+)
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 UNKNOWN = "unknown"
@@ -71,6 +79,10 @@ class PageForm(QueryForm):
 ACCESS_QUERIES = {
     **{value: Q(access=value) for value in Access.values},
     UNKNOWN: Q(access=""),
+}
+LIFECYCLE_QUERIES = {
+    **{value: Q(lifecycle=value) for value in Lifecycle.values},
+    UNKNOWN: Q(lifecycle=""),
 }
 LICENCE_QUERIES = {
     "osi": Q(licence_osi_approved=True),
@@ -165,6 +177,24 @@ FACETS = (
         (*Access.choices, (UNKNOWN, "Not published")),
         to_value=lambda raw: raw or UNKNOWN,
         help_text="How the model can be used; unknown: not published.",
+    ),
+    FacetSpec(
+        "openness",
+        "Openness tier",
+        "openness_tier",
+        lambda v: Q(openness_tier__in=v),
+        OPENNESS_TIERS,
+        help_text="How open: fully_open, open_weights, restricted_weights, hosted (API or "
+        "product only), unreleased, unknown.",
+    ),
+    FacetSpec(
+        "status",
+        "Status",
+        "lifecycle",
+        any_of(LIFECYCLE_QUERIES),
+        (*Lifecycle.choices, (UNKNOWN, "Not recorded")),
+        to_value=lambda raw: raw or UNKNOWN,
+        help_text="Whether it can still be used; unknown: not recorded.",
     ),
     FacetSpec(
         "licence",

@@ -6,8 +6,9 @@ apply (open-source AND text). Each facet counts its choices under the *other* fa
 so a count says how many entries ticking that choice would add or leave, the way faceted
 catalogues do; the openness score, one choice at a time, counts how many entries reach each
 step; the cost filters (the weights fit in so many gigabytes, the API price is at most so much)
-count their steps in one more query. The number of queries is fixed: one per facet, the
-openness steps, the cost steps, the count, the page, its modalities and its prices.
+count their steps in one more query. The number of queries is fixed: one per facet whose choices
+come from the database, one for all those with fixed choices, the openness steps, the cost steps,
+the count, the page, its modalities and its prices.
 """
 
 from dataclasses import dataclass, field
@@ -55,7 +56,9 @@ def facets(query, choices):
 
     ``query`` is a ``kb.site.filters.ModelQuery``, ``choices`` what ``kb.site.filters.facet_choices()``
     read. A choice that matches nothing is left out unless it is ticked (then it shows 0, so it
-    can be unticked).
+    can be unticked). The facets whose choices come from the database (categories,
+    organizations, modalities) are counted in a query each; those with fixed choices (access,
+    openness tier, status, licence) all in one.
     """
     filters = query.facet_filters()
     cost_filters = query.cost_filters()
@@ -64,16 +67,34 @@ def facets(query, choices):
     )
     if query.min_openness is not None:
         published = published.with_openness_score().filter(query.openness_filter())
+
+    def others(spec):
+        return [q for name, q in filters.items() if name != spec.name]
+
+    fixed = [spec for spec in FACETS if not callable(spec.choices)]
+    fixed_counts = published.order_by().aggregate(
+        **{
+            f"{spec.name}:{value}": Count(
+                "pk", filter=Q(*others(spec), spec.filter([value])), distinct=True
+            )
+            for spec in fixed
+            for value, _label in choices[spec.name]
+        }
+    )
     result = []
     for spec in FACETS:
-        others = [q for name, q in filters.items() if name != spec.name]
-        rows = (
-            published.filter(*others)
-            .order_by()
-            .values(spec.group_by)
-            .annotate(count=Count("pk", distinct=True))
-        )
-        counts = {spec.value(row[spec.group_by]): row["count"] for row in rows}
+        if spec in fixed:
+            counts = {
+                value: fixed_counts[f"{spec.name}:{value}"] for value, _ in choices[spec.name]
+            }
+        else:
+            rows = (
+                published.filter(*others(spec))
+                .order_by()
+                .values(spec.group_by)
+                .annotate(count=Count("pk", distinct=True))
+            )
+            counts = {spec.value(row[spec.group_by]): row["count"] for row in rows}
         facet = Facet(spec.name, spec.label)
         for value, label in choices[spec.name]:
             count = counts.get(value, 0)

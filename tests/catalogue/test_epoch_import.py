@@ -13,6 +13,7 @@ import http.server
 import io
 import threading
 from contextlib import contextmanager
+from unittest import mock
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -26,6 +27,7 @@ from kb.catalogue.epoch.sync import import_rows, undo_import
 from kb.catalogue.freshness import read_content_version
 from kb.catalogue.models import (
     Access,
+    Category,
     Confidence,
     ContentVersion,
     FactProvenance,
@@ -33,6 +35,7 @@ from kb.catalogue.models import (
     ModelEntry,
     Organization,
     Source,
+    Status,
     WeightsUse,
 )
 from kb.catalogue.text import fold, sort_key
@@ -241,6 +244,63 @@ def test_importing_the_same_file_again_changes_nothing(imported, django_assert_m
     assert report.unchanged == 33
     assert ContentVersion.objects.get().value == version
     assert Revision.objects.count() == revisions
+
+
+def add_unrelated_entries(count):
+    """``count`` published entries no row of the sample names, some with a sample row's slug
+    (in a scratch copy, so their names match nothing)."""
+    start = ModelEntry.objects.count()
+    organization, category = Organization.objects.first(), Category.objects.first()
+    ModelEntry.objects.bulk_create(
+        ModelEntry(
+            name=f"Unrelated model {n}",
+            name_key=f"unrelated model {n}",
+            slug=f"unrelated-model-{n}",
+            organization=organization,
+            category=category,
+            status=Status.PUBLISHED,
+        )
+        for n in range(start, start + count)
+    )
+
+
+def reads_to_import_again():
+    """The queries an unchanged import makes, and the model entries it reads."""
+    read = []
+    from_db = ModelEntry.from_db.__func__
+
+    def counted(cls, *args):
+        read.append(1)
+        return from_db(cls, *args)
+
+    with (
+        mock.patch.object(ModelEntry, "from_db", classmethod(counted)),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        report = import_rows(sample_rows(), RETRIEVED)
+    assert report.unchanged == 33
+    return len(queries), len(read)
+
+
+def test_an_unchanged_import_reads_as_much_whatever_the_catalogues_size(imported):
+    add_unrelated_entries(40)
+    few = reads_to_import_again()
+    add_unrelated_entries(120)  # three times as many
+    # The rows the file names (33, and the families their names start with), not the others.
+    assert reads_to_import_again() == few == (19, 52)
+
+
+def test_a_new_entry_whose_slug_is_taken_gets_the_next_free_one(seed):
+    organization, category = Organization.objects.first(), Category.objects.first()
+    for slug in ["falcon-180b", "falcon-180b-2", "falcon-180b-4"]:
+        ModelEntry.objects.create(
+            name=f"Not Falcon ({slug})", slug=slug, organization=organization, category=category
+        )
+    rows = [row_named("Falcon-180B"), {**row_named("Falcon-180B"), "Model": "Falcon 180B"}]
+    report = import_rows(rows, RETRIEVED)
+    assert report.created == ["Falcon-180B", "Falcon 180B"]
+    slugs = ModelEntry.objects.filter(name__in=report.created).values_list("name", "slug")
+    assert dict(slugs) == {"Falcon-180B": "falcon-180b-3", "Falcon 180B": "falcon-180b-5"}
 
 
 def test_a_newer_file_updates_what_changed_field_by_field(imported):

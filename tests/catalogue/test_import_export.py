@@ -206,7 +206,8 @@ def test_export_holds_every_openness_grade_as_the_download_names_it(editor_clien
     assert rows["ungraded"]["openness_api"] == "unknown"
     assert rows["ungraded"]["openness_api_checked"] == ""
     download = csv.DictReader(io.StringIO(editor_client.get("/models.csv").content.decode()))
-    summary = {"openness_score", "openness_graded", "openness_unknown"}  # computed, not imported
+    # computed, not imported
+    summary = {"openness_score", "openness_graded", "openness_unknown", "openness_tier"}
     grade_columns = [
         name for name in download.fieldnames if name.startswith("openness_") and name not in summary
     ]

@@ -56,7 +56,11 @@ def test_a_record_has_facts_licence_openness_and_sources(client, seed):
         "name": "Llama 2 Community License",
         "url": "https://ai.meta.com/llama/license/",
         "osi_approved": False,
+        "terms_url": None,
     }
+    # its licence restricts use (grade partial): restricted weights
+    assert record["openness_tier"] == "restricted_weights"
+    assert record["lifecycle"] == {"status": None, "since": None, "source_url": None}
     assert record["openness"]["score"] == 50
     weights = record["openness"]["grades"][0]
     assert weights == {
@@ -65,6 +69,7 @@ def test_a_record_has_facts_licence_openness_and_sources(client, seed):
         "grade": "partial",
         "source_url": "https://github.com/meta-llama/llama/blob/main/README.md",
         "checked_on": "2026-11-28",
+        "note": None,
     }
     assert {"fact": "licence", "url": "https://ai.meta.com/llama/license/"}.items() <= (
         next(s for s in record["sources"] if s["fact"] == "licence").items()

@@ -72,6 +72,21 @@ def test_the_api_list_and_the_json_download_name_the_datasets_to_credit(client, 
         assert list(body)[-2:] == ["attribution", "results"]
 
 
+def test_a_models_record_credits_the_datasets_its_facts_come_from(client, imported):
+    body = record(client, "falcon-40b")
+    assert body["attribution"] == [CREDIT]
+    assert list(body)[-1] == "attribution"
+
+
+def test_a_model_with_no_imported_fact_credits_no_dataset(
+    client, imported, django_assert_num_queries
+):
+    # The entry, its modalities, grades, sources and provenance: no dataset to look up.
+    with django_assert_num_queries(5):
+        body = record(client, "gpt-4")
+    assert body["provenance"] == [] and body["attribution"] == []
+
+
 def test_nothing_to_credit_without_an_import(client, seed):
     assert client.get(reverse("kb:api_model_list")).json()["attribution"] == []
     assert client.get(reverse("kb:models_json")).json()["attribution"] == []

@@ -38,6 +38,38 @@ DOMAIN_MODALITIES = {
     "audio": "audio",
 }
 
+# ``Task`` -> (modalities read, modalities written), for the tasks that say both or one plainly;
+# the others (classification, detection, games, proteins...) say nothing of either.
+TEXT_TO_TEXT = (("text",), ("text",))
+TASK_MODALITIES = {
+    "language modeling/generation": TEXT_TO_TEXT,
+    "language modeling": TEXT_TO_TEXT,
+    "language generation": TEXT_TO_TEXT,
+    "chat": TEXT_TO_TEXT,
+    "question answering": TEXT_TO_TEXT,
+    "translation": TEXT_TO_TEXT,
+    "text autocompletion": TEXT_TO_TEXT,
+    "text summarization": TEXT_TO_TEXT,
+    "code generation": (("text",), ("code",)),
+    "code autocompletion": (("code",), ("code",)),
+    "visual question answering": (("image", "text"), ("text",)),
+    "vision-language generation": (("image", "text"), ("text",)),
+    "image captioning": (("image",), ("text",)),
+    "character recognition (ocr)": (("image",), ("text",)),
+    "image generation": ((), ("image",)),
+    "text-to-image": (("text",), ("image",)),
+    "image-to-image": (("image",), ("image",)),
+    "speech recognition (asr)": (("audio",), ("text",)),
+    "speech-to-text": (("audio",), ("text",)),
+    "speech synthesis": (("text",), ("audio",)),
+    "text-to-speech (tts)": (("text",), ("audio",)),
+    "audio generation": ((), ("audio",)),
+    "video generation": ((), ("video",)),
+    "text-to-video": (("text",), ("video",)),
+    "image-to-video": (("image",), ("video",)),
+    "video description": (("video",), ("text",)),
+}
+
 CONFIDENCE = {choice.label.lower(): choice.value for choice in Confidence}
 
 
@@ -97,6 +129,8 @@ class Mapped:
     # {fact: (confidence, note)} for each fact the row gives a value for.
     provenance: dict
     warnings: list = field(default_factory=list)
+    input_modalities: list = field(default_factory=list)
+    output_modalities: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -228,6 +262,7 @@ def map_row(row, number_in_file):
     country = ", ".join(split_list(cell(row, "Country (of organization)")))[:200]
     values = {
         "name": name,
+        "announced_date": released,
         "release_date": released,
         "parameters": size_text(parameter_count) if parameter_count else "",
         "parameter_count": parameter_count,
@@ -246,11 +281,19 @@ def map_row(row, number_in_file):
         slug = DOMAIN_MODALITIES.get(domain.lower())
         if slug and slug not in modalities:
             modalities.append(slug)
+    inputs, outputs = [], []
+    for task in split_list(cell(row, "Task")):
+        read, written = TASK_MODALITIES.get(task.lower(), ((), ()))
+        inputs += [slug for slug in read if slug not in inputs]
+        outputs += [slug for slug in written if slug not in outputs]
+    # ``modalities`` is every one, read or written: what the directory filters by.
+    modalities += [slug for slug in dict.fromkeys(inputs + outputs) if slug not in modalities]
     organizations = split_list(cell(row, "Organization"))
 
     known = {
         Fact.NAME: True,
         Fact.ORGANIZATIONS: bool(organizations),
+        Fact.ANNOUNCED_DATE: released is not None,
         Fact.RELEASE_DATE: released is not None,
         Fact.MODALITIES: bool(modalities),
         Fact.PARAMETERS: parameter_count is not None,
@@ -281,6 +324,8 @@ def map_row(row, number_in_file):
         organizations=organizations,
         category=category,
         modalities=modalities,
+        input_modalities=inputs,
+        output_modalities=outputs,
         sources=links(cell(row, "Link")),
         provenance=provenance,
     )

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import reversion
 from django.db import transaction
-from django.db.models import Prefetch, ProtectedError, prefetch_related_objects
+from django.db.models import F, Prefetch, ProtectedError, prefetch_related_objects
 from django.utils import timezone
 from django.utils.text import slugify
 from reversion.models import Revision, Version
@@ -40,6 +40,7 @@ from ..models import (
     Source,
     Status,
 )
+from ..openness import tier_of
 from ..signals import written_in_bulk
 from ..text import fold, sort_key
 from .mapping import UNKNOWN_CATEGORY, BadRow, map_row
@@ -73,7 +74,10 @@ NO_ORGANIZATION = {"slug": "organization-not-published", "name": "Organization n
 # The entry fields the import writes, each with the facts whose provenance it backs.
 SCALAR_FIELDS = [
     "name",
+    "announced_date",
     "release_date",
+    "input_modalities",
+    "output_modalities",
     "parameters",
     "parameter_count",
     "active_parameter_count",
@@ -90,8 +94,9 @@ RELATED_FIELDS = ["organization", "category", "family"]
 MANY_FIELDS = ["other_organizations", "modalities"]
 FACT_FIELDS = {
     Fact.ORGANIZATIONS: ["organization", "other_organizations"],
+    Fact.ANNOUNCED_DATE: ["announced_date"],
     Fact.RELEASE_DATE: ["release_date"],
-    Fact.MODALITIES: ["modalities"],
+    Fact.MODALITIES: ["modalities", "input_modalities", "output_modalities"],
     Fact.PARAMETERS: ["parameters", "parameter_count", "active_parameter_count"],
     Fact.TRAINING_COMPUTE: ["training_compute_flop"],
     Fact.TRAINING_DATASET_SIZE: ["training_dataset_size"],
@@ -198,35 +203,54 @@ def empty(value):
     return value is None or value == "" or value == []
 
 
-class Catalogue:
-    """Everything the import matches rows against, read once."""
+# Rows per query where a list of values goes in ``IN (...)``: under SQLite's limit on a
+# statement's parameters (999 in the builds Django supports).
+CHUNK = 900
 
-    def __init__(self, dataset):
+
+def chunked(values, size=CHUNK):
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def family_keys(key):
+    """The names (folded) a family of the row ``key`` could have: each start of ``key`` that a
+    separator follows ("llama 2" and "llama" for "llama 2-7b")."""
+    return {key[:i] for i, character in enumerate(key) if i and character in FAMILY_SEPARATORS}
+
+
+def slug_base(name):
+    return slugify(name)[:110].strip("-") or "model"
+
+
+class Catalogue:
+    """What the import matches the file's rows against, read once and only as much as the file
+    needs: the entries whose name or alias is a row's name or could be its family's, the
+    entries the dataset's earlier imports made, and the organizations (a few hundred, read
+    whole). So an import's reads grow with the file, not with the catalogue."""
+
+    def __init__(self, dataset, keys):
         self.dataset = dataset
-        entries = (
-            ModelEntry.objects.select_related("organization", "category", "family")
-            .prefetch_related(
-                "other_organizations",
-                "modalities",
-                "sources",
-                "aliases",
-                Prefetch(
-                    "provenance",
-                    queryset=FactProvenance.objects.filter(dataset=dataset),
-                    to_attr="dataset_provenance",
-                ),
+        # The dataset's records (one per row it ever had; the gone ones for the report).
+        records = ImportRecord.objects.filter(dataset=dataset).annotate(entry_name=F("entry__name"))
+        self.records = {r.key: r for r in records}
+        self.recorded_entries = {r.entry_id for r in self.records.values()}
+        names = set(keys).union(*map(family_keys, keys))
+        ids = {self.records[key].entry_id for key in keys if key in self.records}
+        for chunk in chunked(names):
+            ids.update(ModelEntry.objects.filter(name_key__in=chunk).values_list("pk", flat=True))
+            ids.update(
+                EntryAlias.objects.filter(name_key__in=chunk).values_list("entry", flat=True)
             )
-            .order_by("pk")
-        )
-        self.entries = {entry.pk: entry for entry in entries}
+        self.entries = {}
+        for chunk in chunked(sorted(ids)):
+            self.entries.update((entry.pk, entry) for entry in self.read_entries(chunk))
         self.by_name = {}
         for entry in self.entries.values():
             self.by_name.setdefault(entry.name_key, entry)
             for alias in entry.aliases.all():
                 self.by_name.setdefault(alias.name_key, entry)
-        self.records = {r.key: r for r in ImportRecord.objects.filter(dataset=dataset)}
-        self.recorded_entries = {r.entry_id for r in self.records.values()}
-        self.slugs = set(ModelEntry.objects.values_list("slug", flat=True))
         self.families = sorted(
             (
                 (key, entry)
@@ -241,9 +265,61 @@ class Catalogue:
             self.organizations.setdefault(fold(organization.name), organization)
         for alias in OrganizationAlias.objects.select_related("organization"):
             self.organizations.setdefault(alias.name_key, alias.organization)
-        self.organization_slugs = set(Organization.objects.values_list("slug", flat=True))
+        self.organization_slugs = {o.slug for o in self.organizations.values()}
         self.modalities = {m.slug: m for m in Modality.objects.all()}
         self.categories = {c.slug: c for c in Category.objects.all()}
+        self.slugs = {}  # name: the slug reserved for a new entry (``reserve_slugs``)
+
+    def read_entries(self, ids):
+        return (
+            ModelEntry.objects.filter(pk__in=ids)
+            .select_related("organization", "category", "family")
+            .prefetch_related(
+                "other_organizations",
+                "modalities",
+                "openness",
+                "sources",
+                "aliases",
+                Prefetch(
+                    "provenance",
+                    queryset=FactProvenance.objects.filter(dataset=self.dataset),
+                    to_attr="dataset_provenance",
+                ),
+            )
+            .order_by("pk")
+        )
+
+    def reserve_slugs(self, names):
+        """A free slug for each new entry's name, as ``unique_slug`` would pick it from every
+        slug taken (the base, else the base with the lowest free "-2", "-3"...), asking the
+        database only about those candidates."""
+        wanted = defaultdict(list)
+        for name in names:
+            wanted[slug_base(name)].append(name)
+        start, used = dict.fromkeys(wanted, 1), set()
+        while wanted:
+            candidates = {
+                base: [
+                    base if n == 1 else f"{base}-{n}" for n in range(first, first + 2 * len(left))
+                ]
+                for base, left in wanted.items()
+                for first in [start[base]]
+            }
+            every = [slug for slugs in candidates.values() for slug in slugs]
+            taken = set()
+            for chunk in chunked(every):
+                taken.update(
+                    ModelEntry.objects.filter(slug__in=chunk).values_list("slug", flat=True)
+                )
+            for base, slugs in candidates.items():
+                free = [slug for slug in slugs if slug not in taken and slug not in used]
+                left = wanted.pop(base)
+                for name, slug in zip(left, free, strict=False):  # fewer free: next round
+                    self.slugs[name] = slug
+                    used.add(slug)
+                if len(left) > len(free):
+                    wanted[base] = left[len(free) :]
+                    start[base] += len(slugs)
 
     def family_of(self, key):
         for family_key, family in self.families:
@@ -253,7 +329,7 @@ class Catalogue:
         return None
 
     def unique_slug(self, name, taken):
-        base = slugify(name)[:110].strip("-") or "model"
+        base = slug_base(name)
         slug, n = base, 1
         while slug in taken:
             n += 1
@@ -317,16 +393,16 @@ class EpochImport:
         if self.strict and self.report.bad_rows:
             raise Refused
         self.dataset = self.ensure(Dataset, EPOCH_DATASET)
-        self.catalogue = Catalogue(self.dataset)
+        self.catalogue = Catalogue(self.dataset, [key for key, _row in mapped])
+        self.catalogue.reserve_slugs(row.name for key, row in mapped if self.match(key)[0] is None)
+        self.add_organizations(mapped)
         self.new_entries, self.new_links, self.touched = [], [], {}
         self.new_records, self.new_sources, self.new_provenance = [], [], []
         for key, row in mapped:
             self.import_row(key, row)
         self.finish()
         self.report.gone = sorted(
-            self.catalogue.entries[record.entry_id].name
-            for key, record in self.catalogue.records.items()
-            if key not in seen and record.entry_id in self.catalogue.entries
+            record.entry_name for key, record in self.catalogue.records.items() if key not in seen
         )
 
     def finish(self):
@@ -367,7 +443,7 @@ class EpochImport:
         }
         follow = [
             Prefetch(name, queryset=with_dataset[name]) if name in with_dataset else name
-            for name in ["other_organizations", "modalities", *history.FOLLOW[ModelEntry]]
+            for name in [*MANY_FIELDS, *history.FOLLOW[ModelEntry]]
         ]
         prefetch_related_objects(touched, *follow)
         for entry in touched:
@@ -392,16 +468,26 @@ class EpochImport:
         return self.catalogue.categories[slug]
 
     def organization(self, name):
-        key = fold(name)
-        found = self.catalogue.organizations.get(key)
-        if found is None:
-            slug = self.catalogue.unique_slug(name, self.catalogue.organization_slugs)
-            found = Organization(name=name[:100], slug=slug[:100])
-            found.save()
-            reversion.add_to_revision(found)
-            self.catalogue.organizations[key] = found
-            self.report.new_organizations.append(found.name)
-        return found
+        return self.catalogue.organizations[fold(name)]
+
+    def add_organizations(self, mapped):
+        """Create the organizations the file names that no name or alias finds, at once (a new
+        one has no entries yet: nothing to index)."""
+        new = {}
+        for _key, row in mapped:
+            for name in row.organizations:
+                key = fold(name)
+                if key not in self.catalogue.organizations and key not in new:
+                    slug = self.catalogue.unique_slug(name, self.catalogue.organization_slugs)
+                    new[key] = Organization(name=name[:100], slug=slug[:100])
+        if not new:
+            return
+        Organization.objects.bulk_create(new.values(), batch_size=500)
+        changed_in_bulk()
+        for key, organization in new.items():
+            reversion.add_to_revision(organization)  # so that undoing the import removes it
+            self.catalogue.organizations[key] = organization
+            self.report.new_organizations.append(organization.name)
 
     def organizations(self, names):
         if not names:
@@ -438,10 +524,14 @@ class EpochImport:
             "other_organizations": organizations[1:],
             "category": self.category(row.category),
             "family": family,
+            **{
+                name: [slug for slug in getattr(row, name) if slug in self.catalogue.modalities]
+                for name in ["input_modalities", "output_modalities"]
+            },
             "modalities": [
-                self.catalogue.modalities[s]
-                for s in row.modalities
-                if s in self.catalogue.modalities
+                self.catalogue.modalities[slug]
+                for slug in row.modalities
+                if slug in self.catalogue.modalities
             ],
         }
         return objects, {name: self.as_value(name, value) for name, value in objects.items()}
@@ -519,12 +609,13 @@ class EpochImport:
 
     def create(self, key, row, objects):
         many = {name: objects.pop(name) for name in MANY_FIELDS}
-        slug = self.catalogue.unique_slug(row.name, self.catalogue.slugs)
-        # Written in bulk by ``finish``: name_key, sort_name and published_at as save() would
-        # set them.
+        slug = self.catalogue.slugs[row.name]
+        # Written in bulk by ``finish``: name_key, sort_name, the openness tier and published_at
+        # as save() would set them.
         entry = ModelEntry(slug=slug, status=Status.PUBLISHED, **objects)
         entry.name_key = fold(entry.name)
         entry.sort_name = sort_key(entry.name)
+        entry.openness_tier = tier_of(entry)
         entry.updated_by = self.user
         self.new_entries.append(entry)
         for name, items in many.items():

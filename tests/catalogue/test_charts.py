@@ -144,10 +144,15 @@ def test_open_share_summary_says_the_years_numbers(imported):
 
 
 def test_a_modality_and_years_narrow_every_count(imported):
+    # A model works with text when its domain is language or a task reads or writes text
+    # (Sora Turbo's "Text-to-video"); the row "Sora" fills the seed's Sora, whose modalities
+    # the editors' content gives (video), so the import leaves them.
     text = [
         row
         for row in sample_rows()
-        if "Language" in row["Domain"] and "2024" <= row["Publication date"][:4] <= "2025"
+        if ("Language" in row["Domain"] or "text" in row["Task"].lower())
+        and row["Model"] != "Sora"
+        and "2024" <= row["Publication date"][:4] <= "2025"
     ]
     chart = series("open-share", modality="text", **{"from": 2024, "to": 2025})
     assert sum(y.total for y in chart.years) == len(text)

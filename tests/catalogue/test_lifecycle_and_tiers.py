@@ -120,7 +120,7 @@ def test_weights_on_request_are_restricted(imported):
 
 def test_the_migration_fills_tiers_as_tier_of_computes_them(imported):
     migration = importlib.import_module(
-        "kb.catalogue.migrations.0016_lifecycle_tiers_modalities_terms"
+        "kb.catalogue.migrations.0020_lifecycle_tiers_modalities_terms"
     )
     for entry in ModelEntry.objects.prefetch_related("openness"):
         grades = {grade.dimension: grade.grade for grade in entry.openness.all()}

@@ -40,7 +40,7 @@ def test_the_seed_s_stored_scores_are_its_scorecards(seed):
     assert {e.slug: (e.openness_score, e.openness_graded) for e in entries} == {
         e.slug: (scorecard(e).score, scorecard(e).graded) for e in entries
     }
-    assert stored(ModelEntry.objects.get(slug="llama-2")) == (56, 9)
+    assert stored(ModelEntry.objects.get(slug="llama-2")) == (50, 9)
     assert stored(ModelEntry.objects.get(slug="gpt-4")) == (22, 9)
 
 
@@ -117,7 +117,7 @@ def test_generate_data_stores_what_the_grades_give():
 def test_refresh_and_its_command_store_the_score_again_after_writes_in_bulk(seed):
     ModelEntry.objects.update(openness_score=None, openness_graded=0)
     assert refresh_scores(ModelEntry.objects.filter(slug="llama-2")) == 1
-    assert stored(ModelEntry.objects.get(slug="llama-2")) == (56, 9)
+    assert stored(ModelEntry.objects.get(slug="llama-2")) == (50, 9)
     out = StringIO()
     call_command("refresh_openness_scores", stdout=out)
     assert "stored for" in out.getvalue()
@@ -126,7 +126,7 @@ def test_refresh_and_its_command_store_the_score_again_after_writes_in_bulk(seed
 
 def test_the_migration_stores_the_scores_of_the_entries_there_are(seed):
     ModelEntry.objects.update(openness_score=None, openness_graded=0)
-    migration = importlib.import_module("kb.catalogue.migrations.0016_entry_openness_score")
+    migration = importlib.import_module("kb.catalogue.migrations.0018_entry_openness_score")
     migration.store_scores(global_apps, SimpleNamespace(connection=connection))
     entries = ModelEntry.objects.prefetch_related("openness")
     assert {e.slug: (e.openness_score, e.openness_graded) for e in entries} == {

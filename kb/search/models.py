@@ -1,8 +1,9 @@
 """The search index: one row per searchable thing that visitors may see.
 
-``SearchDocument`` holds the text of each published article, published model entry, visible
-pro or con and written comparison row, flattened into four weighted fields (title, summary, facts, body), with what the
-results page shows (link, context line) and what it filters on (type, categories, organization).
+``SearchDocument`` holds the text of each page visitors may find: published article (with what
+its generated blocks show), published model entry and category (each with its pros and cons),
+and written comparison row, flattened into four weighted fields (title, summary, facts, body),
+with what the results page shows (link, context line) and what it filters on (type, categories, organization).
 It is derived data: :mod:`kb.search.indexing` writes it, receivers keep it in step, and
 ``manage.py rebuild_search_index`` rebuilds it from the content tables.
 
@@ -26,7 +27,7 @@ from django.db import models
 class Kind(models.TextChoices):
     ARTICLE = "article", "Articles"
     MODEL = "model", "Models"
-    PROCON = "procon", "Pros and cons"
+    CATEGORY = "category", "Categories"
     COMPARISON = "comparison", "Comparisons"
 
 
@@ -59,6 +60,21 @@ class SearchDocument(models.Model):
         blank=True,
         help_text="A model's names as runs of letters and digits: searched with the title, never "
         "shown in a snippet.",
+    )
+    # Nullable, as the two below: SQLite then adds the columns in place (search migration 0006).
+    points = models.TextField(
+        null=True,
+        blank=True,
+        help_text="The pros and cons of a model or category, one a line: also in the summary, "
+        "which is searched; kept apart to quote the matching point in a snippet.",
+    )
+    family_id = models.BigIntegerField(
+        null=True,
+        help_text="A model's family (the entry's id): a query naming the family lists its "
+        "variants right after it.",
+    )
+    released = models.DateField(
+        null=True, help_text="A model's release date: variants newest first."
     )
     categories = models.ManyToManyField("kb.Category", related_name="+")
     search_vector = SearchVectorField(null=True, editable=False)

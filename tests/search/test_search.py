@@ -7,7 +7,12 @@ PostgreSQL when DATABASE_URL points at it; CI runs both).
 import pytest
 
 from kb.catalogue.models import Category, Modality, ModelEntry, Status
-from tests.support.factories import ArticleFactory, ModelEntryFactory, ProConFactory
+from tests.support.factories import (
+    ArticleFactory,
+    CategoryFactory,
+    ModelEntryFactory,
+    ProConFactory,
+)
 from tests.support.search_pages import hits, search_url, searching_overhead, synonyms_kept, titles
 from tests.support.text import visible_text
 
@@ -24,7 +29,6 @@ def search(client, text, **params):
 
 
 def test_mistral_finds_mistral_then_mixtral(client, seed):
-    # Mistral's own pros and cons come up too (they name their model), after the model.
     found = hits(search(client, "mistral"))
     assert found[0]["title"] == "Mistral"
     assert [hit["title"] for hit in found if hit["kind"].startswith("Model")] == [
@@ -51,11 +55,13 @@ def test_other_misspellings_find_the_model(client, seed, typed, meant):
 
 def test_api_finds_the_closed_models_material(client, seed):
     found = hits(search(client, "api"))
-    assert found[0]["title"] == "Easier to use (via API or UI)"
-    assert found[0]["kind"] == "Pro · Closed (proprietary) models"
+    # The category's pro "Easier to use (via API or UI)" finds its page, quoted.
+    assert found[0]["title"] == "Closed (proprietary) models"
+    assert found[0]["kind"] == "Category"
+    assert "Easier to use (via <mark>API</mark> or UI)" in found[0]["snippet"]
     models = [hit["title"] for hit in found if hit["kind"].startswith("Model")]
     assert sorted(models) == ["Claude", "GPT-4", "Gemini", "Sora"]
-    assert all("Closed" in hit["kind"] for hit in found)
+    assert all("Closed" in hit["kind"] for hit in found if hit["kind"] != "Category")
 
 
 def test_video_finds_sora_first(client, seed):
@@ -117,15 +123,21 @@ def test_article_body_is_searched_without_markdown_syntax(client, db):
     assert titles(search(client, "https")) == []
 
 
-def test_a_pro_or_con_links_to_its_owner(client, seed):
-    found = hits(search(client, "misinformation"))
-    assert found[0]["title"] == "Can raise concerns if misused (e.g., misinformation)"
-    assert found[0]["url"] == "/categories/open-source/"
+def test_a_pro_or_con_is_found_as_part_of_its_owners_page(client, seed):
+    # The category's page, and the seed article, which lists its cons ([[cons open-source]]).
+    found, article = hits(search(client, "misinformation"))
+    assert article["title"] == "Open-Source vs Closed Models"
+    assert found["title"] == "Open-source models"
+    assert found["url"] == "/categories/open-source/"
+    assert "Can raise concerns if misused (e.g., <mark>misinformation</mark>)" in found["snippet"]
     entry = ModelEntry.objects.get(slug="sora")
     ProConFactory(category=None, entry=entry, kind="con", text="Watermarks can be cropped")
-    found = hits(search(client, "watermarks"))
-    assert found[0]["url"] == "/models/sora/"
-    assert found[0]["kind"] == "Con · Sora"
+    ProConFactory(category=None, entry=entry, kind="pro", text="Watermarks on every frame")
+    # One result for the page, however many of its points match.
+    (found,) = hits(search(client, "watermarks"))
+    assert found["url"] == "/models/sora/"
+    assert found["kind"] == "Model · OpenAI · Closed (proprietary) models"
+    assert "<mark>Watermarks</mark> can be cropped" in found["snippet"]
 
 
 def test_drafts_never_appear(client, db):
@@ -194,11 +206,10 @@ def options(response, name):
 def test_facets_count_by_type_category_and_organization(client, seed):
     page = search(client, "mistral")
     text = visible_text(page.content)
-    # The seed article lists its models through placeholders, so its text names none of them.
-    # Mistral's three pros and cons name it too.
-    assert "Type Pros and cons (3) Models (2)" in text
-    assert "Category Open-source models (5) Organization" in text
-    assert "Organization Mistral AI (5)" in text
+    # The seed article lists its models through placeholders: what they show finds it.
+    assert "Type Models (2) Articles (1)" in text
+    assert "Category Open-source models (3) Closed (proprietary) models (1) Organization" in text
+    assert "Organization Mistral AI (2)" in text
 
 
 def test_choosing_a_facet_filters_the_results(client, seed):
@@ -324,8 +335,9 @@ def test_too_many_title_matches_to_rank_list_the_exact_name_then_the_newest(
 def test_counts_of_many_matches_are_estimated_and_said_to_be(client, db, monkeypatch, min_sample):
     monkeypatch.setattr("kb.search.engine.EXACT_LIMIT", 10)
     monkeypatch.setattr("kb.search.engine.MIN_SAMPLE", min_sample)
+    category = CategoryFactory()  # one category document, not one between each entry's
     for n in range(64):
-        ModelEntryFactory(name=f"Quokka {n:02d}")
+        ModelEntryFactory(name=f"Quokka {n:02d}", category=category)
     page = search(client, "quokka")
     text = visible_text(page.content)
     assert "About 64 results for “quokka”" in text

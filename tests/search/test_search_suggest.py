@@ -128,7 +128,7 @@ def model_suggestions(client, text):
 
 
 def test_model_suggestions_offer_slugs_labelled_with_name_and_maker(client, seed):
-    response = model_suggestions(client, "mis")
+    response = model_suggestions(client, "mist")
     assert response.status_code == 200
     assert response.json() == {
         "models": [

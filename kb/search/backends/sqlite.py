@@ -32,9 +32,9 @@ column filters and syntax errors cannot come from visitor text.
 """
 
 from django.db import connection
-from django.db.models import F, FloatField, Func, Q, TextField, Value
+from django.db.models import F, FloatField, Func, OuterRef, Q, Subquery, TextField, Value
 
-from ..models import Kind, SearchDocument, StemmedIndex, WordIndex
+from ..models import SearchDocument, StemmedIndex, WordIndex
 from . import (
     ELLIPSIS,
     MARK_END,
@@ -44,7 +44,9 @@ from . import (
     Backend,
     Matcher,
     flag,
+    named,
     order,
+    variants,
 )
 
 DOCUMENTS = SearchDocument._meta.db_table
@@ -174,11 +176,15 @@ class SQLiteMatcher(Matcher):
     def ordered(self, key, title_only, documents=None):
         if documents is not None:
             return super().ordered(key, title_only, documents)
-        exact = SearchDocument.objects.filter(kind=Kind.MODEL, title_key=key)
         # A range on the title_key index (titles are folded to lower case already).
         starts = SearchDocument.objects.filter(title_key__gte=key, title_key__lt=key + LAST)
+        family = variants(key)
         first = {
-            "exact": flag(Q(document_id__in=exact.values("pk"))),
+            "exact": flag(Q(document_id__in=named(key).values("pk"))),
+            "variant": flag(Q(document_id__in=family.values("pk"))),
+            "variant_released": Subquery(
+                family.filter(pk=OuterRef("document_id")).values("released")[:1]
+            ),
             "starts": flag(Q(document_id__in=starts.values("pk"))),
         }
         in_title = self.index.objects.filter(table__match=self.in_title)

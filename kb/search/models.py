@@ -61,8 +61,9 @@ class SearchDocument(models.Model):
         help_text="A model's names as runs of letters and digits: searched with the title, never "
         "shown in a snippet.",
     )
-    # Nullable, as the two below: SQLite then adds the columns in place (search migration 0006).
-    points = models.TextField(
+    # Nullable, as the two below: SQLite adds a nullable column in place, where any other would
+    # rebuild the table and drop the triggers of its FTS5 indexes (search migration 0006).
+    points = models.TextField(  # noqa: DJ001
         null=True,
         blank=True,
         help_text="The pros and cons of a model or category, one a line: also in the summary, "

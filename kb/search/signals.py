@@ -16,6 +16,7 @@ from django.db import router, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
+from kb.catalogue.freshness import read_content_version
 from kb.catalogue.models import (
     Article,
     Category,
@@ -28,7 +29,6 @@ from kb.catalogue.models import (
     Organization,
     ProCon,
 )
-from kb.catalogue.freshness import read_content_version
 from kb.catalogue.signals import written_in_bulk
 
 from . import synonyms

@@ -56,9 +56,9 @@ def test_other_misspellings_find_the_model(client, seed, typed, meant):
 def test_api_finds_the_closed_models_material(client, seed):
     found = hits(search(client, "api"))
     # The category's pro "Easier to use (via API or UI)" finds its page, quoted.
-    assert found[0]["title"] == "Closed (proprietary) models"
-    assert found[0]["kind"] == "Category"
-    assert "Easier to use (via <mark>API</mark> or UI)" in found[0]["snippet"]
+    (category,) = [hit for hit in found if hit["kind"] == "Category"]
+    assert category["title"] == "Closed (proprietary) models"
+    assert category["snippet"] == "Easier to use (via <mark>API</mark> or UI)"
     models = [hit["title"] for hit in found if hit["kind"].startswith("Model")]
     assert sorted(models) == ["Claude", "GPT-4", "Gemini", "Sora"]
     assert all("Closed" in hit["kind"] for hit in found if hit["kind"] != "Category")

@@ -9,8 +9,6 @@ from kb.catalogue.models import (
     ModelEntry,
     OpennessGrade,
     Organization,
-    ProCon,
-    Status,
 )
 from kb.search.models import SearchDocument
 from kb.tools.synthetic import Generator

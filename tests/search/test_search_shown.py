@@ -76,9 +76,13 @@ def test_no_document_per_point(seed):
 # Generated blocks: found on the page that places them.
 
 
-def test_an_article_is_found_by_the_examples_it_lists(client, db, django_capture_on_commit_callbacks):
+def test_an_article_is_found_by_the_examples_it_lists(
+    client, db, django_capture_on_commit_callbacks
+):
     category = CategoryFactory(slug="burrowers", name="Burrowers")
-    ModelEntryFactory(name="Quokka", category=category, organization=OrganizationFactory(name="Zoo"))
+    ModelEntryFactory(
+        name="Quokka", category=category, organization=OrganizationFactory(name="Zoo")
+    )
     ArticleFactory(title="Small animals", body="Our favourites:\n\n[[examples burrowers]]\n")
     assert titles(search(client, "quokka")) == ["Quokka", "Small animals"]
     # A new entry joins the list on the article once its save commits.

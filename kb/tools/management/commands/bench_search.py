@@ -81,7 +81,9 @@ def name_mix(count, seed):
     non-ASCII) and as typed (see ``typed_name``), half each."""
     rng = random.Random(seed)
     titles = list(
-        SearchDocument.objects.filter(kind=Kind.MODEL).order_by("pk").values_list("title", flat=True)
+        SearchDocument.objects.filter(kind=Kind.MODEL)
+        .order_by("pk")
+        .values_list("title", flat=True)
     )
     if not titles:
         raise CommandError("No model entries to draw names from.")

@@ -88,7 +88,15 @@ class SearchDocument(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kind", "object_id"], name="search_document_unique"),
         ]
-        indexes = [models.Index(fields=["title_key"], name="search_document_title_key")]
+        indexes = [
+            models.Index(fields=["title_key"], name="search_document_title_key"),
+            # The variants of a family, for a query naming it: few documents have a family.
+            models.Index(
+                fields=["family_id"],
+                name="search_document_family",
+                condition=models.Q(family_id__isnull=False),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.title}"

@@ -32,7 +32,18 @@ column filters and syntax errors cannot come from visitor text.
 """
 
 from django.db import connection
-from django.db.models import F, FloatField, Func, OuterRef, Q, Subquery, TextField, Value
+from django.db.models import (
+    Case,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
 
 from ..models import SearchDocument, StemmedIndex, WordIndex
 from . import (
@@ -179,12 +190,13 @@ class SQLiteMatcher(Matcher):
         # A range on the title_key index (titles are folded to lower case already).
         starts = SearchDocument.objects.filter(title_key__gte=key, title_key__lt=key + LAST)
         family = variants(key)
+        variant = Q(document_id__in=family.values("pk"))
+        # The date is read for the variants only (SQLite evaluates CASE lazily).
+        released = Subquery(family.filter(pk=OuterRef("document_id")).values("released")[:1])
         first = {
             "exact": flag(Q(document_id__in=named(key).values("pk"))),
-            "variant": flag(Q(document_id__in=family.values("pk"))),
-            "variant_released": Subquery(
-                family.filter(pk=OuterRef("document_id")).values("released")[:1]
-            ),
+            "variant": flag(variant),
+            "variant_released": Case(When(variant, then=released)),
             "starts": flag(Q(document_id__in=starts.values("pk"))),
         }
         in_title = self.index.objects.filter(table__match=self.in_title)

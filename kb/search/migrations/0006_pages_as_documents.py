@@ -61,4 +61,12 @@ class Migration(migrations.Migration):
                 help_text="A model's release date: variants newest first.", null=True
             ),
         ),
+        migrations.AddIndex(
+            model_name="searchdocument",
+            index=models.Index(
+                condition=models.Q(("family_id__isnull", False)),
+                fields=["family_id"],
+                name="search_document_family",
+            ),
+        ),
     ]

@@ -46,6 +46,7 @@ from django.db.models import (
 )
 
 from ..models import SearchDocument, StemmedIndex, WordIndex
+from ..spelling import allowed_edits
 from . import (
     ELLIPSIS,
     MARK_END,
@@ -268,9 +269,13 @@ class SQLiteBackend(Backend):
         return SQLiteMatcher(query, prefix)
 
     def spelling_candidates(self, word):
+        # Only words whose length is within the allowed edits can be close enough: leaving the
+        # others in SQLite spares comparing thousands of them in Python at scale.
+        edits = allowed_edits(word)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT term, doc FROM {VOCABULARY} WHERE term >= %s AND term < %s",
-                [word[0], chr(ord(word[0]) + 1)],
+                f"SELECT term, doc FROM {VOCABULARY} WHERE term >= %s AND term < %s "
+                "AND length(term) BETWEEN %s AND %s",
+                [word[0], chr(ord(word[0]) + 1), len(word) - edits, len(word) + edits],
             )
             return dict(cursor.fetchall())

@@ -56,6 +56,7 @@ from . import (
     Backend,
     Matcher,
     flag,
+    has_variants,
     named,
     order,
     variants,
@@ -190,16 +191,15 @@ class SQLiteMatcher(Matcher):
             return super().ordered(key, title_only, documents)
         # A range on the title_key index (titles are folded to lower case already).
         starts = SearchDocument.objects.filter(title_key__gte=key, title_key__lt=key + LAST)
-        family = variants(key)
-        variant = Q(document_id__in=family.values("pk"))
-        # The date is read for the variants only (SQLite evaluates CASE lazily).
-        released = Subquery(family.filter(pk=OuterRef("document_id")).values("released")[:1])
-        first = {
-            "exact": flag(Q(document_id__in=named(key).values("pk"))),
-            "variant": flag(variant),
-            "variant_released": Case(When(variant, then=released)),
-            "starts": flag(Q(document_id__in=starts.values("pk"))),
-        }
+        first = {"exact": flag(Q(document_id__in=named(key).values("pk")))}
+        if has_variants(key):
+            family = variants(key)
+            variant = Q(document_id__in=family.values("pk"))
+            # The date is read for the variants only (SQLite evaluates CASE lazily).
+            released = Subquery(family.filter(pk=OuterRef("document_id")).values("released")[:1])
+            first["variant"] = flag(variant)
+            first["variant_released"] = Case(When(variant, then=released))
+        first["starts"] = flag(Q(document_id__in=starts.values("pk")))
         in_title = self.index.objects.filter(table__match=self.in_title)
         title_hit = flag(Q(document_id__in=in_title.values("document_id")))
         rank = self.rank(table="table")

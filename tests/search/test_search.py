@@ -379,15 +379,15 @@ def test_a_long_search_is_shortened_with_a_message(client, seed):
 
 
 @pytest.mark.parametrize("entries", [0, 30])
-def test_the_results_page_needs_six_queries_whatever_the_size(
+def test_the_results_page_needs_seven_queries_whatever_the_size(
     client, seed, entries, django_assert_num_queries
 ):
     for n in range(entries):
         ModelEntryFactory(name=f"Mistral fine-tune {n}")
-    # Counts in a sample; how many match (up to a limit); counts by facet; title matches; the
-    # page in order; its rows.
+    # Counts in a sample; how many match (up to a limit); counts by facet; title matches;
+    # whether the query names a family with variants; the page in order; its rows.
     synonyms_kept()
-    expected = 6 + searching_overhead()
+    expected = 7 + searching_overhead()
     with django_assert_num_queries(expected):
         search(client, "mistral")
     with django_assert_num_queries(expected):
@@ -405,8 +405,9 @@ def test_a_broad_query_goes_over_its_matches_once(
     for n in range(64):
         ArticleFactory(title=f"Marsupials {n:02d}", body="A quokka.")
     synonyms_kept()
-    # Counts in a sample, which holds enough; title matches; the others, newest first; rows.
-    with django_assert_num_queries(4 + searching_overhead()):
+    # Counts in a sample, which holds enough; title matches; whether the query names a family
+    # with variants; the others, newest first; rows.
+    with django_assert_num_queries(5 + searching_overhead()):
         page = search(client, "quokka")
     assert "About 64 results for “quokka”" in visible_text(page.content)
 

@@ -14,7 +14,7 @@ TEST_ENV := DJANGO_SETTINGS_MODULE=kb.settings.test
 # Production's settings plus the development tools (kb/tools/), for bench and audit's commands.
 TOOLS_ENV := DJANGO_SETTINGS_MODULE=kb.settings.tools
 
-.PHONY: run test lint venv deps dev-deps clean serve bench bench-markdown bench-import backup restore bench-search audit screenshots vnu stylelint
+.PHONY: run test lint venv deps dev-deps clean serve bench bench-markdown bench-import backup restore bench-search bench-search-synthetic bench-search-epoch audit screenshots vnu stylelint
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -157,11 +157,25 @@ restore: deps
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .vnu .stylelint
 
-# The search benchmark on a scratch database: SQLite at BENCH_SQLITE, or PostgreSQL when
-# DATABASE_URL is set. The data (100,000 entries, 10,000 articles) is generated once.
+# The search benchmark on scratch databases: SQLite at BENCH_SQLITE, or PostgreSQL when
+# DATABASE_URL is set. The data (100,000 entries, 10,000 articles) is generated once. Then the
+# same on the bundled content with the Epoch AI catalogue imported, with its names as queries:
+# SQLite at EPOCH_BENCH_SQLITE, or PostgreSQL at EPOCH_DATABASE_URL (DATABASE_URL's database
+# name with _epoch after it; it must exist), emptied first.
 BENCH_SQLITE ?= /tmp/kb_search_bench.sqlite3
 SEARCH_BENCH_ENV := KB_SQLITE_PATH=$(BENCH_SQLITE) $(DEV_ENV)
-bench-search: deps
+EPOCH_BENCH_SQLITE ?= /tmp/kb_search_bench_epoch.sqlite3
+EPOCH_DATABASE_URL ?= $(if $(DATABASE_URL),$(DATABASE_URL)_epoch)
+EPOCH_BENCH_ENV := KB_SQLITE_PATH=$(EPOCH_BENCH_SQLITE) DATABASE_URL=$(EPOCH_DATABASE_URL) $(DEV_ENV)
+bench-search: bench-search-synthetic bench-search-epoch
+
+bench-search-synthetic: deps
 	$(SEARCH_BENCH_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0
 	$(SEARCH_BENCH_ENV) $(BIN)/python manage.py generate_data --entries 100000 --articles 10000 --seed 42
 	$(SEARCH_BENCH_ENV) $(BIN)/python manage.py bench_search
+
+bench-search-epoch: deps
+	$(EPOCH_BENCH_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0
+	$(EPOCH_BENCH_ENV) $(BIN)/python manage.py flush --noinput
+	$(EPOCH_BENCH_ENV) $(BIN)/python manage.py load_content --epoch
+	$(EPOCH_BENCH_ENV) $(BIN)/python manage.py bench_search --names 100

@@ -30,6 +30,7 @@ from django.utils.safestring import mark_safe
 from kb.catalogue.text import fold
 
 from .backends import (
+    ELLIPSIS,
     MARK_END,
     MARK_START,
     SAMPLE_MODULUS,
@@ -136,6 +137,13 @@ def mark_words(text, query):
     return WORD.sub(mark, text)
 
 
+def quoted_points(points, query):
+    """The pros and cons (``points``, one a line) that hold a word of ``query``, marked: a
+    page found by one of its points quotes it in its snippet."""
+    marked = (mark_words(point, query) for point in (points or "").splitlines())
+    return f" {ELLIPSIS} ".join(point for point in marked if MARK_START in point)
+
+
 def window(head, size, rest, start, stop):
     """Items ``start`` to ``stop`` of a list of ``size`` items followed by the queryset
     ``rest``, where ``head`` holds the list's items from ``start`` to ``stop``."""
@@ -187,10 +195,16 @@ class Ranking:
             fields += extracts
         elif snippets:
             fields.append("summary")
+        if snippets:
+            fields.append("points")
         by_id = {row["pk"]: row for row in found.values("pk", *fields).order_by()}
         rows = [by_id[pk] for pk in ids]
         for row in rows if snippets else ():
-            if extracts:
+            if point := quoted_points(row.pop("points"), self.query):
+                row["snippet"] = highlight(point)
+                for name in [*extracts, "summary"]:
+                    row.pop(name, None)
+            elif extracts:
                 row["snippet"] = best_snippet(*(row.pop(name) for name in extracts))
             else:
                 row["snippet"] = best_snippet(mark_words(row.pop("summary"), self.query))

@@ -1,10 +1,12 @@
 """What is searched: the documents built from the content, and writing them to the index.
 
-Only what visitors may see is indexed: published articles, published model entries, the
-pros and cons of categories and of published entries, and the written rows of the category
-comparison (shown at /compare/ and wherever an article places ``[[comparison]]``; generated rows
-show entries' data, which their own documents hold). A draft has no document, so no search
-can show it. ``index`` brings the documents of some rows in step with the tables (creating,
+Only what visitors may see is indexed, one document per page: published articles, published
+model entries and categories, and the written rows of the category comparison (shown at
+/compare/). What a page shows is what finds it: an article's document holds the text of the
+generated blocks it places (``[[comparison]]``, ``[[examples open-source]]``: see
+``kb.catalogue.shown``), and a pro or con is part of its model's or category's document, so a
+page is one result however many of its points match, its snippet quoting the point. A draft
+has no document, so no search can show it. ``index`` brings the documents of some rows in step with the tables (creating,
 replacing or removing them); ``rebuild`` does it for everything.
 """
 
@@ -13,10 +15,11 @@ import re
 from itertools import islice
 
 from django.db import connection, transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.urls import reverse
 
-from kb.catalogue.models import Article, ComparisonCell, ComparisonRow, ModelEntry, ProCon
+from kb.catalogue.models import Article, Category, ComparisonCell, ComparisonRow, ModelEntry
+from kb.catalogue.shown import blocks_html
 from kb.catalogue.text import clean
 
 from .backends import get_backend
@@ -64,6 +67,12 @@ def plain_text(markdown_text):
     return squash(html.unescape(text))
 
 
+def shown_text(markdown_text):
+    """The words of a Markdown text and of the generated blocks it places, as a reader sees
+    them."""
+    return join(plain_text(markdown_text), plain_text(blocks_html(markdown_text)))
+
+
 def batched(iterable, size):
     iterator = iter(iterable)
     while batch := list(islice(iterator, size)):
@@ -79,6 +88,11 @@ def facets(organization, categories):
 
 def join(*parts):
     return " · ".join(part for part in parts if part)
+
+
+def points(owner):
+    """The owner's pros and cons as its page lists them (prefetched ``pros_cons``), one a line."""
+    return "\n".join(squash(point.text) for point in owner.pros_cons.all())
 
 
 class Source:
@@ -97,7 +111,9 @@ class Source:
 
     def document(self, obj):
         fields, category_ids = self.fields(obj)
-        fields = {k: squash(v) if isinstance(v, str) else v for k, v in fields.items()}
+        fields = {
+            k: squash(v) if isinstance(v, str) and k != "points" else v for k, v in fields.items()
+        }
         document = SearchDocument(
             kind=self.kind, object_id=obj.pk, title_key=name_key(fields["title"]), **fields
         )
@@ -117,7 +133,7 @@ class ArticleSource(Source):
             "title": article.title,
             "summary": article.lede,
             "facts": join(*(c.name for c in categories)),
-            "body": plain_text(article.body),
+            "body": shown_text(article.body),
             "url": article.get_absolute_url(),
             "label": "Article",
             "context": join(*(c.name for c in categories)),
@@ -131,7 +147,11 @@ class EntrySource(Source):
     model = ModelEntry
 
     def visible(self):
-        return ModelEntry.objects.published().with_related().prefetch_related(*name_prefetches())
+        return (
+            ModelEntry.objects.published()
+            .with_related()
+            .prefetch_related("pros_cons", *name_prefetches())
+        )
 
     def fields(self, entry):
         facts = join(
@@ -144,41 +164,39 @@ class EntrySource(Source):
         )
         fields = {
             "title": entry.name,
-            "summary": entry.summary,
+            "summary": join(entry.summary, *points(entry).splitlines()),
+            "points": points(entry),
             "facts": facts,
-            "body": plain_text(entry.description),
+            "body": shown_text(entry.description),
             "names": indexed_names(entry),
             "url": entry.get_absolute_url(),
             "label": "Model",
             "context": join(entry.organization.name, entry.category.name),
             "organization_id": entry.organization_id,
+            "family_id": entry.family_id,
+            "released": entry.release_date,
             "facets": facets(entry.organization, [entry.category]),
         }
         return fields, [entry.category_id]
 
 
-class ProConSource(Source):
-    kind = Kind.PROCON
-    model = ProCon
+class CategorySource(Source):
+    kind = Kind.CATEGORY
+    model = Category
 
     def visible(self):
-        owner_visible = Q(category__isnull=False) | Q(entry__in=ModelEntry.objects.published())
-        return ProCon.objects.filter(owner_visible).select_related(
-            "category", "entry__category", "entry__organization"
-        )
+        return Category.objects.prefetch_related("pros_cons")
 
-    def fields(self, procon):
-        owner = procon.owner
-        category = procon.category or procon.entry.category
-        organization = procon.entry.organization if procon.entry_id else None
+    def fields(self, category):
         fields = {
-            "title": procon.text,
-            "facts": join(procon.get_kind_display(), owner.name),
-            "url": owner.get_absolute_url(),
-            "label": procon.get_kind_display(),
-            "context": owner.name,
-            "organization_id": organization.pk if organization else None,
-            "facets": facets(organization, [category]),
+            "title": category.name,
+            "summary": join(category.summary, *points(category).splitlines()),
+            "points": points(category),
+            "facts": category.short_name,
+            "body": shown_text(category.description),
+            "url": category.get_absolute_url(),
+            "label": "Category",
+            "facets": facets(None, [category]),
         }
         return fields, [category.pk]
 
@@ -212,7 +230,7 @@ class ComparisonRowSource(Source):
 
 SOURCES = {
     source.kind: source
-    for source in (ArticleSource(), EntrySource(), ProConSource(), ComparisonRowSource())
+    for source in (ArticleSource(), EntrySource(), CategorySource(), ComparisonRowSource())
 }
 
 

@@ -1,8 +1,9 @@
 """The search index: one row per searchable thing that visitors may see.
 
-``SearchDocument`` holds the text of each published article, published model entry, visible
-pro or con and written comparison row, flattened into four weighted fields (title, summary, facts, body), with what the
-results page shows (link, context line) and what it filters on (type, categories, organization).
+``SearchDocument`` holds the text of each page visitors may find: published article (with what
+its generated blocks show), published model entry and category (each with its pros and cons),
+and written comparison row, flattened into four weighted fields (title, summary, facts, body),
+with what the results page shows (link, context line) and what it filters on (type, categories, organization).
 It is derived data: :mod:`kb.search.indexing` writes it, receivers keep it in step, and
 ``manage.py rebuild_search_index`` rebuilds it from the content tables.
 
@@ -26,7 +27,7 @@ from django.db import models
 class Kind(models.TextChoices):
     ARTICLE = "article", "Articles"
     MODEL = "model", "Models"
-    PROCON = "procon", "Pros and cons"
+    CATEGORY = "category", "Categories"
     COMPARISON = "comparison", "Comparisons"
 
 
@@ -60,6 +61,22 @@ class SearchDocument(models.Model):
         help_text="A model's names as runs of letters and digits: searched with the title, never "
         "shown in a snippet.",
     )
+    # Nullable, as the two below: SQLite adds a nullable column in place, where any other would
+    # rebuild the table and drop the triggers of its FTS5 indexes (search migration 0006).
+    points = models.TextField(  # noqa: DJ001
+        null=True,
+        blank=True,
+        help_text="The pros and cons of a model or category, one a line: also in the summary, "
+        "which is searched; kept apart to quote the matching point in a snippet.",
+    )
+    family_id = models.BigIntegerField(
+        null=True,
+        help_text="A model's family (the entry's id): a query naming the family lists its "
+        "variants right after it.",
+    )
+    released = models.DateField(
+        null=True, help_text="A model's release date: variants newest first."
+    )
     categories = models.ManyToManyField("kb.Category", related_name="+")
     search_vector = SearchVectorField(null=True, editable=False)
     title_vector = SearchVectorField(null=True, editable=False)
@@ -71,7 +88,15 @@ class SearchDocument(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kind", "object_id"], name="search_document_unique"),
         ]
-        indexes = [models.Index(fields=["title_key"], name="search_document_title_key")]
+        indexes = [
+            models.Index(fields=["title_key"], name="search_document_title_key"),
+            # The variants of a family, for a query naming it: few documents have a family.
+            models.Index(
+                fields=["family_id"],
+                name="search_document_family",
+                condition=models.Q(family_id__isnull=False),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.title}"

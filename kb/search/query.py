@@ -94,10 +94,28 @@ def name_forms(words):
     return [Form(words, " ".join(words)), Form(words, "-".join(words))] if len(words) > 1 else []
 
 
+def dotless_versions(parts):
+    """Name parts with each two-digit run that follows letters read as a version without its
+    dot (``gpt35`` is also GPT-3.5: gpt, 3, 5), or None if there is none."""
+    split, found = [], False
+    for n, part in enumerate(parts):
+        if len(part) == 2 and part.isdigit() and n and not parts[n - 1].isdigit():
+            split += list(part)
+            found = True
+        else:
+            split.append(part)
+    return tuple(split) if found else None
+
+
 def forms_of(phrase):
-    """A chunk as typed, with letters and digits split, and in its other spellings."""
+    """A chunk as typed, with letters and digits split, with a version typed without its dot
+    (only where letters and digits are joined: ``gpt35``, never ``35``), and in its other
+    spellings."""
     found = [Form(phrase.words, phrase.text)]
-    for spelled in dict.fromkeys([phrase.words, name_parts(phrase.text)]):
+    parts = name_parts(phrase.text)
+    joined = len(parts) > len(phrase.words)
+    versions = dotless_versions(parts) if joined else None
+    for spelled in dict.fromkeys(filter(None, [phrase.words, parts, versions])):
         found += name_forms(spelled)
     if len(phrase.words) == 1:
         found += [Form((other,), other) for other in spellings(phrase.words[0])]

@@ -5,17 +5,24 @@ Admin forms, bulk admin actions (which save each object), the bundled content lo
 relation changes all go through ``save()``, ``delete()`` or the many-to-many managers and so
 reach these receivers. Writes that bypass signals (``QuerySet.update()``, ``bulk_create()``,
 ``loaddata``) are followed by ``manage.py rebuild_search_index``.
+
+A page that places generated blocks (``[[comparison]]``, ``[[examples open-source]]``) is
+found by what they show, so a change to what blocks show (entries, organizations, categories,
+pros and cons, comparison rows) indexes those pages again: once per transaction, after it
+commits, when the blocks are built from the new data.
 """
 
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
+from kb.catalogue.freshness import read_content_version
 from kb.catalogue.models import (
     Article,
     Category,
     ComparisonCell,
     ComparisonRow,
+    ContentVersion,
     EntryAlias,
     Modality,
     ModelEntry,
@@ -28,12 +35,42 @@ from . import synonyms
 from .indexing import index, remove
 from .models import Kind, Synonym
 
+# The pages whose Markdown may place generated blocks: their kind, model and Markdown field.
+PAGES_WITH_MARKDOWN = [
+    (Kind.ARTICLE, Article, "body"),
+    (Kind.MODEL, ModelEntry, "description"),
+    (Kind.CATEGORY, Category, "description"),
+]
+
+
+# The content version the pages placing blocks were last indexed at, in this process.
+_blocks_indexed_at = None
+
+
+def index_pages_with_blocks():
+    """Index the pages placing generated blocks again, unless this process did already at the
+    current content version: a transaction that changed a thousand rows asks a thousand times,
+    after its commit, and the first does the work."""
+    global _blocks_indexed_at
+    version = read_content_version(router.db_for_read(ContentVersion))
+    if version is not None and version == _blocks_indexed_at:
+        return
+    for kind, model, field in PAGES_WITH_MARKDOWN:
+        placing = model.objects.filter(**{f"{field}__contains": "[["})
+        index(kind, placing.values_list("pk", flat=True))
+    _blocks_indexed_at = version
+
+
+def blocks_changed():
+    """What generated blocks show changed: index the pages placing them again once the
+    transaction commits, when the blocks are built from the committed data. Robust: the
+    change is committed by then, and a failure is logged, not raised."""
+    transaction.on_commit(index_pages_with_blocks, robust=True)
+
 
 def index_entries(entry_ids):
-    """Model entries and their pros and cons, which show the entry's name and visibility."""
-    entry_ids = list(entry_ids)
     index(Kind.MODEL, entry_ids)
-    index(Kind.PROCON, ProCon.objects.filter(entry__in=entry_ids).values_list("pk", flat=True))
+    blocks_changed()
 
 
 @receiver(post_save, sender=Article, dispatch_uid="search_article_saved")
@@ -62,15 +99,24 @@ def entry_alias_changed(sender, instance, raw=False, **kwargs):
 
 
 @receiver(post_save, sender=ProCon, dispatch_uid="search_procon_saved")
-def procon_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
-        index(Kind.PROCON, [instance.pk])
+@receiver(post_delete, sender=ProCon, dispatch_uid="search_procon_deleted")
+def procon_changed(sender, instance, raw=False, **kwargs):
+    """A pro or con is part of its owner's document (deleting its owner deletes it first, then
+    the owner's own receiver removes the document)."""
+    if raw:
+        return
+    if instance.entry_id:
+        index(Kind.MODEL, [instance.entry_id])
+    else:
+        index(Kind.CATEGORY, [instance.category_id])
+    blocks_changed()
 
 
 @receiver(post_save, sender=ComparisonRow, dispatch_uid="search_comparison_row_saved")
 def comparison_row_saved(sender, instance, raw=False, **kwargs):
     if not raw:
         index(Kind.COMPARISON, [instance.pk])
+        blocks_changed()
 
 
 @receiver(post_save, sender=ComparisonCell, dispatch_uid="search_comparison_cell_saved")
@@ -80,22 +126,23 @@ def comparison_cell_changed(sender, instance, raw=False, **kwargs):
     then the row's own receiver removes the document)."""
     if not raw:
         index(Kind.COMPARISON, [instance.row_id])
+        blocks_changed()
 
 
 DELETED_KINDS = {
     Article: Kind.ARTICLE,
     ModelEntry: Kind.MODEL,
-    ProCon: Kind.PROCON,
     ComparisonRow: Kind.COMPARISON,
 }
 
 
 @receiver(post_delete, sender=Article, dispatch_uid="search_article_deleted")
 @receiver(post_delete, sender=ModelEntry, dispatch_uid="search_entry_deleted")
-@receiver(post_delete, sender=ProCon, dispatch_uid="search_procon_deleted")
 @receiver(post_delete, sender=ComparisonRow, dispatch_uid="search_comparison_row_deleted")
 def content_deleted(sender, instance, **kwargs):
     remove(DELETED_KINDS[sender], [instance.pk])
+    if sender is not Article:
+        blocks_changed()
 
 
 @receiver(post_save, sender=Organization, dispatch_uid="search_organization_saved")
@@ -108,8 +155,8 @@ def organization_saved(sender, instance, raw=False, **kwargs):
 def category_saved(sender, instance, raw=False, **kwargs):
     if raw:
         return
+    index(Kind.CATEGORY, [instance.pk])
     index_entries(instance.entries.values_list("pk", flat=True))
-    index(Kind.PROCON, instance.pros_cons.values_list("pk", flat=True))
     index(Kind.ARTICLE, instance.articles.values_list("pk", flat=True))
     index(Kind.COMPARISON, instance.cells.values_list("row", flat=True))
 
@@ -132,6 +179,9 @@ def linked_deleting(sender, instance, **kwargs):
 @receiver(post_delete, sender=Category, dispatch_uid="search_category_deleted")
 @receiver(post_delete, sender=Modality, dispatch_uid="search_modality_deleted")
 def linked_deleted(sender, instance, **kwargs):
+    if sender is Category:
+        remove(Kind.CATEGORY, [instance.pk])
+        blocks_changed()
     index(Kind.ARTICLE if sender is Category else Kind.MODEL, instance._search_linked)
 
 

@@ -7,3 +7,10 @@ class SiteConfig(AppConfig):
     name = "kb.site"
     label = "site"
     verbose_name = "Site"
+
+    def ready(self):
+        from kb.catalogue import shown
+
+        from .markdown import blocks_html
+
+        shown.register(blocks_html)

@@ -389,3 +389,13 @@ def render_inline(text):
     result = converted.fill([""] * len(converted.placeholders)).strip()
     single = SINGLE_PARAGRAPH.fullmatch(result)
     return mark_safe(single[1] if single else result)
+
+
+def blocks_html(text):
+    """The HTML of the generated blocks ``text`` places, one after another, as visitors see
+    them: what search indexes of them (``kb.catalogue.shown``)."""
+    converted = convert(text or "")
+    if converted.problem or not converted.placeholders:
+        return ""
+    blocks, _ = expand_placeholders(converted.placeholders, preview=False)
+    return "\n".join(blocks)

@@ -9,7 +9,12 @@ import re
 import pytest
 
 from kb.catalogue.models import Category, Modality, ModelEntry, Status
-from tests.support.factories import ArticleFactory, ModelEntryFactory, ProConFactory
+from tests.support.factories import (
+    ArticleFactory,
+    CategoryFactory,
+    ModelEntryFactory,
+    ProConFactory,
+)
 from tests.support.search_pages import hits, search_url, searching_overhead, synonyms_kept, titles
 from tests.support.text import visible_text
 
@@ -26,7 +31,6 @@ def search(client, text, **params):
 
 
 def test_mistral_finds_mistral_then_mixtral(client, seed):
-    # Mistral's own pros and cons come up too (they name their model), after the model.
     found = hits(search(client, "mistral"))
     assert found[0]["title"] == "Mistral"
     assert [hit["title"] for hit in found if hit["kind"].startswith("Model")] == [
@@ -53,13 +57,13 @@ def test_other_misspellings_find_the_model(client, seed, typed, meant):
 
 def test_api_finds_the_closed_models_material(client, seed):
     found = hits(search(client, "api"))
-    assert found[0]["title"] == "Easier to use (via API or UI)"
-    assert found[0]["kind"] == "Pro · Closed (proprietary) models"
-    closed = ["Claude", "GPT-4", "Gemini", "Sora"]
+    # The category's pro "Easier to use (via API or UI)" finds its page, quoted.
+    (category,) = [hit for hit in found if hit["kind"] == "Category"]
+    assert category["title"] == "Closed (proprietary) models"
+    assert category["snippet"] == "Easier to use (via <mark>API</mark> or UI)"
     models = [hit["title"] for hit in found if hit["kind"].startswith("Model")]
-    assert sorted(models) == closed
-    # The closed category's material, or a closed model's own pros and cons ("Pro · GPT-4").
-    assert all("Closed" in hit["kind"] or hit["kind"].split(" · ")[1] in closed for hit in found)
+    assert sorted(models) == ["Claude", "GPT-4", "Gemini", "Sora"]
+    assert all("Closed" in hit["kind"] for hit in found if hit["kind"] != "Category")
 
 
 def test_video_finds_sora_first_of_the_models(client, seed):
@@ -122,15 +126,21 @@ def test_article_body_is_searched_without_markdown_syntax(client, db):
     assert titles(search(client, "https")) == []
 
 
-def test_a_pro_or_con_links_to_its_owner(client, seed):
-    found = hits(search(client, "misinformation"))
-    assert found[0]["title"] == "Can raise concerns if misused (e.g., misinformation)"
-    assert found[0]["url"] == "/categories/open-source/"
+def test_a_pro_or_con_is_found_as_part_of_its_owners_page(client, seed):
+    # The category's page, and the seed article, which lists its cons ([[cons open-source]]).
+    found, article = hits(search(client, "misinformation"))
+    assert article["title"] == "Open-Source vs Closed Models"
+    assert found["title"] == "Open-source models"
+    assert found["url"] == "/categories/open-source/"
+    assert "Can raise concerns if misused (e.g., <mark>misinformation</mark>)" in found["snippet"]
     entry = ModelEntry.objects.get(slug="sora")
     ProConFactory(category=None, entry=entry, kind="con", text="Watermarks can be cropped")
-    found = hits(search(client, "watermarks"))
-    assert found[0]["url"] == "/models/sora/"
-    assert found[0]["kind"] == "Con · Sora"
+    ProConFactory(category=None, entry=entry, kind="pro", text="Watermarks on every frame")
+    # One result for the page, however many of its points match.
+    (found,) = hits(search(client, "watermarks"))
+    assert found["url"] == "/models/sora/"
+    assert found["kind"] == "Model · OpenAI · Closed (proprietary) models"
+    assert "<mark>Watermarks</mark> can be cropped" in found["snippet"]
 
 
 def test_drafts_never_appear(client, db):
@@ -199,30 +209,27 @@ def options(response, name):
 def test_facets_count_by_type_category_and_organization(client, seed):
     page = search(client, "api")
     text = visible_text(page.content)
-    assert "7 results for “api”" in text
-    assert "Type Models (4) Articles (1) Comparisons (1) Pros and cons (1)" in text
-    assert "Category Open-source models (2)" in text
+    assert "8 results for “api”" in text
+    assert "Type Models (4) Articles (2) Categories (1) Comparisons (1)" in text
+    assert "Category Open-source models (3)" in text
     assert "Organization OpenAI (2) Anthropic (1) Google (1)" in text
 
 
-def test_facets_that_every_result_shares_are_not_offered(client, seed):
-    """Choosing Mistral AI among Mistral's results, all of them Mistral AI's and open-source,
-    would change nothing: only the type, which tells models from pros and cons, is offered."""
-    page = search(client, "mistral")
-    text = visible_text(page.content)
-    # The seed article lists its models through placeholders, so its text names none of them.
-    # Mistral's three pros and cons name it too.
-    assert "5 results for “mistral”" in text
-    assert "Type Pros and cons (3) Models (2)" in text
-    assert [f.name for f, _ in page.context["facets"]] == ["type"]
-    assert "Open-source models (5)" not in text
-    assert "Mistral AI (5)" not in text
+def test_facets_that_every_result_shares_are_not_offered(client, db):
+    """Choosing the organization every result shares would change nothing, nor would the
+    type when all are models: only the category, which tells them apart, is offered."""
+    first = ModelEntryFactory(name="Quokka 0")
+    ModelEntryFactory(name="Quokka 1", category=first.category, organization=first.organization)
+    ModelEntryFactory(name="Quokka 2", organization=first.organization)
+    page = search(client, "quokka")
+    assert [f.name for f, _ in page.context["facets"]] == ["category"]
+    assert f"{first.organization.name} (3)" not in visible_text(page.content)
 
 
 def test_a_chosen_filter_stays_offered_so_it_can_be_removed(client, seed):
     page = search(client, "mistral", organization="mistral-ai")
-    assert options(page, "organization") == [("Mistral AI", 5, True)]
-    assert "Mistral AI (5) remove filter" in visible_text(page.content)
+    assert options(page, "organization") == [("Mistral AI", 2, True)]
+    assert "Mistral AI (2) remove filter" in visible_text(page.content)
 
 
 def test_with_one_kind_of_result_no_filter_panel_is_shown(client, db):
@@ -251,21 +258,16 @@ def test_choosing_a_facet_filters_the_results(client, seed):
 
 
 def test_category_and_organization_filters(client, seed):
-    # The comparison's Access row compares open-source with closed models ("API ... only").
+    # The comparison's Access row compares open-source with closed models ("API ... only"); the
+    # numbers' article says how it counts API-only models.
     assert sorted(titles(search(client, "api", category="open-source"))) == [
         "Access",
         "Open-Source vs Closed Models",
+        "The two worlds in numbers",
     ]
-    # OpenAI's models, and their own points that name OpenAI.
-    assert sorted(titles(search(client, "openai", organization="openai"))) == [
-        "GPT-4",
-        "Offered through OpenAI's API to paying developers, with an 8K context",
-        "OpenAI shut the Sora 2 models and the Videos API down on 24 September 2026, with no "
-        "direct replacement",
-        "Sora",
-    ]
+    assert sorted(titles(search(client, "openai", organization="openai"))) == ["GPT-4", "Sora"]
     assert options(search(client, "openai", organization="openai"), "organization") == [
-        ("OpenAI", 4, True)
+        ("OpenAI", 2, True)
     ]
 
 
@@ -367,8 +369,9 @@ def test_too_many_title_matches_to_rank_list_the_exact_name_then_the_newest(
 def test_counts_of_many_matches_are_estimated_and_said_to_be(client, db, monkeypatch, min_sample):
     monkeypatch.setattr("kb.search.engine.EXACT_LIMIT", 10)
     monkeypatch.setattr("kb.search.engine.MIN_SAMPLE", min_sample)
+    category = CategoryFactory()  # one category document, not one between each entry's
     for n in range(64):
-        ModelEntryFactory(name=f"Quokka {n:02d}")
+        ModelEntryFactory(name=f"Quokka {n:02d}", category=category)
     for n in range(64):
         ArticleFactory(title=f"Quokka article {n:02d}")
     page = search(client, "quokka")
@@ -414,15 +417,15 @@ def test_a_long_search_is_shortened_with_a_message(client, seed):
 
 
 @pytest.mark.parametrize("entries", [0, 30])
-def test_the_results_page_needs_six_queries_whatever_the_size(
+def test_the_results_page_needs_seven_queries_whatever_the_size(
     client, seed, entries, django_assert_num_queries
 ):
     for n in range(entries):
         ModelEntryFactory(name=f"Mistral fine-tune {n}")
-    # Counts in a sample; how many match (up to a limit); counts by facet; title matches; the
-    # page in order; its rows.
+    # Counts in a sample; how many match (up to a limit); counts by facet; title matches;
+    # whether the query names a family with variants; the page in order; its rows.
     synonyms_kept()
-    expected = 6 + searching_overhead()
+    expected = 7 + searching_overhead()
     with django_assert_num_queries(expected):
         search(client, "mistral")
     with django_assert_num_queries(expected):
@@ -440,8 +443,9 @@ def test_a_broad_query_goes_over_its_matches_once(
     for n in range(64):
         ArticleFactory(title=f"Marsupials {n:02d}", body="A quokka.")
     synonyms_kept()
-    # Counts in a sample, which holds enough; title matches; the others, newest first; rows.
-    with django_assert_num_queries(4 + searching_overhead()):
+    # Counts in a sample, which holds enough; title matches; whether the query names a family
+    # with variants; the others, newest first; rows.
+    with django_assert_num_queries(5 + searching_overhead()):
         page = search(client, "quokka")
     assert "About 64 results for “quokka”" in visible_text(page.content)
 

@@ -5,11 +5,10 @@ from django.core.management import CommandError, call_command
 
 from kb.catalogue.models import (
     Article,
+    Category,
     ModelEntry,
     OpennessGrade,
     Organization,
-    ProCon,
-    Status,
 )
 from kb.search.models import SearchDocument
 from kb.tools.synthetic import Generator
@@ -29,7 +28,7 @@ def test_generated_data_fills_the_catalogue_and_the_index(client):
     visible = (
         ModelEntry.objects.published().count()
         + Article.objects.published().count()
-        + ProCon.objects.filter(entry__status=Status.PUBLISHED).count()
+        + Category.objects.count()
     )
     assert SearchDocument.objects.count() == visible
     entry = ModelEntry.objects.published().order_by("pk").first()

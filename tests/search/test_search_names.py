@@ -168,3 +168,62 @@ def test_an_alias_is_found_as_a_name_and_kept_in_step(client, names):
     assert "Mistral 7B" not in titles(search(client, "le chat seven"))
     alias.delete()
     assert "Mistral 7B" not in titles(search(client, "vent du nord"))
+
+
+# Versions typed without their dot, and aliases in a name.
+
+
+@pytest.mark.parametrize(
+    ("typed", "first"),
+    [
+        ("gpt35 turbo", "GPT-3.5 Turbo"),
+        ("gpt35", "GPT-3.5 Turbo"),
+        ("llama31 405b", "Llama 3.1-405B"),
+        ("sdxl", "Stable Diffusion XL (SDXL)"),
+    ],
+)
+def test_versions_without_their_dot_and_names_in_brackets(client, names, typed, first):
+    ModelEntryFactory(name="GPT-3.5 Turbo", summary="The model behind the first ChatGPT.")
+    ModelEntryFactory(name="Stable Diffusion XL (SDXL)", summary="Text to image.")
+    assert titles(search(client, typed))[0] == first
+
+
+def test_a_number_alone_is_never_read_as_a_version(client, names):
+    ModelEntryFactory(name="GPT-3.5 Turbo", summary="The model behind the first ChatGPT.")
+    assert "GPT-3.5 Turbo" not in titles(search(client, "35"))
+    assert parse("gpt-35").terms[0].forms[0].words == ("gpt", "35")
+    assert all(form.words != ("gpt", "3", "5") for form in parse("gpt-35").terms[0].forms)
+
+
+# Bad input on the name paths (versions joined to letters, families, numbers after a word):
+# a page, and only quoted words reach the engine.
+
+NAME_PATH_INPUT = [
+    "gpt35🔥", "🤖 llama31", "gpt4👩\u200d💻", "🇫🇷 mistral 7", "llama 3 🔥 3",
+    "gptЗ5", "gpt35 модель", "лама31 llama31", "qwen2.5 开源模型", "开源gpt35", "gpt35مرحبا",
+    "שלום gpt 4", "\u202egpt35", "gpt\u200b35", "ｇｐｔ３５", "𝟑𝟓gpt", "gpt３.５",
+    "!!!", "...", "-.-", "'\"", "(-)", "[[]]", "3.5.", ".3", "3..5", "-3", "--35", "*35*",
+    "gpt35 " * 200, "llama31" * 200, "q" + "9" * 500, "9" * 300, "a1" * 300,
+    " ".join(f"m{n}" for n in range(300)), "llama " + "3 " * 300,
+]  # fmt: skip
+
+
+def test_name_path_input_gets_a_page(client, names):
+    for text in NAME_PATH_INPUT:
+        assert search(client, text).status_code == 200, text
+        assert client.get(f"/search/suggest/?q={text[:300]}").status_code == 200, text
+
+
+@pytest.mark.parametrize("text", NAME_PATH_INPUT)
+def test_name_path_input_reaches_the_engine_as_quoted_words(text):
+    query = parse(text)
+    if not query:
+        return
+    expression = fts_expression(query.terms, query.negative, prefix=True)
+    unquoted = expression
+    for term in query.terms:
+        for form in term.forms:
+            for word in form.words:
+                unquoted = unquoted.replace(f'"{word}"', "")
+    # What is left outside the quotes is the expression's own syntax only.
+    assert set(unquoted) <= set("()+* ANDOTR"), (text, expression)

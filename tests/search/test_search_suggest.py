@@ -68,10 +68,11 @@ def test_suggestions_are_escaped(client, db):
     assert "&lt;img src=x onerror=alert(1)&gt; Quokka" in html
 
 
-def test_suggestions_need_three_queries(client, seed, django_assert_num_queries):
-    # Title matches, the first matches in order, their names and links.
+def test_suggestions_need_four_queries(client, seed, django_assert_num_queries):
+    # Title matches, whether the query names a family with variants, the first matches in
+    # order, their names and links.
     synonyms_kept()
-    with django_assert_num_queries(3 + searching_overhead()):
+    with django_assert_num_queries(4 + searching_overhead()):
         suggestions(client, "mis")
 
 
@@ -149,7 +150,7 @@ def model_suggestions(client, text):
 
 
 def test_model_suggestions_offer_slugs_labelled_with_name_and_maker(client, seed):
-    response = model_suggestions(client, "mis")
+    response = model_suggestions(client, "mist")
     assert response.status_code == 200
     assert response.json() == {
         "models": [
@@ -176,10 +177,11 @@ def test_model_suggestions_of_nothing_are_empty(client, seed):
     assert model_suggestions(client, "xylophone").json() == {"models": []}
 
 
-def test_model_suggestions_need_four_queries(client, seed, django_assert_num_queries):
-    # Title matches, the first matches in order, their names, their slugs.
+def test_model_suggestions_need_five_queries(client, seed, django_assert_num_queries):
+    # Title matches, whether the query names a family with variants, the first matches in
+    # order, their names, their slugs.
     synonyms_kept()
-    with django_assert_num_queries(4 + searching_overhead()):
+    with django_assert_num_queries(5 + searching_overhead()):
         model_suggestions(client, "mis")
 
 

@@ -111,7 +111,7 @@ def test_restore_rebuilds_the_search_index_and_moves_the_content_version_on(
     """``loaddata`` saves rows raw, past the receivers that index them: restore rebuilds."""
     first = backup()
     documents = search_documents()
-    assert {kind for kind, *_ in documents} == {"article", "model", "procon", "comparison"}
+    assert {kind for kind, *_ in documents} == {"article", "model", "category", "comparison"}
     path = tmp_path / "backup.json"
     path.write_text(first)
     empty_the_database()

@@ -97,6 +97,5 @@ class Migration(migrations.Migration):
                     ),
                 ],
             },
-            bases=(kb.catalogue.models.Content, models.Model),
         ),
     ]

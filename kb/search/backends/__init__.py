@@ -12,7 +12,7 @@ private-use characters, which the shared code escapes and turns into ``<mark>``.
 from contextlib import nullcontext
 
 from django.db import connection
-from django.db.models import BooleanField, Case, ExpressionWrapper, Q, Value, When
+from django.db.models import BooleanField, Case, ExpressionWrapper, F, Q, Value, When
 
 from ..models import Kind, SearchDocument
 
@@ -62,11 +62,14 @@ class Matcher:
 
     def ordered(self, key, title_only, documents=None):
         """The ids of the matches in order, titles only or all: the model named ``key`` exactly,
-        titles starting with ``key``, titles by their relevance, the rest by relevance."""
-        first = {
-            "exact": flag(Q(kind=Kind.MODEL, title_key=key)),
-            "starts": flag(Q(title_key__startswith=key)),
-        }
+        its variants newest first, titles starting with ``key``, titles by their relevance, the
+        rest by relevance."""
+        first = {"exact": flag(Q(kind=Kind.MODEL, title_key=key))}
+        if has_variants(key):
+            variant = Q(pk__in=variants(key).values("pk"))
+            first["variant"] = flag(variant)
+            first["variant_released"] = Case(When(variant, then=F("released")))
+        first["starts"] = flag(Q(title_key__startswith=key))
         rows = (self.filter_title if title_only else self.filter)(everything(documents))
         ranks = (self.title_hit(), self.title_rank(), self.rank())
         return order(rows, first, title_only, *ranks, tiebreak="pk")
@@ -90,22 +93,43 @@ def everything(documents):
     return SearchDocument.objects.all() if documents is None else documents
 
 
+def named(key):
+    """The model documents whose name is ``key`` (see ``names.name_key``)."""
+    return SearchDocument.objects.filter(kind=Kind.MODEL, title_key=key)
+
+
+def variants(key):
+    """The model documents of the variants of the family named ``key``."""
+    return SearchDocument.objects.filter(
+        kind=Kind.MODEL, family_id__in=named(key).values("object_id")
+    )
+
+
+def has_variants(key):
+    """Whether ``key`` names a family with variants: most queries do not, and their ranking
+    then leaves the variants' ordering out (one short look-up on an index, against compiling
+    and running two more subqueries)."""
+    return variants(key).exists()
+
+
 def order(rows, first, title_only, title_hit, title_rank, rank, tiebreak):
-    """``rows`` ordered by the ``first`` flags, then title matches by ``title_rank``, then the
-    rest by ``rank``; as a list of ids (``tiebreak``, the id, breaks ties)."""
+    """``rows`` ordered by the ``first`` values, highest first (then those without one), then
+    title matches by ``title_rank``, then the rest by ``rank``; as a list of ids (``tiebreak``,
+    the id, breaks ties)."""
+    leading = [F(name).desc(nulls_last=True) for name in first]
     if title_only:
         rows = rows.annotate(**first, title_rank=title_rank)
-        rows = rows.order_by("-exact", "-starts", "-title_rank", tiebreak)
+        rows = rows.order_by(*leading, "-title_rank", tiebreak)
     elif title_rank is rank:  # one score for both: no need to tell them apart
         rows = rows.annotate(**first, title_hit=title_hit, rank=rank)
-        rows = rows.order_by("-exact", "-starts", "-title_hit", "-rank", tiebreak)
+        rows = rows.order_by(*leading, "-title_hit", "-rank", tiebreak)
     else:
         rows = rows.annotate(
             **first,
             title_hit=title_hit,
             title_rank=Case(When(title_hit, then=title_rank), default=Value(0.0)),
             rank=Case(When(title_hit, then=Value(0.0)), default=rank),
-        ).order_by("-exact", "-starts", "-title_hit", "-title_rank", "-rank", tiebreak)
+        ).order_by(*leading, "-title_hit", "-title_rank", "-rank", tiebreak)
     return rows.values_list(tiebreak, flat=True)
 
 

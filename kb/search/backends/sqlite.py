@@ -32,9 +32,21 @@ column filters and syntax errors cannot come from visitor text.
 """
 
 from django.db import connection
-from django.db.models import F, FloatField, Func, Q, TextField, Value
+from django.db.models import (
+    Case,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
 
-from ..models import Kind, SearchDocument, StemmedIndex, WordIndex
+from ..models import SearchDocument, StemmedIndex, WordIndex
+from ..spelling import allowed_edits
 from . import (
     ELLIPSIS,
     MARK_END,
@@ -44,7 +56,10 @@ from . import (
     Backend,
     Matcher,
     flag,
+    has_variants,
+    named,
     order,
+    variants,
 )
 
 DOCUMENTS = SearchDocument._meta.db_table
@@ -174,13 +189,17 @@ class SQLiteMatcher(Matcher):
     def ordered(self, key, title_only, documents=None):
         if documents is not None:
             return super().ordered(key, title_only, documents)
-        exact = SearchDocument.objects.filter(kind=Kind.MODEL, title_key=key)
         # A range on the title_key index (titles are folded to lower case already).
         starts = SearchDocument.objects.filter(title_key__gte=key, title_key__lt=key + LAST)
-        first = {
-            "exact": flag(Q(document_id__in=exact.values("pk"))),
-            "starts": flag(Q(document_id__in=starts.values("pk"))),
-        }
+        first = {"exact": flag(Q(document_id__in=named(key).values("pk")))}
+        if has_variants(key):
+            family = variants(key)
+            variant = Q(document_id__in=family.values("pk"))
+            # The date is read for the variants only (SQLite evaluates CASE lazily).
+            released = Subquery(family.filter(pk=OuterRef("document_id")).values("released")[:1])
+            first["variant"] = flag(variant)
+            first["variant_released"] = Case(When(variant, then=released))
+        first["starts"] = flag(Q(document_id__in=starts.values("pk")))
         in_title = self.index.objects.filter(table__match=self.in_title)
         title_hit = flag(Q(document_id__in=in_title.values("document_id")))
         rank = self.rank(table="table")
@@ -250,9 +269,13 @@ class SQLiteBackend(Backend):
         return SQLiteMatcher(query, prefix)
 
     def spelling_candidates(self, word):
+        # Only words whose length is within the allowed edits can be close enough: leaving the
+        # others in SQLite spares comparing thousands of them in Python at scale.
+        edits = allowed_edits(word)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT term, doc FROM {VOCABULARY} WHERE term >= %s AND term < %s",
-                [word[0], chr(ord(word[0]) + 1)],
+                f"SELECT term, doc FROM {VOCABULARY} WHERE term >= %s AND term < %s "
+                "AND length(term) BETWEEN %s AND %s",
+                [word[0], chr(ord(word[0]) + 1), len(word) - edits, len(word) + edits],
             )
             return dict(cursor.fetchall())

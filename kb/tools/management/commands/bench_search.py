@@ -1,5 +1,6 @@
 import platform
 import random
+import re
 import statistics
 import time
 from datetime import date
@@ -13,7 +14,7 @@ from django.db.models import Count, Q
 from kb.catalogue.text import fold
 from kb.search import engine
 from kb.search.models import Kind, SearchDocument
-from kb.search.names import WORD
+from kb.search.names import WORD, name_key
 from kb.search.query import STOP_WORDS
 
 TEXT_FIELDS = ("title", "summary", "facts", "body")
@@ -69,6 +70,30 @@ def query_mix(count, seed):
     return [(kind, kinds[kind]()) for kind in mix]
 
 
+def typed_name(title):
+    """A name as people type it: lower case, punctuation gone, a number joined to the word before
+    it ("GPT-4o (Aug 2024)" as ``gpt4o aug 2024``)."""
+    return re.sub(r"(?<=[a-z]) (?=\d)", "", name_key(title))
+
+
+def name_mix(count, seed):
+    """Model names drawn from the catalogue: as written (parentheses, dots, plus signs,
+    non-ASCII) and as typed (see ``typed_name``), half each."""
+    rng = random.Random(seed)
+    titles = list(
+        SearchDocument.objects.filter(kind=Kind.MODEL)
+        .order_by("pk")
+        .values_list("title", flat=True)
+    )
+    if not titles:
+        raise CommandError("No model entries to draw names from.")
+    chosen = [rng.choice(titles) for _ in range(count)]
+    half = count // 2
+    return [("name as written", t) for t in chosen[:half]] + [
+        ("name as typed", typed_name(t)) for t in chosen[half:]
+    ]
+
+
 def icontains_page(text, per_page=engine.PER_PAGE):
     """The same page answered without the index: every word in some field, by ``icontains``."""
     words = WORD.findall(fold(text)) or [text]
@@ -111,14 +136,20 @@ class Command(BaseCommand):
             "--repeat", type=int, default=3, help="Times each query; the median counts."
         )
         parser.add_argument(
+            "--names",
+            type=int,
+            default=0,
+            help="Also time this many model names from the catalogue, as written and as typed.",
+        )
+        parser.add_argument(
             "--baseline-queries",
             type=int,
             default=40,
             help="How many of the queries also run through icontains (it is slow at scale).",
         )
 
-    def handle(self, *args, queries, seed, repeat, baseline_queries, **options):
-        mix = query_mix(queries, seed)
+    def handle(self, *args, queries, seed, repeat, names, baseline_queries, **options):
+        mix = query_mix(queries, seed) + (name_mix(names, seed) if names else [])
         documents = SearchDocument.objects.count()
         self.stdout.write(
             f"{connection.vendor} ({connection.settings_dict['NAME']}), {documents} documents, "

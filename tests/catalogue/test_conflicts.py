@@ -20,6 +20,7 @@ from kb.catalogue.models import (
 )
 from tests.support.admin_forms import changeform_data
 from tests.support.factories import ArticleFactory, ProConFactory, UserFactory
+from tests.support.seed import SEED_ARTICLE
 from tests.support.text import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,7 @@ def change_url(obj):
 
 def test_a_save_from_an_old_copy_is_refused_atomically():
     article = ArticleFactory(title="First")
-    mine, theirs = Article.objects.get(), Article.objects.get()
+    mine, theirs = Article.objects.get(pk=article.pk), Article.objects.get(pk=article.pk)
     theirs.title = "Theirs"
     theirs.save()
     mine.title = "Mine"
@@ -64,7 +65,7 @@ def test_each_save_moves_the_counter_on():
 def test_the_second_editor_is_refused_and_keeps_their_text(
     editor_client, second_editor_client, seed
 ):
-    article = Article.objects.get()
+    article = Article.objects.get(slug=SEED_ARTICLE)
     url = change_url(article)
     first_page = editor_client.get(url)
     second_page = second_editor_client.get(url)

@@ -8,6 +8,7 @@ from kb.catalogue.models import Article, Category, ComparisonRow, ModelEntry, Pr
 from tests.support.admin_forms import changeform_data
 from tests.support.factories import ArticleFactory
 from tests.support.html import parse
+from tests.support.seed import SEED_ARTICLE
 from tests.support.text import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +81,7 @@ def test_inline_pros_and_cons_are_kept_with_their_owner(editor_client, seed):
 
 
 def test_compare_shows_the_revision_next_to_now(editor_client, seed):
-    article = Article.objects.get()
+    article = Article.objects.get(slug=SEED_ARTICLE)
     first = versions_of(article).get()
     old_body = article.body
     edit(editor_client, article, title="A new title", body=old_body + "\n\nA closing line.")
@@ -139,7 +140,7 @@ def test_restoring_a_revision_puts_back_text_and_inline_rows(editor_client, edit
 
 
 def test_restoring_never_moves_an_edit_counter_back(editor_client, seed):
-    article = Article.objects.get()
+    article = Article.objects.get(slug=SEED_ARTICLE)
     first = versions_of(article).get()
     for title in ("Second", "Third"):
         edit(editor_client, article, title=title)
@@ -154,7 +155,7 @@ def test_restoring_never_moves_an_edit_counter_back(editor_client, seed):
 
 
 def test_a_restore_over_a_newer_save_is_refused(editor_client, seed):
-    article = Article.objects.get()
+    article = Article.objects.get(slug=SEED_ARTICLE)
     first = versions_of(article).get()
     url = reverse("admin:kb_article_revision", args=[article.pk, first.pk])
     form_page = editor_client.get(url)
@@ -221,7 +222,7 @@ def test_list_edits_keep_one_revision_per_item(editor_client, seed):
 
 
 def test_history_pages_need_permission(client, seed):
-    article = Article.objects.get()
+    article = Article.objects.get(slug=SEED_ARTICLE)
     version = versions_of(article).get()
     urls = [
         reverse("admin:kb_article_history", args=[article.pk]),

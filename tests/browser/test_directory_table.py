@@ -44,7 +44,7 @@ def test_at_1280_px_the_table_shows_every_column(page, catalogue, problems, shot
     page.goto(catalogue + DIRECTORY)
     box = page.evaluate(BOX)
     assert box["scrollWidth"] <= box["clientWidth"], box
-    last_heading = page.get_by_role("columnheader", name="Access")
+    last_heading = page.get_by_role("columnheader", name="Weights at 4 bits")
     assert (
         last_heading.bounding_box()["x"] + last_heading.bounding_box()["width"] <= DESKTOP["width"]
     )

@@ -87,15 +87,17 @@ def catalogue():
 def test_the_directory_shows_the_price_and_the_memory(client, catalogue):
     page = client.get("/models/")
     assert "$30.00 in · $60.00 out" in row_text(page, "dear")
-    assert "per million tokens, 1 Dec 2026" in row_text(page, "dear")
+    # The price's date is on the model's page; the heading says per million tokens.
+    assert "US$ per M tokens" in visible_text(page.content)
     assert "No published price recorded" in row_text(page, "unpriced")
     assert "No downloadable weights" in row_text(page, "dear")
+    # The smallest width only, its heading saying it is computed; all three on the model page.
     small = row_text(page, "small")
-    assert "14.0 GB at 16 bits" in small and "7.0 GB at 8 bits" in small
-    assert "3.5 GB at 4 bits" in small and "Computed, weights only" in small
+    assert "3.5 GB" in small and "14.0 GB" not in small
+    assert "Weights at 4 bits, computed" in visible_text(page.content)
     assert "Unknown: no parameter count" in row_text(page, "unsized")
     headers = [th.text for th in parse(page.content).find("thead").find_all("th")]
-    assert headers[-2:] == ["API price US$", "Memory for the weights"]
+    assert headers[-2:] == ["API price US$ per M tokens", "Weights at 4 bits, computed"]
 
 
 def test_cheapest_first_sorts_by_the_input_price_with_unpriced_last(client, catalogue):

@@ -117,7 +117,8 @@ def test_lists_every_published_entry_with_its_key_facts(client, catalogue):
     alpha = row_text(page, "alpha")
     for fact in ("Alpha", "Acme", "Open", "Text", "1 Jan 2023", "Some licence", "OSI-approved"):
         assert fact in alpha
-    assert "Downloadable weights" in alpha
+    # Its openness tier, from its access and grades (the access itself is on its page).
+    assert "Fully open (weights, code and data)" in alpha
     assertInHTML('<a class="model-name" href="/models/alpha/">Alpha</a>', page.content.decode())
     assert parse(page.content).find_all(href="/organizations/acme/")
 

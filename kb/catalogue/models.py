@@ -655,8 +655,7 @@ class ModelEntry(Content, SlugKeyed, Publishable):
             # The timeline's counts by year and tier (kb/site/timeline.py), read from the index
             # alone: at 100,000 entries the table's rows, descriptions and all, are far larger.
             models.Index(
-                fields=["status", "release_date", "access", "weights_use", "licence_osi_approved"],
-                name="entry_timeline_counts",
+                fields=["status", "release_date", "openness_tier"], name="entry_timeline_counts"
             ),
             # The timeline's featured entries of each year: few, found without a scan.
             models.Index(

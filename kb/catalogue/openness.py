@@ -28,7 +28,6 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    Exists,
     F,
     IntegerField,
     Max,
@@ -300,68 +299,27 @@ def stored_score_values():
 
 
 class Tier(models.TextChoices):
-    """How openly a model is released, from most to least open: the openness tiers that the
-    charts count (kb/catalogue/charts.py)."""
+    """How openly a model is released, from most to least open: the stored tier's values
+    (``ModelEntry.openness_tier``, from ``tier_of`` below) that the charts count
+    (kb/catalogue/charts.py); an unknown tier is none of them."""
 
-    FULLY_OPEN = "fully_open", "Fully open"
-    OPEN_WEIGHTS = "open_weights", "Open weights"
-    RESTRICTED_WEIGHTS = "restricted_weights", "Restricted weights"
-    HOSTED = "hosted", "API or product only"
-    UNRELEASED = "unreleased", "Unreleased"
+    FULLY_OPEN = TIER_FULLY_OPEN, "Fully open"
+    OPEN_WEIGHTS = TIER_OPEN_WEIGHTS, "Open weights"
+    RESTRICTED_WEIGHTS = TIER_RESTRICTED_WEIGHTS, "Restricted weights"
+    HOSTED = TIER_HOSTED, "API or product only"
+    UNRELEASED = TIER_UNRELEASED, "Unreleased"
 
 
 # The tiers whose weights anyone can download, under whatever terms.
 WEIGHTS_TIERS = (Tier.FULLY_OPEN, Tier.OPEN_WEIGHTS, Tier.RESTRICTED_WEIGHTS)
 
 
-def graded_open(dimension):
-    return Exists(
-        OpennessGrade.objects.filter(entry=OuterRef("pk"), dimension=dimension, grade=Grade.OPEN)
-    )
-
-
 def annotate_tier(queryset):
-    """Add ``tier``, the entry's openness tier (a ``Tier`` value, NULL when its access is
-    unknown), derived from what entries hold: access, the use their weights' terms allow, and
-    the grades.
-
-    - not released: unreleased; hosted only: API or product only;
-    - downloadable weights (alone or with an API) whose terms restrict their use (Epoch AI's
-      "restricted use" and "non-commercial", or the licence of the weights graded partial or
-      closed, as the Llama 2 licence is): restricted weights;
-    - otherwise, with training code and training data both graded open: fully open;
-    - otherwise: open weights.
-
-    The one definition of the tier: the charts, their downloads and the API all read it.
-    """
-    restricted_licence = Exists(
-        OpennessGrade.objects.filter(
-            entry=OuterRef("pk"),
-            dimension=Dimension.WEIGHTS_LICENCE,
-            grade__in=[Grade.PARTIAL, Grade.CLOSED],
-        )
-    )
-    weights = Q(access__in=[Access.WEIGHTS, Access.BOTH])
+    """Add ``tier``, the entry's stored openness tier (a ``Tier`` value), NULL when not known."""
     return queryset.annotate(
         tier=Case(
-            When(access=Access.UNRELEASED, then=Value(Tier.UNRELEASED)),
-            When(access=Access.HOSTED, then=Value(Tier.HOSTED)),
-            When(
-                weights
-                & (
-                    Q(weights_use__in=[WeightsUse.RESTRICTED, WeightsUse.NON_COMMERCIAL])
-                    | Q(restricted_licence)
-                ),
-                then=Value(Tier.RESTRICTED_WEIGHTS),
-            ),
-            When(
-                weights
-                & Q(graded_open(Dimension.TRAINING_CODE))
-                & Q(graded_open(Dimension.TRAINING_DATA)),
-                then=Value(Tier.FULLY_OPEN),
-            ),
-            When(weights, then=Value(Tier.OPEN_WEIGHTS)),
-            default=None,
+            When(openness_tier=TIER_UNKNOWN, then=Value(None)),
+            default=F("openness_tier"),
             output_field=CharField(),
         )
     )

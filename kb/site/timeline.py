@@ -15,10 +15,7 @@ from urllib.parse import urlencode
 from django.db.models import (
     Case,
     Count,
-    Exists,
     IntegerField,
-    OuterRef,
-    Q,
     Value,
     When,
     Window,
@@ -26,7 +23,15 @@ from django.db.models import (
 from django.db.models.functions import ExtractYear, RowNumber
 from django.urls import reverse
 
-from kb.catalogue.models import Access, ModelEntry, OpennessGrade, WeightsUse
+from kb.catalogue.models import (
+    TIER_FULLY_OPEN,
+    TIER_HOSTED,
+    TIER_OPEN_WEIGHTS,
+    TIER_RESTRICTED_WEIGHTS,
+    TIER_UNKNOWN,
+    TIER_UNRELEASED,
+    ModelEntry,
+)
 
 # Named entries per year at most: the featured ones, earliest first.
 NOTABLE_PER_YEAR = 8
@@ -38,8 +43,13 @@ PALETTE_SIZE = 6  # .tl-cat-0 ... .tl-cat-5 in static/css/site.css
 class Tier:
     slug: str
     label: str
-    # The directory's filter that lists exactly this tier, when it has one.
-    directory_filter: tuple = ()
+    # ModelEntry.openness_tier's value for it.
+    value: str
+
+    @property
+    def directory_filter(self):
+        """The directory's filter that lists exactly this tier."""
+        return (("openness", self.value),)
 
     @property
     def css_class(self):
@@ -47,52 +57,22 @@ class Tier:
 
 
 TIERS = (
-    Tier("fully-open", "Fully open"),
-    Tier("open-weights", "Open weights"),
-    Tier("restricted-weights", "Restricted weights"),
-    Tier("api-only", "API or product only", (("access", Access.HOSTED),)),
-    Tier("unreleased", "Unreleased", (("access", Access.UNRELEASED),)),
-    Tier("unknown", "Access not published", (("access", "unknown"),)),
+    Tier("fully-open", "Fully open", TIER_FULLY_OPEN),
+    Tier("open-weights", "Open weights", TIER_OPEN_WEIGHTS),
+    Tier("restricted-weights", "Restricted weights", TIER_RESTRICTED_WEIGHTS),
+    Tier("api-only", "API or product only", TIER_HOSTED),
+    Tier("unreleased", "Unreleased", TIER_UNRELEASED),
+    Tier("unknown", "Access not published", TIER_UNKNOWN),
 )
 TIER_BY_SLUG = {tier.slug: tier for tier in TIERS}
 
 
 def openness_tier():
-    """An entry's openness tier (a slug of ``TIERS``), as a database expression.
-
-    The one place the timeline derives a tier; when model entries store their own tier, return
-    that field here (mapped to these slugs) and nothing else changes. Until then, from the
-    entry's facts: unreleased or API-only from its access; with downloadable weights,
-    restricted when their terms restrict use, fully open when they come under an OSI-approved
-    licence and the training code and training data are graded open, open weights otherwise;
-    no access published is unknown, not guessed.
-    """
-
-    def graded_open(dimension):
-        return Exists(
-            OpennessGrade.objects.filter(
-                entry=OuterRef("pk"), dimension=dimension, grade=OpennessGrade.Grade.OPEN
-            )
-        )
-
-    weights = Q(access__in=[Access.WEIGHTS, Access.BOTH])
+    """An entry's openness tier (a slug of ``TIERS``), as a database expression: the tier each
+    entry stores (``ModelEntry.openness_tier``, kept by kb.catalogue.openness.tier_of), which
+    the directory's ``openness`` filter lists."""
     return Case(
-        When(access=Access.UNRELEASED, then=Value("unreleased")),
-        When(access=Access.HOSTED, then=Value("api-only")),
-        When(
-            weights & Q(weights_use__in=[WeightsUse.RESTRICTED, WeightsUse.NON_COMMERCIAL]),
-            then=Value("restricted-weights"),
-        ),
-        When(
-            Q(
-                weights,
-                Q(licence_osi_approved=True),
-                graded_open(OpennessGrade.Dimension.TRAINING_CODE),
-                graded_open(OpennessGrade.Dimension.TRAINING_DATA),
-            ),
-            then=Value("fully-open"),
-        ),
-        When(weights, then=Value("open-weights")),
+        *[When(openness_tier=tier.value, then=Value(tier.slug)) for tier in TIERS],
         default=Value("unknown"),
     )
 
@@ -226,7 +206,7 @@ def build():
     rows = []
     for year in range(dated[0], dated[-1] + 1):  # every year on the axis, empty ones too
         cells = [
-            Cell(tier, count, directory_url(year, tier) if count and tier.directory_filter else "")
+            Cell(tier, count, directory_url(year, tier) if count else "")
             for tier in TIERS
             for count in [by_year_tier.get((year, tier.slug), 0)]
         ]

@@ -81,8 +81,9 @@ def test_a_models_record_credits_the_datasets_its_facts_come_from(client, import
 def test_a_model_with_no_imported_fact_credits_no_dataset(
     client, imported, django_assert_num_queries
 ):
-    # The entry, its modalities, grades, sources and provenance: no dataset to look up.
-    with django_assert_num_queries(5):
+    # The entry, its modalities, grades, sources, provenance and API price: no dataset to
+    # look up.
+    with django_assert_num_queries(6):
         body = record(client, "gpt-4")
     assert body["provenance"] == [] and body["attribution"] == []
 

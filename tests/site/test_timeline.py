@@ -16,6 +16,7 @@ from kb.catalogue.models import (
     Status,
     WeightsUse,
 )
+from kb.catalogue.openness import tier_of
 from kb.catalogue.text import fold
 from kb.site.timeline import NOTABLE_PER_YEAR, TIERS, build
 from tests.support.factories import ModelEntryFactory
@@ -30,22 +31,9 @@ TIER_LABELS = [tier.label for tier in TIERS]
 
 
 def expected_tier(entry):
-    """The tier as the timeline's documentation states it, computed here in Python."""
-    grades = {grade.dimension: grade.grade for grade in entry.openness.all()}
-    if entry.access == Access.UNRELEASED:
-        return "unreleased"
-    if entry.access == Access.HOSTED:
-        return "api-only"
-    if entry.access in (Access.WEIGHTS, Access.BOTH):
-        if entry.weights_use in (WeightsUse.RESTRICTED, WeightsUse.NON_COMMERCIAL):
-            return "restricted-weights"
-        if entry.licence_osi_approved and all(
-            grades.get(dimension) == Grade.OPEN
-            for dimension in (Dimension.TRAINING_CODE, Dimension.TRAINING_DATA)
-        ):
-            return "fully-open"
-        return "open-weights"
-    return "unknown"
+    """The tier each entry stores (kb.catalogue.openness.tier_of, tested in
+    tests/catalogue/test_lifecycle_and_tiers.py), as the timeline's slug."""
+    return {tier.value: tier.slug for tier in TIERS}[tier_of(entry)]
 
 
 def expected_counts():
@@ -74,8 +62,9 @@ def table_rows(html):
 def test_the_counts_are_the_published_entries_by_year_and_tier(seed):
     timeline = build()
     assert built_counts(timeline) == {
-        (2022, "open-weights"): 2,
-        (2023, "open-weights"): 4,
+        (2022, "restricted-weights"): 2,
+        (2023, "open-weights"): 2,
+        (2023, "restricted-weights"): 2,
         (2023, "api-only"): 3,
         (2024, "api-only"): 1,
     }
@@ -122,10 +111,10 @@ def test_the_page_has_the_years_the_featured_names_and_the_table(
     text = visible_text(html)
     assert "Models released each year, 2022 to 2024, by openness tier: 10 published models" in text
     assert table_rows(html) == [
-        "2022 0 2 0 0 0 0 2",
-        "2023 0 4 0 3 0 0 7",
+        "2022 0 0 2 0 0 0 2",
+        "2023 0 2 2 3 0 0 7",
         "2024 0 0 0 1 0 0 1",
-        "All years 0 6 0 4 0 0 10",
+        "All years 0 2 4 4 0 0 10",
     ]
     headers = [th.text for th in parse(html).find("table", class_="timeline-table").find_all("th")]
     assert headers[: len(TIERS) + 2] == ["Year", *TIER_LABELS, "All"]
@@ -147,11 +136,18 @@ def test_the_page_has_the_years_the_featured_names_and_the_table(
 def test_years_and_exact_tiers_link_to_the_directory_which_lists_them(client, seed):
     html = client.get(reverse("kb:timeline")).content.decode()
     links = {a.attrs["href"] for a in parse(html).find_all("a")}
-    assert {"/models/?year=2023", "/models/?year=2023&access=hosted"} <= links
-    # Tiers the directory cannot list exactly are counted, not linked to a wider list.
-    assert not [link for link in links if "year=2023&access=weights" in link]
-    listed = client.get("/models/?year=2023&access=hosted").context["page"].object_list
+    assert {
+        "/models/?year=2023",
+        "/models/?year=2023&openness=hosted",
+        "/models/?year=2023&openness=open_weights",
+        "/models/?year=2023&openness=restricted_weights",
+    } <= links
+    # A tier without models that year is counted, not linked.
+    assert not [link for link in links if "year=2023&openness=unreleased" in link]
+    listed = client.get("/models/?year=2023&openness=hosted").context["page"].object_list
     assert sorted(entry.name for entry in listed) == ["Claude", "GPT-4", "Gemini"]
+    listed = client.get("/models/?year=2023&openness=restricted_weights").context["page"]
+    assert sorted(entry.name for entry in listed.object_list) == ["Falcon", "LLaMA 2"]
     listed = client.get("/models/?year=2023").context["page"].object_list
     assert len(listed) == 7
 
@@ -193,10 +189,12 @@ def test_the_bars_are_plain_svg_a_strict_csp_allows(client, seed):
     bars = [attrs for tag, attrs in tags if tag == "svg" and attrs.get("class") == "tl-bar"]
     assert len(bars) == 3 and all(bar["aria-hidden"] == "true" for bar in bars)
     rects = [attrs for tag, attrs in tags if tag == "rect" and "x" in attrs]
-    # 2023: open weights then API only, side by side, the busiest year the full width.
-    assert [(r["class"], r["x"], r["width"]) for r in rects[1:3]] == [
-        ("tl-marker tl-cat-1", "0", "571"),
-        ("tl-marker tl-cat-3", "571", "429"),
+    # 2023: open weights, restricted weights then API only, side by side, the busiest year
+    # the full width.
+    assert [(r["class"], r["x"], r["width"]) for r in rects[1:4]] == [
+        ("tl-marker tl-cat-1", "0", "286"),
+        ("tl-marker tl-cat-2", "286", "286"),
+        ("tl-marker tl-cat-3", "572", "429"),
     ]
 
 

@@ -191,4 +191,11 @@ class Migration(migrations.Migration):
             model_name="modelentry",
             index=models.Index(fields=["lifecycle"], name="entry_lifecycle"),
         ),
+        # The timeline's counts by year and tier, read from the index alone.
+        migrations.AddIndex(
+            model_name="modelentry",
+            index=models.Index(
+                fields=["status", "release_date", "openness_tier"], name="entry_timeline_counts"
+            ),
+        ),
     ]

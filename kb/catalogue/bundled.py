@@ -207,6 +207,8 @@ class Loader:
             "licence_osi_approved": item.get("licence_osi_approved"),
             "access": item.get("access") or "",
             "homepage": item.get("homepage") or "",
+            "input_modalities": item.get("input_modalities", []),
+            "output_modalities": item.get("output_modalities", []),
             "summary": item.get("summary") or "",
             "description": item.get("description") or "",
         }

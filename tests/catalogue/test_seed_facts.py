@@ -99,3 +99,14 @@ def test_mixtral_has_its_licence_among_its_own_points(seed):
     pros = ProCon.objects.filter(entry__slug="mixtral", kind=ProCon.Kind.PRO)
     licence = pros.get(text__startswith="Apache 2.0")
     assert licence.source_url == "https://docs.mistral.ai/getting-started/open_weight_models/"
+
+
+def test_what_llama_2_and_gpt_4_read_and_write_with_their_sources(seed):
+    llama = entry("llama-2")
+    assert (llama.input_modalities, llama.output_modalities) == (["text"], ["text"])
+    assert llama.sources.filter(
+        fact="modalities", url="https://github.com/meta-llama/llama/blob/main/MODEL_CARD.md"
+    ).exists()
+    gpt = entry("gpt-4")
+    assert (gpt.input_modalities, gpt.output_modalities) == (["text", "image"], ["text"])
+    assert gpt.sources.filter(fact="modalities", url="https://arxiv.org/abs/2303.08774").exists()

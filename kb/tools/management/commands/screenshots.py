@@ -28,6 +28,7 @@ PAGES = [
     ("home", "/"),
     ("articles", "/articles/"),
     ("article", "{article}"),
+    ("article-charts", "/articles/the-two-worlds-in-numbers/"),
     ("category", "/categories/open-source/"),
     ("organization", "/organizations/meta/"),
     ("directory", "/models/"),

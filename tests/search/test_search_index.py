@@ -238,10 +238,12 @@ def test_the_index_follows_the_comparison_cells_and_rows(
 
     row = ComparisonRow.objects.get(slug="transparency")
     row.label = "Openness of the weights"
+    assert article not in found(client, '"openness of the weights"', type="article")
     with django_capture_on_commit_callbacks(execute=True):
         row.save()
     assert found(client, "weights", type="comparison") == ["Openness of the weights"]
-    assert found(client, '"openness of the weights"', type="article") == [article]
+    # (On PostgreSQL the phrase, stemmed, may match the numbers article's words too.)
+    assert article in found(client, '"openness of the weights"', type="article")
     Category.objects.filter(slug="closed").get().save()  # saved as is: nothing changes
     category = Category.objects.get(slug="open-source")
     category.short_name = "Open"

@@ -15,16 +15,16 @@ from tests.support.factories import (
     ModelEntryFactory,
     ProConFactory,
 )
-from tests.support.search_pages import hits, search_url, searching_overhead, synonyms_kept, titles
+from tests.support.search_pages import (
+    hits,
+    search,
+    searching_overhead,
+    synonyms_kept,
+    titles,
+)
 from tests.support.text import visible_text
 
 pytestmark = pytest.mark.django_db
-
-
-def search(client, text, **params):
-    response = client.get(search_url(text, **params))
-    assert response.status_code == 200
-    return response
 
 
 # Ranking on the bundled content.

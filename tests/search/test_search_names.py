@@ -10,16 +10,10 @@ from kb.search.backends.sqlite import fts_expression
 from kb.search.models import Synonym
 from kb.search.query import parse
 from tests.support.factories import ArticleFactory, ModelEntryFactory
-from tests.support.search_pages import hits, search_url, titles
+from tests.support.search_pages import hits, search, titles
 from tests.support.text import visible_text
 
 pytestmark = pytest.mark.django_db
-
-
-def search(client, text, **params):
-    response = client.get(search_url(text, **params))
-    assert response.status_code == 200
-    return response
 
 
 @pytest.fixture

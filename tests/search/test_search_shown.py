@@ -18,15 +18,9 @@ from tests.support.factories import (
     OrganizationFactory,
     ProConFactory,
 )
-from tests.support.search_pages import hits, search_url, titles
+from tests.support.search_pages import hits, search, titles
 
 pytestmark = pytest.mark.django_db
-
-
-def search(client, text, **params):
-    response = client.get(search_url(text, **params))
-    assert response.status_code == 200
-    return response
 
 
 # Pros and cons: part of their owner's page.

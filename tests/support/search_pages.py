@@ -97,3 +97,10 @@ def synonyms_kept():
     """Have this process keep the synonyms, as it does after its first search (a search reads
     them at most once a minute): query counts are then those of the search itself."""
     synonyms.table()
+
+
+def search(client, text, **params):
+    """The search page for ``text`` (filtered by ``params``), which must answer 200."""
+    response = client.get(search_url(text, **params))
+    assert response.status_code == 200
+    return response

@@ -97,9 +97,14 @@ class Command(BaseCommand):
         parser.add_argument("--soak-connections", type=int, default=64)
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
         parser.add_argument("--skip-fill", action="store_true", help="use the data as it is")
+        parser.add_argument(
+            "--first-render-only",
+            action="store_true",
+            help="only each page's first render after a content change (no server, no wrk)",
+        )
 
     def handle(self, *args, **options):
-        if not shutil.which("wrk"):
+        if not shutil.which("wrk") and not options["first_render_only"]:
             raise CommandError("wrk is not installed: apt-get install -y wrk")
         base = f"http://127.0.0.1:{options['port']}"
         self.load_at_start = Path("/proc/loadavg").read_text().split()[0]
@@ -107,6 +112,9 @@ class Command(BaseCommand):
             self.fill()
         article = seed_article()
         pages = [(name, path.format(article=article.get_absolute_url())) for name, path in PAGES]
+        if options["first_render_only"]:
+            self.report_first_render(self.first_render_ms(pages))
+            return
         call_command("collectstatic", interactive=False, verbosity=0)
         static_file = self.write_static_copy(article)
         render = self.uncached_render_ms(article)
@@ -241,14 +249,7 @@ class Command(BaseCommand):
             f"after {sorted(soak['after'].values())} KB, largest growth {soak['growth']:.1f}%"
         )
         out("")
-        out(
-            f"First render after a content change (in process, page cache off, median of 3; "
-            f"load average now {Path('/proc/loadavg').read_text().split()[0]}):"
-        )
-        out("| page | HTTP | first render ms | of which CPU ms |")
-        out("| --- | --- | ---: | ---: |")
-        for name, (status, ms, cpu_ms) in first.items():
-            out(f"| {name} | {status} | {ms:.1f} | {cpu_ms:.1f} |")
+        self.report_first_render(first)
         out(
             f"Uncached article render (in process, full middleware): p50 {render['p50']:.2f} ms, "
             f"p99 {render['p99']:.2f} ms; right after a content change (median of 5) "
@@ -258,3 +259,14 @@ class Command(BaseCommand):
         if errors or soak["growth"] >= 20:
             out(self.style.ERROR("Errors or memory growth over 20% on pages that exist."))
             sys.exit(1)
+
+    def report_first_render(self, first):
+        out = self.stdout.write
+        out(
+            f"First render after a content change (in process, page cache off, median of 3; "
+            f"load average now {Path('/proc/loadavg').read_text().split()[0]}):"
+        )
+        out("| page | HTTP | first render ms | of which CPU ms |")
+        out("| --- | --- | ---: | ---: |")
+        for name, (status, ms, cpu_ms) in first.items():
+            out(f"| {name} | {status} | {ms:.1f} | {cpu_ms:.1f} |")

@@ -18,6 +18,7 @@ from kb.catalogue.models import (
     Status,
 )
 from kb.site.comparison import EXAMPLES_SHOWN
+from kb.site.views.pages import RELATED_ARTICLES_SHOWN
 from tests.support.dates import NOW_TEXT, OLD_TEXT, age_everything
 from tests.support.factories import (
     ArticleFactory,
@@ -134,6 +135,35 @@ def test_related_categories_and_published_models_are_linked(client, article):
     (icon,) = links[0].find_all("svg")  # the site's own, where an emoji could be a box
     assert (icon["class"], icon["aria-hidden"]) == ("icon icon-lock-open", "true")
     assert "Hidden related" not in html
+
+
+def test_related_articles_are_the_newest_few_then_a_link_to_all(client, article):
+    """Articles sharing a category are named under "Related", the newest few: with thousands
+    sharing it, the page stays the same size."""
+    category = article.categories.get()
+    others = []
+    for day in range(1, RELATED_ARTICLES_SHOWN + 3):
+        other = ArticleFactory(title=f"Other {day}", slug=f"other-{day}")
+        Article.objects.filter(pk=other.pk).update(
+            published_at=datetime.datetime(2024, 1, day, tzinfo=datetime.UTC)
+        )
+        other.categories.add(category)
+        others.append(other)
+    related = parse(client.get(article.get_absolute_url()).content).find("aside", class_="related")
+    titles = [link.text for link in related.find_all("a") if link.text.startswith("Other")]
+    newest = [other.title for other in reversed(others)][:RELATED_ARTICLES_SHOWN]
+    assert titles == newest
+    links = {link.text: link["href"] for link in related.find_all("a")}
+    assert links["All articles"] == reverse("kb:article_list")
+
+
+def test_no_link_to_all_articles_when_every_related_one_is_named(client, article):
+    other = ArticleFactory(title="Other", slug="other")
+    other.categories.add(article.categories.get())
+    related = parse(client.get(article.get_absolute_url()).content).find("aside", class_="related")
+    texts = [link.text for link in related.find_all("a")]
+    assert "Other" in texts
+    assert "All articles" not in texts
 
 
 def last_updated(client, article):

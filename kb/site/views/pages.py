@@ -40,6 +40,10 @@ def article_list(request):
     return render(request, "kb/article_list.html", context)
 
 
+# Articles named under an article's "Related" heading at most, newest first.
+RELATED_ARTICLES_SHOWN = 5
+
+
 def article_detail(request, slug):
     articles = Article.objects.prefetch_related(
         "categories", Prefetch("entries", queryset=ModelEntry.objects.published())
@@ -48,20 +52,24 @@ def article_detail(request, slug):
     # Only staff see a draft: they get the preview's warnings about placeholders.
     body = render_document(article.body, preview=not article.is_published)
     categories = article.categories.all()
-    # Other articles about the same categories ("see also"), newest first.
-    related_articles = (
-        Article.objects.published()
-        .filter(categories__in=[category.pk for category in categories])
-        .exclude(pk=article.pk)
-        .distinct()
-        if categories
-        else Article.objects.none()
-    )
+    # Other articles about the same categories ("see also"): the newest few, and a link to
+    # all articles when there are more.
+    related_articles = []
+    if categories:
+        related_articles = list(
+            Article.objects.published()
+            .filter(categories__in=[category.pk for category in categories])
+            .exclude(pk=article.pk)
+            .distinct()[: RELATED_ARTICLES_SHOWN + 1]
+        )
+    more_articles = len(related_articles) > RELATED_ARTICLES_SHOWN
+    related_articles = related_articles[:RELATED_ARTICLES_SHOWN]
     related = [*categories, *article.entries.all(), *related_articles]
     context = {
         "article": article,
         "body": body,
         "related_articles": related_articles,
+        "more_articles": more_articles,
         "last_updated": latest_change([article, *related, *body.shown]),
         "crumbs": home_crumbs(("Articles", reverse("kb:article_list"))),
     }

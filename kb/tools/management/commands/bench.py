@@ -112,10 +112,10 @@ class Command(BaseCommand):
             self.fill()
         article = seed_article()
         pages = [(name, path.format(article=article.get_absolute_url())) for name, path in PAGES]
+        call_command("collectstatic", interactive=False, verbosity=0)
         if options["first_render_only"]:
             self.report_first_render(self.first_render_ms(pages))
             return
-        call_command("collectstatic", interactive=False, verbosity=0)
         static_file = self.write_static_copy(article)
         render = self.uncached_render_ms(article)
         first = self.first_render_ms(pages)

@@ -22,6 +22,7 @@ from kb.catalogue.costs import BITS, WEIGHTS_ACCESS, fits_in
 from kb.catalogue.models import (
     OPENNESS_TIERS,
     Access,
+    ApiPrice,
     Category,
     Lifecycle,
     Modality,
@@ -102,36 +103,44 @@ def _modality_filter(values):
     return Q(pk__in=through.values("modelentry_id"))
 
 
-class IconLabel(str):
-    """A choice's label that also carries its category's emoji (``icon``), for the page to draw
-    as the site's own icon (``{% category_icon %}``) beside the words."""
+class ChoiceLabel(str):
+    """A choice's label that also carries the row it names (``pk``), so counts grouped by the
+    row's id are matched to the choice without a join, and a category's emoji (``icon``), for
+    the page to draw as the site's own icon (``{% category_icon %}``) beside the words."""
 
-    def __new__(cls, text, icon=""):
+    def __new__(cls, text, pk=None, icon=""):
         label = super().__new__(cls, text)
+        label.pk = pk
         label.icon = icon
         return label
 
 
 def category_choices():
     return [
-        (slug, IconLabel(name, icon))
-        for slug, name, icon in Category.objects.values_list("slug", "name", "icon")
+        (slug, ChoiceLabel(name, pk, icon))
+        for pk, slug, name, icon in Category.objects.values_list("pk", "slug", "name", "icon")
     ]
 
 
 def organization_choices():
-    return list(Organization.objects.values_list("slug", "name"))
+    return [
+        (slug, ChoiceLabel(name, pk))
+        for pk, slug, name in Organization.objects.values_list("pk", "slug", "name")
+    ]
 
 
 def modality_choices():
-    return list(Modality.objects.values_list("slug", "name"))
+    return [
+        (slug, ChoiceLabel(name, pk))
+        for pk, slug, name in Modality.objects.values_list("pk", "slug", "name")
+    ]
 
 
 @dataclass(frozen=True)
 class FacetSpec:
     name: str
     label: str
-    group_by: str  # the column the directory's counts are grouped by
+    group_by: str  # the column the directory's counts are grouped by (a row's id: see ChoiceLabel)
     filter: object  # ticked values -> Q
     choices: object  # (value, label) pairs, or a function reading them from the database
     to_value: object = None  # a grouped column's value -> the choice value, if they differ
@@ -148,23 +157,23 @@ FACETS = (
     FacetSpec(
         "category",
         "Category",
-        "category__slug",
-        lambda v: Q(category__slug__in=v),
+        "category",
+        lambda v: Q(category__in=Category.objects.filter(slug__in=v)),
         category_choices,
         help_text="Category slugs.",
     ),
     FacetSpec(
         "organization",
         "Organization",
-        "organization__slug",
-        lambda v: Q(organization__slug__in=v),
+        "organization",
+        lambda v: Q(organization__in=Organization.objects.filter(slug__in=v)),
         organization_choices,
         help_text="Organization slugs.",
     ),
     FacetSpec(
         "modality",
         "Modality",
-        "modalities__slug",
+        "modalities",
         _modality_filter,
         modality_choices,
         help_text="Modality slugs.",
@@ -236,6 +245,14 @@ PRICE_STEPS = (1, 5, 15)
 # Prices are stored to a hundredth of a cent; a limit is read to the same precision, rounded down.
 MAX_PRICE = 1_000_000
 PRICE_PRECISION = Decimal("0.0001")
+
+def priced_at_most(limit):
+    """The entries with a published API price per million input tokens of at most ``limit``
+    (any of their prices, as listed with their dates): a subquery, so an entry with several
+    prices is still one entry when counted."""
+    prices = ApiPrice.objects.filter(input_per_million__lte=limit)
+    return Q(pk__in=prices.values("entry"))
+
 
 # Memory only means something for downloadable weights: other entries sort with the unknown.
 WEIGHTS_PARAMETERS = Case(When(access__in=WEIGHTS_ACCESS, then=F("parameter_count")))
@@ -332,7 +349,7 @@ class ModelQuery:
         if self.max_input_price is None:
             return None
         limit = self.max_input_price.quantize(PRICE_PRECISION, rounding=ROUND_DOWN)
-        return Q(api_prices__input_per_million__lte=limit)
+        return priced_at_most(limit)
 
     def cost_filters(self):
         """``{"memory_gb": Q, "max_input_price": Q}`` of the cost filters given."""

@@ -11,6 +11,7 @@ come from the database, one for all those with fixed choices, the openness steps
 the count, the page, its modalities and its prices.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
@@ -26,6 +27,7 @@ from .filters import (
     PAGE_SIZES,
     PRICE_STEPS,
     ModelFilterForm,
+    priced_at_most,
     PageForm,
     quoted,
 )
@@ -50,15 +52,22 @@ class Facet:
     bit_choices: tuple = ()
 
 
+# The facets counted together from one grouped query (each has few values, so the groups are
+# at most a few hundred whatever the number of entries); the others (organizations, modalities)
+# are counted in a query each.
+CUBE = ("category", "access", "openness", "status", "licence")
+
+
 def facets(query, choices):
     """Each facet's choices with how many entries match them and the other filters, then the
     openness steps with how many entries reach each.
 
     ``query`` is a ``kb.site.filters.ModelQuery``, ``choices`` what ``kb.site.filters.facet_choices()``
     read. A choice that matches nothing is left out unless it is ticked (then it shows 0, so it
-    can be unticked). The facets whose choices come from the database (categories,
-    organizations, modalities) are counted in a query each; those with fixed choices (access,
-    openness tier, status, licence) all in one.
+    can be unticked). The facets of ``CUBE`` are counted from one query grouped by all their
+    columns under the other facets' filters: a facet's count for a value sums the groups with
+    that value that the other ticked values of ``CUBE`` keep. Organizations and modalities are
+    counted in a query each.
     """
     filters = query.facet_filters()
     cost_filters = query.cost_filters()
@@ -66,38 +75,56 @@ def facets(query, choices):
         *query.fixed_filters(), *cost_filters.values()
     )
     if query.min_openness is not None:
-        published = published.with_openness_score().filter(query.openness_filter())
+        published = published.filter(query.openness_filter())
+    specs = {spec.name: spec for spec in FACETS}
+    # Counts are grouped by a row's id where the choices come from the database.
+    ids = {
+        spec.name: {label.pk: value for value, label in choices[spec.name]}
+        for spec in FACETS
+        if callable(spec.choices)
+    }
 
-    def others(spec):
-        return [q for name, q in filters.items() if name != spec.name]
+    def value(spec, raw):
+        return ids[spec.name].get(raw) if spec.name in ids else spec.value(raw)
 
-    fixed = [spec for spec in FACETS if not callable(spec.choices)]
-    fixed_counts = published.order_by().aggregate(
-        **{
-            f"{spec.name}:{value}": Count(
-                "pk", filter=Q(*others(spec), spec.filter([value])), distinct=True
-            )
-            for spec in fixed
-            for value, _label in choices[spec.name]
-        }
+    def others(name):
+        return [q for other, q in filters.items() if other != name]
+
+    cube = [specs[name] for name in CUBE]
+    columns = [spec.group_by for spec in cube]
+    rows = (
+        published.filter(*[q for name, q in filters.items() if name not in CUBE])
+        .order_by()
+        .values_list(*columns)
+        .annotate(n=Count("pk"))
     )
+    groups = [
+        ({spec.name: value(spec, raw) for spec, raw in zip(cube, row[:-1], strict=True)}, row[-1])
+        for row in rows
+    ]
+    counts = {}
+    for spec in cube:
+        kept = [other for other in cube if other is not spec and query.selected[other.name]]
+        counted = Counter()
+        for values, n in groups:
+            if all(values[other.name] in query.selected[other.name] for other in kept):
+                counted[values[spec.name]] += n
+        counts[spec.name] = counted
+    for spec in FACETS:
+        if spec.name not in CUBE:
+            rows = (
+                published.filter(*others(spec.name))
+                .order_by()
+                .values_list(spec.group_by)
+                .annotate(n=Count("pk"))
+            )
+            counts[spec.name] = {value(spec, raw): n for raw, n in rows}
+
     result = []
     for spec in FACETS:
-        if spec in fixed:
-            counts = {
-                value: fixed_counts[f"{spec.name}:{value}"] for value, _ in choices[spec.name]
-            }
-        else:
-            rows = (
-                published.filter(*others(spec))
-                .order_by()
-                .values(spec.group_by)
-                .annotate(count=Count("pk", distinct=True))
-            )
-            counts = {spec.value(row[spec.group_by]): row["count"] for row in rows}
         facet = Facet(spec.name, spec.label)
         for value, label in choices[spec.name]:
-            count = counts.get(value, 0)
+            count = counts[spec.name].get(value, 0)
             ticked = value in query.selected[spec.name]
             if count or ticked:
                 facet.options.append(Option(value, label, count, ticked))
@@ -152,7 +179,7 @@ def cost_facets(query, filters):
         },
         **{
             f"price_{index}": Count(
-                "pk", filter=Q(api_prices__input_per_million__lte=price) & under_memory
+                "pk", filter=priced_at_most(price) & under_memory
             )
             for index, price in enumerate(prices)
         },

@@ -15,12 +15,11 @@ from urllib.parse import urlencode
 from django.db.models import (
     Case,
     Count,
-    IntegerField,
     Value,
     When,
     Window,
 )
-from django.db.models.functions import ExtractYear, RowNumber
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 
 from kb.catalogue.models import (
@@ -31,6 +30,7 @@ from kb.catalogue.models import (
     TIER_UNKNOWN,
     TIER_UNRELEASED,
     ModelEntry,
+    ReleaseYear,
 )
 
 # Named entries per year at most: the featured ones, earliest first.
@@ -75,18 +75,6 @@ def openness_tier():
         *[When(openness_tier=tier.value, then=Value(tier.slug)) for tier in TIERS],
         default=Value("unknown"),
     )
-
-
-class ReleaseYear(ExtractYear):
-    """The year of ``release_date``. On SQLite the digits of the stored ISO date, not Django's
-    date function written in Python, which is called once per row: 100,000 of them on a large
-    catalogue's first render."""
-
-    output_field = IntegerField()
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        sql, params = compiler.compile(self.lhs)
-        return f"CAST(SUBSTR({sql}, 1, 4) AS INTEGER)", params
 
 
 def directory_url(year, tier=None):

@@ -1,11 +1,14 @@
 """The model directory /models/: filters, facet counts, sort orders, pagination, bad input."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from pytest_django.asserts import assertInHTML
 
-from kb.catalogue.models import Access, OpennessGrade, Status
+from kb.catalogue.models import FACET_COLUMNS, Access, ModelEntry, OpennessGrade, Status
+from kb.site.filters import FACETS, ModelQuery, facet_choices
+from kb.site.listing import CUBE, facets
 from tests.support.catalogue import build_catalogue
 from tests.support.factories import (
     CategoryFactory,
@@ -474,10 +477,10 @@ def test_page_size_is_bounded_to_the_offered_sizes(client, many, size):
 @pytest.mark.parametrize("count", [10, 200])
 def test_query_count_does_not_grow_with_entries(client, django_assert_num_queries, count):
     build_catalogue(count)
-    # Three facet choice lists, the three facets read from the database and the ones with fixed
-    # choices (one query), the openness steps, the cost steps, the count, the page, its
+    # Three facet choice lists; the facets of few values (one query), organizations and
+    # modalities (one each); the openness steps, the cost steps, the count, the page, its
     # modalities and its API prices.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         page = client.get("/models/?modality=text&sort=largest&licence=osi&licence=not-osi")
     assert page.status_code == 200
     assert names(page)
@@ -485,7 +488,7 @@ def test_query_count_does_not_grow_with_entries(client, django_assert_num_querie
 
 def test_query_count_of_the_plain_directory(client, django_assert_num_queries):
     build_catalogue(30)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         assert client.get("/models/").status_code == 200
 
 
@@ -536,3 +539,61 @@ def test_the_api_refuses_a_bad_year_with_a_400_saying_so(client, catalogue, year
     response = client.get(f"/api/models/?year={year}")
     assert response.status_code == 400
     assert "year" in response.json()["detail"]
+
+
+COMBINATIONS = [
+    {},
+    {"category": 0},
+    {"access": ["weights", "unknown"], "licence": ["osi"]},
+    {"category": 1, "openness": ["unknown"], "status": ["unknown"]},
+    {"organization": 1, "modality": ["image"], "access": ["hosted", "both"]},
+    {"modality": ["text", "code"], "licence": ["not-osi", "unknown"], "year": 2020},
+    {"category": 0, "memory_gb": 8, "memory_bits": 16},
+    {"category": 1, "min_openness": 50},  # no entry has enough grades for a score: 0 each
+    {"max_input_price": 12, "organization": 2},
+]
+
+
+@pytest.mark.parametrize("combination", COMBINATIONS)
+def test_every_facet_count_is_the_number_listed_when_its_choice_is_ticked(db, combination):
+    """The counts come from grouped queries (kb.site.listing); each must equal the number of
+    entries the directory lists with that choice ticked in place of the facet's own and the
+    other filters kept, counted here one choice at a time."""
+    entries = build_catalogue(40)
+    categories = sorted({entry.category.slug for entry in entries})
+    organizations = sorted({entry.organization.slug for entry in entries})
+    selected = {spec.name: [] for spec in FACETS}
+    limits = {}
+    for name, value in combination.items():
+        if name == "category":
+            selected[name] = [categories[value]]
+        elif name == "organization":
+            selected[name] = [organizations[value]]
+        elif name in selected:
+            selected[name] = value
+        else:
+            limits[name] = Decimal(value) if name == "max_input_price" else value
+    query = ModelQuery(selected=selected, **limits)
+    choices = facet_choices()
+    published = ModelEntry.objects.published()
+    checked = 0
+    for facet in facets(query, choices)[: len(FACETS)]:
+        for option in facet.options:
+            alone = ModelQuery(selected={**selected, facet.name: [option.value]}, **limits)
+            assert option.count == alone.apply(published).distinct().count(), (
+                facet.name,
+                option.value,
+            )
+            checked += 1
+        listed = {value for value, _ in choices[facet.name]} - {o.value for o in facet.options}
+        for value in listed:  # a choice left out matches nothing
+            alone = ModelQuery(selected={**selected, facet.name: [value]}, **limits)
+            assert not alone.apply(published).exists(), (facet.name, value)
+    assert checked
+
+
+@pytest.mark.django_db(False)
+def test_the_facets_counted_together_follow_the_index_order():
+    """The grouped query reads the index entry_facets alone when it groups in its order."""
+    specs = {spec.name: spec for spec in FACETS}
+    assert [specs[name].group_by for name in CUBE] == FACET_COLUMNS

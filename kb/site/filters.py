@@ -246,6 +246,7 @@ PRICE_STEPS = (1, 5, 15)
 MAX_PRICE = 1_000_000
 PRICE_PRECISION = Decimal("0.0001")
 
+
 def priced_at_most(limit):
     """The entries with a published API price per million input tokens of at most ``limit``
     (any of their prices, as listed with their dates): a subquery, so an entry with several

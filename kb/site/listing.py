@@ -27,8 +27,8 @@ from .filters import (
     PAGE_SIZES,
     PRICE_STEPS,
     ModelFilterForm,
-    priced_at_most,
     PageForm,
+    priced_at_most,
     quoted,
 )
 
@@ -178,9 +178,7 @@ def cost_facets(query, filters):
             for gb in memory_gbs
         },
         **{
-            f"price_{index}": Count(
-                "pk", filter=priced_at_most(price) & under_memory
-            )
+            f"price_{index}": Count("pk", filter=priced_at_most(price) & under_memory)
             for index, price in enumerate(prices)
         },
     )

@@ -624,6 +624,10 @@ class ModelEntry(Content, SlugKeyed, Publishable):
     openness_graded = models.PositiveSmallIntegerField(
         default=0, editable=False, help_text="How many dimensions have a known grade."
     )
+    # Every dimension's grade, a letter each in the dimensions' order (o open, p partial,
+    # c closed, u unknown or not graded; empty: none graded), kept with the score: a group's
+    # grades are then counted from an index, not from the grades table.
+    openness_grades = models.CharField(max_length=16, blank=True, default="", editable=False)
     # Derived from the access, the terms of the weights and the openness grades by
     # kb.catalogue.openness.tier_of: kept by save() and by the grades' save() and delete().
     openness_tier = models.CharField(
@@ -705,6 +709,16 @@ class ModelEntry(Content, SlugKeyed, Publishable):
                     "release_date",
                 ],
                 name="entry_facets_by_organization",
+            ),
+            # The category comparison's openness summary and licences (kb/site/comparison.py),
+            # read from the indexes alone.
+            models.Index(
+                fields=["status", "category", "openness_grades", "openness_score"],
+                name="entry_openness_summary",
+            ),
+            models.Index(
+                fields=["status", "category", "licence_name", "licence_osi_approved"],
+                name="entry_category_licences",
             ),
             # The few families and variants, found without reading every entry (the charts
             # count a family through its variants, kb/catalogue/charts.py).

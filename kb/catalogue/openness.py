@@ -30,8 +30,6 @@ from django.db.models import (
     Count,
     F,
     IntegerField,
-    Max,
-    Min,
     OuterRef,
     Q,
     Subquery,
@@ -39,7 +37,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Concat, Left
 from django.db.models.lookups import GreaterThanOrEqual
 from django.db.models.signals import post_delete, post_save
 
@@ -191,32 +189,69 @@ class OpennessSummary:
     dimensions: tuple  # a DimensionSummary per dimension, in the dimensions' order
 
 
+# An entry's stored grades (``ModelEntry.openness_grades``): a letter per dimension.
+GRADE_LETTERS = {grade: grade.value[0] for grade in Grade}
+GRADES_BY_LETTER = {letter: grade for grade, letter in GRADE_LETTERS.items()}
+OPEN_LETTER, PARTIAL_LETTER, UNKNOWN_LETTER = (
+    GRADE_LETTERS[grade] for grade in (Grade.OPEN, Grade.PARTIAL, Grade.UNKNOWN)
+)
+
+
+def letters_of(grades):
+    """The stored grades (``ModelEntry.openness_grades``) of ``{dimension: grade}``, as
+    ``refresh_scores`` stores them from the grades table."""
+    return "".join(GRADE_LETTERS[Grade(grades.get(d, Grade.UNKNOWN))] for d in Dimension)
+
+
 def summarise(entries, by, sizes=None):
     """How open each group of ``entries`` (a queryset of model entries) is, overall and
     dimension by dimension: ``{value of the field by: OpennessSummary}``, for the groups that
     have entries. ``sizes``, the number of entries in each group, when the caller has it.
 
-    The database aggregates the entries' stored scores and counts the grades by dimension,
-    whatever the number of entries; only entries with a score count in the average. A dimension
-    an entry has no grade for counts as unknown, as in its scorecard.
+    One query counts the entries of each group by their stored grades (``openness_grades``,
+    read from an index), whatever the number of entries; the scores follow from the grades as
+    the stored ones do. Only entries with a score count in the average. A dimension an entry has no grade for counts as unknown, as in its
+    scorecard.
     """
-    entries = entries.order_by()
+    rows = entries.order_by().values_list(by, "openness_grades").annotate(Count("pk"))
+    # Counted letter by letter: a large catalogue has thousands of different stored grades.
+    letters_at = defaultdict(lambda: [Counter() for _ in Dimension])
+    scored = defaultdict(list)  # {group: [(score, number of entries)]}
+    group_sizes = Counter()
+    for group, letters, count in rows:
+        group_sizes[group] += count
+        for counter, letter in zip(letters_at[group], letters, strict=False):
+            counter[letter] += count
+        # The stored score is this one: both are stored from the same grades.
+        half_points = 2 * letters.count(OPEN_LETTER) + letters.count(PARTIAL_LETTER)
+        graded = len(letters) - letters.count(UNKNOWN_LETTER)
+        value = score_from_half_points(half_points, graded)
+        if value is not None:
+            scored[group].append((value, count))
     if sizes is None:
-        sizes = dict(entries.values_list(by).annotate(Count("pk")))
-    scores = {
-        group: Scores(*numbers)
-        for group, *numbers in entries.filter(openness_score__isnull=False)
-        .values_list(by)
-        .annotate(Count("pk"), Sum("openness_score"), Min("openness_score"), Max("openness_score"))
+        sizes = dict(group_sizes)
+    counts = {
+        group: Counter(
+            {
+                (dimension, GRADES_BY_LETTER[letter]): number
+                for dimension, counter in zip(Dimension, counters, strict=True)
+                for letter, number in counter.items()
+                if letter != UNKNOWN_LETTER
+            }
+        )
+        for group, counters in letters_at.items()
     }
-    grades = OpennessGrade.objects.filter(entry__in=entries.values("pk")).order_by()
-    counts = defaultdict(Counter)  # {group: {(dimension, grade): number of known grades}}
-    for group, dimension, grade, count in (
-        grades.filter(KNOWN).values_list(f"entry__{by}", "dimension", "grade").annotate(Count("pk"))
-    ):
-        counts[group][dimension, grade] = count
+    scores = {
+        group: Scores(
+            count=sum(count for _, count in values),
+            total=sum(value * count for value, count in values),
+            lowest=min(value for value, _ in values),
+            highest=max(value for value, _ in values),
+        )
+        for group, values in scored.items()
+    }
     return {
-        group: summary(size, scores.get(group, NO_SCORES), counts[group])
+        group: summary(size, scores.get(group, NO_SCORES), counts.get(group, Counter()))
         for group, size in sizes.items()
         if size
     }
@@ -271,8 +306,8 @@ def annotate_score(queryset):
 
 
 def stored_score_values():
-    """``{"openness_graded": ..., "openness_score": ...}`` as expressions over an entry's grades,
-    for an ``update()`` of model entries.
+    """``{"openness_grades": ..., "openness_graded": ..., "openness_score": ...}`` as expressions
+    over an entry's grades, for an ``update()`` of model entries.
 
     Subqueries rather than joins, so the update touches each entry once. Both are computed from
     the grades (not one from the other): an UPDATE reads the row as it was.
@@ -284,7 +319,16 @@ def stored_score_values():
         0,
         output_field=IntegerField(),
     )
+    letters = [
+        Coalesce(
+            Subquery(grades.filter(dimension=dimension).values(letter=Left("grade", 1))),
+            Value(GRADE_LETTERS[Grade.UNKNOWN]),
+            output_field=CharField(),
+        )
+        for dimension in Dimension
+    ]
     return {
+        "openness_grades": Concat(*letters, output_field=CharField()),
         "openness_graded": known,
         "openness_score": Case(
             When(

@@ -114,6 +114,7 @@ class Command(BaseCommand):
                 values["openness_graded"] = sum(
                     grade != OpennessGrade.Grade.UNKNOWN for _, grade in grades
                 )
+                values["openness_grades"] = openness.letters_of(dict(grades))
                 made.append(
                     (
                         ModelEntry(

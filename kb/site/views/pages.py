@@ -21,16 +21,28 @@ HOME_ARTICLES = 3
 HOME_LATEST_RELEASES = 6
 
 
+def latest_releases():
+    """The newest releases, as the directory's "newest first" lists them. Chosen by a subquery
+    along the index on (status, release date) before their organizations and categories are
+    joined, so the database never weighs joining every entry first."""
+    order = [*SORTS["newest"][1], "pk"]
+    newest = (
+        ModelEntry.objects.published()
+        .filter(release_date__isnull=False)
+        .order_by(*order)
+        .values("pk")[:HOME_LATEST_RELEASES]
+    )
+    entries = ModelEntry.objects.filter(pk__in=newest)
+    return entries.select_related("organization", "category").order_by(*order)
+
+
 def home(request):
     context = {
         "categories": Category.objects.with_published_counts(),
         "featured_articles": Article.objects.published().filter(featured=True)[:HOME_ARTICLES],
         # As the directory's "newest first" lists them: after an import, every entry was
         # updated the same day, so the latest releases are what a reader wants to see.
-        "latest_releases": ModelEntry.objects.published()
-        .filter(release_date__isnull=False)
-        .select_related("organization", "category")
-        .order_by(*SORTS["newest"][1], "pk")[:HOME_LATEST_RELEASES],
+        "latest_releases": latest_releases(),
     }
     return render(request, "kb/home.html", context)
 

@@ -355,6 +355,15 @@ class Modality(Content, SlugKeyed, models.Model):
         return self.name
 
 
+def every_modality(modalities, input_modalities, output_modalities):
+    """The slugs of every modality an entry works with: ``modalities``, then each it reads or
+    writes that is not among them. The directory's modality filter reads ``ModelEntry.modalities``,
+    so an entry must be found by what it reads or writes too: the model form, the spreadsheet
+    import (both through ``ModelEntry.add_modalities_read_and_written``) and the Epoch import
+    all go through here."""
+    return list(dict.fromkeys([*modalities, *input_modalities, *output_modalities]))
+
+
 class Access(models.TextChoices):
     WEIGHTS = "weights", "Downloadable weights"
     HOSTED = "hosted", "API or product only"
@@ -748,6 +757,14 @@ class ModelEntry(Content, SlugKeyed, Publishable):
             raise ValidationError(
                 {"lifecycle": "Choose the status that this date and source are about."}
             )
+
+    def add_modalities_read_and_written(self):
+        """Add to the saved ``modalities`` those it reads or writes (``every_modality``): after
+        a form or a file has set them."""
+        current = [modality.slug for modality in self.modalities.all()]
+        wanted = every_modality(current, self.input_modalities, self.output_modalities)
+        if len(wanted) > len(current):
+            self.modalities.add(*Modality.objects.filter(slug__in=wanted[len(current) :]))
 
     def keep_openness_tier(self):
         """Store the tier again after its grades changed (they are saved after the entry)."""

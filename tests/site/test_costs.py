@@ -4,35 +4,15 @@ orders and filters, the model page's "What it costs to use", and the model-vs-mo
 Run on SQLite and, with DATABASE_URL pointing at PostgreSQL, on PostgreSQL: the sorting and the
 filters are done by the database."""
 
-import datetime
-from decimal import Decimal
-
 import pytest
 
-from kb.catalogue.models import Access, ApiPrice
-from tests.support.factories import CategoryFactory, ModelEntryFactory, OrganizationFactory
+from kb.catalogue.models import Access
+from tests.support.directory import facet_counts, listed_entry, names, row_text
+from tests.support.factories import CategoryFactory, OrganizationFactory
 from tests.support.html import parse
 from tests.support.text import visible_text
 
 pytestmark = pytest.mark.django_db
-
-
-def names(response):
-    return [link.text for link in parse(response.content).find_all("a", class_="model-name")]
-
-
-def row_text(response, slug):
-    rows = parse(response.content).find_all("tr")
-    return next(row for row in rows if row.find_all(value=slug)).text
-
-
-def facet_counts(response, facet):
-    prefix = f"f-{facet}-"
-    return {
-        label["for"].removeprefix(prefix): int(label.find("span", class_="count").children[0])
-        for label in parse(response.content).find_all("label")
-        if label.get("for", "").startswith(prefix) and label.find_all("span", class_="facet-label")
-    }
 
 
 def table(response, kind):
@@ -42,43 +22,38 @@ def table(response, kind):
     return found
 
 
-def price(entry, input_price, output_price, **values):
-    return ApiPrice.objects.create(
-        entry=entry,
-        input_per_million=Decimal(input_price),
-        output_per_million=Decimal(output_price),
-        as_of=datetime.date(2026, 12, 1),
-        source_url=f"https://example.com/{entry.slug}/pricing",
-        **values,
-    )
-
-
 @pytest.fixture
 def catalogue():
     """Closed models with and without a price, open ones of several sizes and one of unknown
     size, and a hosted model whose (estimated) parameter count must not count as memory."""
     closed, open_ = CategoryFactory(slug="closed"), CategoryFactory(slug="open")
     maker = OrganizationFactory()
-
-    def entry(name, **values):
-        return ModelEntryFactory(name=name, slug=name.lower(), organization=maker, **values)
-
-    dear = entry("Dear", category=closed, access=Access.HOSTED, parameter_count=10**9)
-    cheap = entry("Cheap", category=closed, access=Access.HOSTED)
-    entry("Unpriced", category=closed, access=Access.HOSTED)
-    price(dear, "30", "60", note="gpt-x, standard rate")
-    price(cheap, "0.15", "0.6")
-    entry("Small", category=open_, access=Access.WEIGHTS, parameter_count=7 * 10**9)
-    entry(
+    rows = [
+        # name, category, access, parameters, API price
+        ("Dear", closed, Access.HOSTED, 10**9, ("30", "60", "gpt-x, standard rate")),
+        ("Cheap", closed, Access.HOSTED, None, ("0.15", "0.6")),
+        ("Unpriced", closed, Access.HOSTED, None, None),
+        ("Small", open_, Access.WEIGHTS, 7 * 10**9, None),
+        ("Huge", open_, Access.BOTH, 70 * 10**9, ("0.9", "0.9")),
+        ("Unsized", open_, Access.WEIGHTS, None, None),
+    ]
+    for name, category, access, parameters, price in rows:
+        listed_entry(
+            name,
+            category=category,
+            organization=maker,
+            access=access,
+            parameter_count=parameters,
+            price=price,
+        )
+    listed_entry(
         "Mixture",
         category=open_,
+        organization=maker,
         access=Access.WEIGHTS,
         parameter_count=46_700_000_000,
         active_parameter_count=12_900_000_000,
     )
-    entry("Huge", category=open_, access=Access.BOTH, parameter_count=70 * 10**9)
-    price(ModelEntryFactory._meta.model.objects.get(slug="huge"), "0.9", "0.9")
-    entry("Unsized", category=open_, access=Access.WEIGHTS)
 
 
 # ---------- The directory ----------

@@ -67,13 +67,43 @@ def test_the_directory_shows_the_price_and_the_memory(client, catalogue):
     # Short words in the table's cells; the model page says them in full.
     assert "Not published" in row_text(page, "unpriced")
     assert "No weights" in row_text(page, "dear")
-    # The smallest width only, its heading saying it is computed; all three on the model page.
+    # The 4-bit width unless another is chosen, its heading saying it is computed; all three on
+    # the model page.
     small = row_text(page, "small")
     assert "3.5 GB" in small and "14.0 GB" not in small
     assert "Weights at 4 bits, computed" in visible_text(page.content)
     assert "Unknown: no parameter count" in row_text(page, "unsized")
     headers = [th.text for th in parse(page.content).find("thead").find_all("th")]
     assert headers[-2:] == ["API price US$ per M tokens", "Weights at 4 bits, computed"]
+
+
+@pytest.mark.parametrize(
+    ("query", "bits", "small"),
+    [
+        ("memory_bits=16", 16, "14.0 GB"),
+        ("memory_bits=8", 8, "7.0 GB"),
+        ("memory_bits=16&memory_gb=24", 16, "14.0 GB"),
+        ("memory_bits=4", 4, "3.5 GB"),
+        ("memory_bits=3", 4, "3.5 GB"),  # no such width: left out with a notice
+    ],
+)
+def test_the_memory_column_follows_the_width_chosen(client, catalogue, query, bits, small):
+    page = client.get(f"/models/?{query}")
+    others = {"14.0 GB", "7.0 GB", "3.5 GB"} - {small}
+    assert small in row_text(page, "small")
+    assert not any(other in row_text(page, "small") for other in others)
+    headers = [th.text for th in parse(page.content).find("thead").find_all("th")]
+    assert headers[-1] == f"Weights at {bits} bits, computed"
+    cells = parse(page.content).find_all(
+        "td", **{"data-label": f"Weights at {bits} bits, computed"}
+    )
+    assert len(cells) == len(names(page))
+    # Sorting again keeps the width chosen (the default needs no saying).
+    sort_form = parse(page.content).find("form", class_="sort-form")
+    kept = sort_form.find_all("input", type="hidden", name="memory_bits")
+    assert [box["value"] for box in kept] == (
+        [] if bits == 4 and "gb" not in query else [str(bits)]
+    )
 
 
 def test_cheapest_first_sorts_by_the_input_price_with_unpriced_last(client, catalogue):

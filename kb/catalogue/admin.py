@@ -594,11 +594,7 @@ class ModelEntryAdmin(EpochImportAdminMixin, EditorImportExportMixin, Publishabl
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        entry = form.instance
-        # What it reads or writes it works with: the directory's modality filter finds it so.
-        slugs = {*entry.input_modalities, *entry.output_modalities}
-        if slugs:
-            entry.modalities.add(*Modality.objects.filter(slug__in=slugs))
+        form.instance.add_modalities_read_and_written()
 
 
 @admin.register(Dataset)

@@ -16,6 +16,7 @@ from .models import TIER_UNKNOWN, FactProvenance, OpennessGrade, Source
 
 NOT_PUBLISHED = "Not published"
 UNKNOWN = "Unknown"
+NOT_KNOWN = "Not known"
 DATE_FORMAT = "j F Y"
 Grade = OpennessGrade.Grade
 
@@ -127,6 +128,22 @@ def modality_names(entry, slugs):
     return ", ".join(names.get(slug, slug) for slug in slugs)
 
 
+def lifecycle_fact(entry):
+    """Its status with its date, linked to the page that says so; "Not known" if unrecorded."""
+    status = lifecycle_text(entry)
+    return known_or_not(
+        "lifecycle", "Status", status, url=entry.lifecycle_source_url, unknown=NOT_KNOWN
+    )
+
+
+def read_and_written_facts(entry):
+    """What it reads and what it writes, as two facts (reads ``entry.modalities.all()``)."""
+    return (
+        known_or_not("input_modalities", "Reads", modality_names(entry, entry.input_modalities)),
+        known_or_not("output_modalities", "Writes", modality_names(entry, entry.output_modalities)),
+    )
+
+
 def further_facts(entry):
     """The facts a model page adds to ``entry_facts``: its openness tier, then each of the others
     only where known (imports bring most): its family, the other organizations, when it was
@@ -137,17 +154,15 @@ def further_facts(entry):
     compute = entry.training_compute_flop
     size = entry.training_dataset_size
     announced = entry.announced_date and format_date(entry.announced_date, DATE_FORMAT)
-    inputs = modality_names(entry, entry.input_modalities)
-    outputs = modality_names(entry, entry.output_modalities)
-    status = lifecycle_text(entry)
+    status, reads, writes = lifecycle_fact(entry), *read_and_written_facts(entry)
     facts = [
-        known_or_not("openness_tier", "Openness tier", openness_tier_text(entry), unknown="Not known"),
+        known_or_not("openness_tier", "Openness tier", openness_tier_text(entry), unknown=NOT_KNOWN),
         entry.family and Fact("family", "Family", entry.family.name, url=entry.family.get_absolute_url()),
         others and Fact("other_organizations", "With", others),
         announced and Fact("announced_date", "Announced", announced),
-        status and Fact("lifecycle", "Status", status, url=entry.lifecycle_source_url),
-        inputs and Fact("input_modalities", "Reads", inputs),
-        outputs and Fact("output_modalities", "Writes", outputs),
+        status.known and status,
+        reads.known and reads,
+        writes.known and writes,
         entry.terms_url and Fact("terms", "Terms of use", "The document that governs use", url=entry.terms_url),
         entry.weights_use and Fact("weights_use", "Use of the weights", entry.get_weights_use_display()),
         compute is not None and Fact("training_compute", "Training compute", f"{scientific(compute)} FLOP"),

@@ -358,6 +358,15 @@ class Modality(Content, SlugKeyed, models.Model):
         return self.name
 
 
+def every_modality(modalities, input_modalities, output_modalities):
+    """The slugs of every modality an entry works with: ``modalities``, then each it reads or
+    writes that is not among them. The directory's modality filter reads ``ModelEntry.modalities``,
+    so an entry must be found by what it reads or writes too: the model form, the spreadsheet
+    import (both through ``ModelEntry.add_modalities_read_and_written``) and the Epoch import
+    all go through here."""
+    return list(dict.fromkeys([*modalities, *input_modalities, *output_modalities]))
+
+
 class Access(models.TextChoices):
     WEIGHTS = "weights", "Downloadable weights"
     HOSTED = "hosted", "API or product only"
@@ -632,7 +641,8 @@ class ModelEntry(Content, SlugKeyed, Publishable):
     # grades are then counted from an index, not from the grades table.
     openness_grades = models.CharField(max_length=16, blank=True, default="", editable=False)
     # Derived from the access, the terms of the weights and the openness grades by
-    # kb.catalogue.openness.tier_of: kept by save() and by the grades' save() and delete().
+    # kb.catalogue.openness.tier_of: kept by save() when the access or the terms change, and
+    # with the score by openness.refresh_scores() when the grades do.
     openness_tier = models.CharField(
         max_length=20, choices=OPENNESS_TIERS, default=TIER_UNKNOWN, editable=False
     )
@@ -768,28 +778,40 @@ class ModelEntry(Content, SlugKeyed, Publishable):
     def __str__(self):
         return self.name
 
-    # Written only by kb.catalogue.openness.refresh_scores(), from the grades.
-    STORED_SCORE_FIELDS = frozenset({"openness_score", "openness_graded"})
+    # Written by kb.catalogue.openness.refresh_scores(), from the grades; the tier also by save(),
+    # when the entry's own fields that it depends on change.
+    STORED_OPENNESS_FIELDS = frozenset({"openness_score", "openness_graded", "openness_tier"})
+    # The entry's own fields kb.catalogue.openness.tier_of reads (besides its grades).
+    TIER_INPUTS = ("access", "weights_use")
+    # Their values as read from the database; None where not read (a new entry, a deferred field).
+    loaded_tier_inputs = None
 
     def save(self, *args, **kwargs):
         from .openness import tier_of  # kb.catalogue.openness builds on the models defined here
 
         self.name_key = fold(self.name)
         self.sort_name = sort_key(self.name)
-        self.openness_tier = tier_of(self)
+        adding = self._state.adding or kwargs.get("force_insert")
+        inputs = self.tier_inputs()
+        # The tier's grades cost a query: it is computed on create, and when the fields it reads
+        # of the entry changed. Its grades' changes store it themselves (refresh_scores).
+        new_tier = adding or inputs != self.loaded_tier_inputs
+        if new_tier:
+            self.openness_tier = tier_of(self)
         update_fields = kwargs.get("update_fields")
-        if update_fields is None and not self._state.adding and not kwargs.get("force_insert"):
-            # A copy read before its grades changed must not write its old score back.
+        if update_fields is None and not adding:
+            # A copy read before its grades changed must not write its old score or tier back.
             update_fields = kwargs["update_fields"] = [
                 field.name
                 for field in self._meta.concrete_fields
-                if not field.primary_key and field.name not in self.STORED_SCORE_FIELDS
+                if not field.primary_key and field.name not in self.STORED_OPENNESS_FIELDS
             ]
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "openness_tier"}
+            kwargs["update_fields"] = {*update_fields, *(["openness_tier"] if new_tier else [])}
             if "name" in update_fields:
                 kwargs["update_fields"] |= {"name_key", "sort_name"}
         super().save(*args, **kwargs)
+        self.loaded_tier_inputs = self.tier_inputs()
 
     def get_absolute_url(self):
         return reverse("kb:model", args=[self.slug])
@@ -815,15 +837,26 @@ class ModelEntry(Content, SlugKeyed, Publishable):
                 {"lifecycle": "Choose the status that this date and source are about."}
             )
 
-    def keep_openness_tier(self):
-        """Store the tier again after its grades changed (they are saved after the entry)."""
-        from .openness import tier_of
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        entry = super().from_db(db, field_names, values)
+        entry.loaded_tier_inputs = entry.tier_inputs()
+        return entry
 
-        getattr(self, "_prefetched_objects_cache", {}).pop("openness", None)
-        tier = tier_of(self)
-        if tier != self.openness_tier:
-            self.openness_tier = tier
-            type(self)._base_manager.filter(pk=self.pk).update(openness_tier=tier)
+    def tier_inputs(self):
+        """The values of ``TIER_INPUTS``, or None if one is deferred (reading it is a query)."""
+        loaded = self.__dict__
+        if all(name in loaded for name in self.TIER_INPUTS):
+            return tuple(loaded[name] for name in self.TIER_INPUTS)
+        return None
+
+    def add_modalities_read_and_written(self):
+        """Add to the saved ``modalities`` those it reads or writes (``every_modality``): after
+        a form or a file has set them."""
+        current = [modality.slug for modality in self.modalities.all()]
+        wanted = every_modality(current, self.input_modalities, self.output_modalities)
+        if len(wanted) > len(current):
+            self.modalities.add(*Modality.objects.filter(slug__in=wanted[len(current) :]))
 
     @property
     def organizations(self):
@@ -1019,15 +1052,6 @@ class OpennessGrade(Content, models.Model):
 
     def __str__(self):
         return f"{self.get_dimension_display()}: {self.get_grade_display()}"
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        self.entry.keep_openness_tier()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        self.entry.keep_openness_tier()
-        return result
 
 
 class ApiPrice(Content, models.Model):

@@ -28,6 +28,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -370,15 +371,16 @@ def annotate_tier(queryset):
 
 
 def refresh_scores(entries):
-    """Store the score and coverage of ``entries`` (a queryset of model entries, or their pks)
-    from their grades, in one UPDATE; the number of entries updated.
+    """Store the score, coverage and tier of ``entries`` (a queryset of model entries, or their
+    pks) from their grades, in one UPDATE; the number of entries updated.
 
     Called on every save and delete of a grade (``connect_signals``) and by writers that create
-    or change grades in bulk. Not a content change of its own: the grade's write is.
+    or change grades in bulk. Not a content change of its own: the grade's write is. (An entry's
+    own save stores its tier when the fields ``tier_of`` reads of it change: ``ModelEntry.save``.)
     """
     if not isinstance(entries, models.QuerySet):
         entries = ModelEntry.objects.filter(pk__in=list(entries))
-    return entries.order_by().update(**stored_score_values())
+    return entries.order_by().update(**stored_score_values(), openness_tier=stored_tier_value())
 
 
 def grade_written(sender, instance, **kwargs):
@@ -386,15 +388,15 @@ def grade_written(sender, instance, **kwargs):
 
 
 def entry_restored(sender, instance, raw=False, **kwargs):
-    # A revision reverted or a fixture loaded writes the entry's stored score as it was then,
-    # perhaps after its grades: compute it again from the grades there are now.
+    # A revision reverted or a fixture loaded writes the entry's stored score and tier as they
+    # were then, perhaps after its grades: compute them again from the grades there are now.
     if raw:
         refresh_scores([instance.pk])
 
 
 def connect_signals():
-    """Keep the stored score in step with every grade saved or deleted one by one (the admin's
-    inlines, imports, ``load_content``, a revision reverted)."""
+    """Keep the stored score and tier in step with every grade saved or deleted one by one (the
+    admin's inlines, imports, ``load_content``, a revision reverted)."""
     for signal in (post_save, post_delete):
         signal.connect(grade_written, sender=OpennessGrade, dispatch_uid="kb.openness.grade")
     post_save.connect(entry_restored, sender=ModelEntry, dispatch_uid="kb.openness.entry")
@@ -403,6 +405,8 @@ def connect_signals():
 # The openness tier: a few words for how open an entry is, beside the categories' two worlds.
 
 TIERS = OPENNESS_TIERS
+WEIGHTS_OUT = (Access.WEIGHTS, Access.BOTH)
+RESTRICTED_USE = (WeightsUse.RESTRICTED, WeightsUse.NON_COMMERCIAL)
 
 
 def tier_of(entry):
@@ -418,17 +422,20 @@ def tier_of(entry):
     - open weights: other unrestricted weights;
     - API or product only: no weights, used through an API or a product;
     - not known: nothing says.
+
+    Of the entry itself it reads only ``ModelEntry.TIER_INPUTS``: its save computes the tier
+    again when they change; ``refresh_scores`` (``stored_tier_value``) when its grades do.
     """
     grades = {grade.dimension: grade.grade for grade in entry.openness.all()} if entry.pk else {}
     if entry.access == Access.UNRELEASED:
         return TIER_UNRELEASED
     weights = grades.get(Dimension.WEIGHTS)
-    has_weights = entry.access in (Access.WEIGHTS, Access.BOTH) or weights in (
+    has_weights = entry.access in WEIGHTS_OUT or weights in (
         Grade.OPEN,
         Grade.PARTIAL,
     )
     if has_weights:
-        restricted = entry.weights_use in (WeightsUse.RESTRICTED, WeightsUse.NON_COMMERCIAL) or (
+        restricted = entry.weights_use in RESTRICTED_USE or (
             weights == Grade.PARTIAL
             or grades.get(Dimension.WEIGHTS_LICENCE) in (Grade.PARTIAL, Grade.CLOSED)
         )
@@ -441,3 +448,34 @@ def tier_of(entry):
     if entry.access == Access.HOSTED or grades.get(Dimension.API) == Grade.OPEN:
         return TIER_HOSTED
     return TIER_UNKNOWN
+
+
+def graded(dimension, *grades):
+    """Whether the entry (of an UPDATE or a query of entries) grades ``dimension`` one of
+    ``grades``."""
+    return Exists(
+        OpennessGrade.objects.filter(entry=OuterRef("pk"), dimension=dimension, grade__in=grades)
+    )
+
+
+def stored_tier_value():
+    """``tier_of`` as an expression over an entry's fields and grades, for ``refresh_scores``'
+    UPDATE: the same rules in the same order (a test holds the two to the same answers)."""
+    has_weights = Q(access__in=WEIGHTS_OUT) | graded(Dimension.WEIGHTS, Grade.OPEN, Grade.PARTIAL)
+    restricted = (
+        Q(weights_use__in=RESTRICTED_USE)
+        | graded(Dimension.WEIGHTS, Grade.PARTIAL)
+        | graded(Dimension.WEIGHTS_LICENCE, Grade.PARTIAL, Grade.CLOSED)
+    )
+    fully_open = graded(Dimension.TRAINING_CODE, Grade.OPEN) & graded(
+        Dimension.TRAINING_DATA, Grade.OPEN
+    )
+    return Case(
+        When(access=Access.UNRELEASED, then=Value(TIER_UNRELEASED)),
+        When(has_weights & restricted, then=Value(TIER_RESTRICTED_WEIGHTS)),
+        When(has_weights & fully_open, then=Value(TIER_FULLY_OPEN)),
+        When(has_weights, then=Value(TIER_OPEN_WEIGHTS)),
+        When(Q(access=Access.HOSTED) | graded(Dimension.API, Grade.OPEN), then=Value(TIER_HOSTED)),
+        default=Value(TIER_UNKNOWN),
+        output_field=CharField(),
+    )

@@ -236,6 +236,7 @@ class ModelEntryResource(CheckedResource):
         # which a dry run rolls back.
         if self._is_using_transactions(kwargs) or not self._is_dry_run(kwargs):
             save_grades(instance)
+            instance.add_modalities_read_and_written()
 
 
 RESOURCES = {ModelEntry: ModelEntryResource, Organization: OrganizationResource}

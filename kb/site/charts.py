@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field
 
 from kb.catalogue.charts import TIER_LABELS, TIERS, short_number
+from kb.catalogue.models import TIER_UNKNOWN
 
 WIDTH = 640
 LEFT = 68  # room for the value axis' labels
@@ -64,7 +65,10 @@ class Drawing:
 
 
 def tier_class(tier):
-    return f"chart-tier-{tier.value.replace('_', '-') if tier else 'unknown'}"
+    """The CSS class of an openness tier, given by its stored value (``ModelEntry.openness_tier``;
+    None or ``TIER_UNKNOWN`` for unknown), for the charts and the timeline alike: the value as
+    class names are written, with hyphens. The only other spelling of a tier, made here alone."""
+    return f"chart-tier-{(tier or TIER_UNKNOWN).replace('_', '-')}"
 
 
 @dataclass(frozen=True)

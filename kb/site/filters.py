@@ -324,6 +324,12 @@ class ModelQuery:
         limits = (self.year, self.min_openness, self.memory_gb, self.max_input_price)
         return any(self.selected.values()) or any(limit is not None for limit in limits)
 
+    @property
+    def keeps_memory_bits(self):
+        """Whether the directory's links and forms keep ``memory_bits``: it is the width of
+        the memory limit, and the one the memory column shows (the default needs no saying)."""
+        return self.memory_gb is not None or self.memory_bits != DEFAULT_BITS
+
     def fixed_filters(self):
         """The filters every facet count shares: the release year."""
         return [] if self.year is None else [year_filter(self.year)]

@@ -7,7 +7,12 @@ from dataclasses import dataclass, replace
 from django.db.models import Q
 
 from kb.catalogue.costs import cost_facts, cost_values
-from kb.catalogue.facts import entry_facts, pros_and_cons
+from kb.catalogue.facts import (
+    entry_facts,
+    lifecycle_fact,
+    pros_and_cons,
+    read_and_written_facts,
+)
 from kb.catalogue.models import ModelEntry
 from kb.catalogue.openness import scorecard
 from kb.catalogue.text import fold
@@ -16,12 +21,16 @@ from kb.catalogue.text import fold
 # would make each page as large as the catalogue, so they are text inputs taking a name or slug.
 PICKER_CHOICES_LIMIT = 200
 
-# Every fact but the homepage: each model has its own, so that row would always "differ".
+# Every fact but the homepage (each model has its own, so that row would always "differ"), and
+# what it reads and writes and its lifecycle status.
 COMPARED_FACTS = (
     "organization",
     "category",
     "modalities",
+    "input_modalities",
+    "output_modalities",
     "release_date",
+    "lifecycle",
     "parameters",
     "context_window",
     "licence",
@@ -151,11 +160,19 @@ def best_of(entries, key):
     return {"best": best_columns([value(entry) for entry in entries]), "best_label": label}
 
 
+def compared_facts(entry):
+    """``entry``'s facts that the comparison shows, by key (``COMPARED_FACTS``)."""
+    facts = entry_facts(entry)
+    for fact in (lifecycle_fact(entry), *read_and_written_facts(entry)):
+        facts[fact.key] = fact
+    return facts
+
+
 def compare(slugs):
     """The comparison of the published entries named by ``slugs``, in that order."""
     found = ModelEntry.objects.published().with_details().in_bulk(slugs, field_name="slug")
     entries = [found[slug] for slug in slugs if slug in found]
-    facts = [entry_facts(entry) for entry in entries]
+    facts = [compared_facts(entry) for entry in entries]
     cards = [scorecard(entry) for entry in entries]
     fact_rows = [
         _row(

@@ -12,39 +12,26 @@ no script and no style attribute, colours from classes in static/css. The bars c
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import (
-    Case,
-    Count,
-    Value,
-    When,
-    Window,
-)
+from django.db.models import Count, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 
-from kb.catalogue.models import (
-    TIER_FULLY_OPEN,
-    TIER_HOSTED,
-    TIER_OPEN_WEIGHTS,
-    TIER_RESTRICTED_WEIGHTS,
-    TIER_UNKNOWN,
-    TIER_UNRELEASED,
-    ModelEntry,
-    ReleaseYear,
-)
+from kb.catalogue import openness
+from kb.catalogue.models import TIER_UNKNOWN, ModelEntry, ReleaseYear
+
+from .charts import tier_class
 
 # Named entries per year at most: the featured ones, earliest first.
 NOTABLE_PER_YEAR = 8
 BAR_WIDTH = 1000  # the bars' viewBox width; CSS stretches them to the row
-PALETTE_SIZE = 6  # .tl-cat-0 ... .tl-cat-5 in static/css/site.css
 
 
 @dataclass(frozen=True)
 class Tier:
-    slug: str
-    label: str
-    # ModelEntry.openness_tier's value for it.
+    # ModelEntry.openness_tier's value: the tier's one name, in the counts and the directory's
+    # filter alike.
     value: str
+    label: str
 
     @property
     def directory_filter(self):
@@ -53,28 +40,15 @@ class Tier:
 
     @property
     def css_class(self):
-        return f"tl-cat-{TIERS.index(self) % PALETTE_SIZE}"
+        """Its colour, the charts' for the same tier."""
+        return tier_class(self.value)
 
 
+# The stored tiers, most open first, then the entries whose tier is not known.
 TIERS = (
-    Tier("fully-open", "Fully open", TIER_FULLY_OPEN),
-    Tier("open-weights", "Open weights", TIER_OPEN_WEIGHTS),
-    Tier("restricted-weights", "Restricted weights", TIER_RESTRICTED_WEIGHTS),
-    Tier("api-only", "API or product only", TIER_HOSTED),
-    Tier("unreleased", "Unreleased", TIER_UNRELEASED),
-    Tier("unknown", "Access not published", TIER_UNKNOWN),
+    *(Tier(tier.value, tier.label) for tier in openness.Tier),
+    Tier(TIER_UNKNOWN, "Access not published"),
 )
-TIER_BY_SLUG = {tier.slug: tier for tier in TIERS}
-
-
-def openness_tier():
-    """An entry's openness tier (a slug of ``TIERS``), as a database expression: the tier each
-    entry stores (``ModelEntry.openness_tier``, kept by kb.catalogue.openness.tier_of), which
-    the directory's ``openness`` filter lists."""
-    return Case(
-        *[When(openness_tier=tier.value, then=Value(tier.slug)) for tier in TIERS],
-        default=Value("unknown"),
-    )
 
 
 def directory_url(year, tier=None):
@@ -138,12 +112,13 @@ class Timeline:
 
 
 def counts():
-    """``{(year or None, tier slug): count}`` of the published entries: one query."""
+    """``{(year or None, stored tier): count}`` of the published entries: one query, read
+    from the ``entry_timeline_counts`` index."""
     rows = (
         ModelEntry.objects.published()
         .order_by()
-        .annotate(year=ReleaseYear("release_date"), tier=openness_tier())
-        .values_list("year", "tier")
+        .annotate(year=ReleaseYear("release_date"))
+        .values_list("year", "openness_tier")
         .annotate(count=Count("pk"))
     )
     return {(year, tier): count for year, tier, count in rows}
@@ -196,7 +171,7 @@ def build():
         cells = [
             Cell(tier, count, directory_url(year, tier) if count else "")
             for tier in TIERS
-            for count in [by_year_tier.get((year, tier.slug), 0)]
+            for count in [by_year_tier.get((year, tier.value), 0)]
         ]
         rows.append((year, cells))
     scale = max(sum(cell.count for cell in cells) for _, cells in rows)

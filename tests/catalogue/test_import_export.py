@@ -87,6 +87,20 @@ def test_the_dry_run_previews_and_changes_nothing_until_confirmed(editor_client,
     assert olmo.organization.slug == "meta" and olmo.updated_by == editor
 
 
+def test_an_imported_entry_keeps_the_modalities_it_reads_and_writes(editor_client, seed):
+    """The file's modalities, plus what the entry reads and writes, as the model form and the
+    Epoch import add them: the directory's modality filter finds the entry by either."""
+    ModelEntry.objects.filter(slug="llama-2").update(
+        input_modalities=["text", "image"], output_modalities=["audio"]
+    )
+    preview = upload(editor_client, "modelentry", GOOD_CSV)  # LLaMA 2: text;code
+    assert confirm(editor_client, "modelentry", preview).status_code == 302
+    llama = ModelEntry.objects.get(slug="llama-2")
+    assert {m.slug for m in llama.modalities.all()} == {"text", "code", "image", "audio"}
+    olmo = ModelEntry.objects.get(slug="olmo")  # reads and writes nothing recorded
+    assert [m.slug for m in olmo.modalities.all()] == ["text"]
+
+
 BAD_CSV = (
     f"{HEADER}\n"
     "olmo,OLMo,meta,open-source,text,draft,2024-02-01,\n"  # fine on its own

@@ -1,5 +1,7 @@
-"""The openness score and its coverage are stored on the entry (for the directory to sort and
-filter by an index) and kept in step with the grades by every writer of grades."""
+"""The openness score, its coverage and the openness tier are stored on the entry (for the
+directory to sort and filter by an index) and kept in step with the grades by every writer of
+grades, in one UPDATE (openness.refresh_scores); the tier also by the entry's save, when the
+access or the terms of its weights change."""
 
 import importlib
 from io import StringIO
@@ -12,8 +14,18 @@ from django.db import connection
 from django.urls import reverse
 from reversion.models import Version
 
-from kb.catalogue.models import ModelEntry, OpennessGrade
-from kb.catalogue.openness import refresh_scores, scorecard
+from kb.catalogue.models import (
+    TIER_FULLY_OPEN,
+    TIER_HOSTED,
+    TIER_OPEN_WEIGHTS,
+    TIER_RESTRICTED_WEIGHTS,
+    TIER_UNKNOWN,
+    Access,
+    ModelEntry,
+    OpennessGrade,
+    WeightsUse,
+)
+from kb.catalogue.openness import refresh_scores, scorecard, tier_of
 from tests.support.admin_forms import changeform_data
 from tests.support.factories import ModelEntryFactory
 
@@ -132,3 +144,118 @@ def test_the_migration_stores_the_scores_of_the_entries_there_are(seed):
     assert {e.slug: (e.openness_score, e.openness_graded) for e in entries} == {
         e.slug: (scorecard(e).score, scorecard(e).graded) for e in entries
     }
+
+
+# The stored tier, kept by the same refresh as the score.
+
+
+def stored_tier(entry):
+    return ModelEntry.objects.get(pk=entry.pk).openness_tier
+
+
+def test_a_grade_saved_or_deleted_stores_score_and_tier_in_one_update(
+    django_assert_num_queries,
+):
+    entry = ModelEntryFactory(access=Access.WEIGHTS)
+    OpennessGrade.objects.create(entry=entry, dimension=Dimension.TRAINING_CODE, grade=Grade.OPEN)
+    assert stored_tier(entry) == TIER_OPEN_WEIGHTS
+    # The grade's INSERT, the content version, then one UPDATE of the entry.
+    with django_assert_num_queries(3) as captured:
+        grade = OpennessGrade.objects.create(
+            entry=entry, dimension=Dimension.TRAINING_DATA, grade=Grade.OPEN
+        )
+    (update,) = [
+        q["sql"] for q in captured.captured_queries if 'UPDATE "kb_modelentry"' in q["sql"]
+    ]
+    assert "openness_tier" in update and "openness_score" in update
+    assert stored_tier(entry) == TIER_FULLY_OPEN
+    grade.delete()
+    assert stored_tier(entry) == TIER_OPEN_WEIGHTS
+
+
+def test_a_copy_read_before_its_grades_changed_does_not_write_its_old_tier_back():
+    entry = ModelEntryFactory(access=Access.WEIGHTS)
+    stale = ModelEntry.objects.get(pk=entry.pk)
+    OpennessGrade.objects.create(entry=entry, dimension=Dimension.WEIGHTS, grade=Grade.PARTIAL)
+    stale.summary = "Changed by an editor who had the page open."
+    stale.save()
+    assert stored_tier(entry) == TIER_RESTRICTED_WEIGHTS
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "tier"),
+    [
+        ("access", Access.HOSTED, TIER_HOSTED),
+        ("weights_use", WeightsUse.NON_COMMERCIAL, TIER_RESTRICTED_WEIGHTS),
+    ],
+)
+def test_saving_an_entry_whose_access_or_terms_changed_stores_its_tier(field, value, tier):
+    entry = ModelEntry.objects.get(pk=ModelEntryFactory(access=Access.WEIGHTS).pk)
+    assert entry.openness_tier == TIER_OPEN_WEIGHTS
+    setattr(entry, field, value)
+    entry.save()
+    assert stored_tier(entry) == tier
+
+
+def test_a_plain_save_of_an_entry_whose_tier_inputs_did_not_change_reads_no_grades(
+    django_assert_num_queries,
+):
+    entry = ModelEntry.objects.get(pk=ModelEntryFactory(access=Access.WEIGHTS).pk)
+    entry.summary = "A new summary."
+    # The version's compare-and-set, the row, the content version; the search index: a
+    # savepoint, the entry and its modalities, pros and cons and aliases, its document
+    # replaced (on PostgreSQL also its vector and its words). No query of the grades.
+    queries = {"postgresql": 18}.get(connection.vendor, 16)
+    with django_assert_num_queries(queries) as captured:
+        entry.save()
+    assert not [q for q in captured.captured_queries if "kb_opennessgrade" in q["sql"]]
+    assert stored_tier(entry) == TIER_OPEN_WEIGHTS
+
+
+GRADINGS = [
+    {
+        Dimension.WEIGHTS: weights,
+        Dimension.WEIGHTS_LICENCE: licence,
+        Dimension.TRAINING_CODE: Grade.OPEN,
+        Dimension.TRAINING_DATA: data,
+        Dimension.API: api,
+    }
+    for weights in (None, Grade.OPEN, Grade.PARTIAL, Grade.CLOSED)
+    for licence in (None, Grade.OPEN, Grade.CLOSED)
+    for data in (None, Grade.OPEN)
+    for api in (None, Grade.OPEN)
+]
+
+
+def test_the_refreshed_tier_is_tier_of_for_every_access_terms_and_grades():
+    """The UPDATE's tier (openness.stored_tier_value) and tier_of give the same answers."""
+    maker = ModelEntryFactory()
+    made = []
+    for access in ["", *Access.values]:
+        for weights_use in ["", *WeightsUse.values]:
+            for grades in GRADINGS:
+                made.append(
+                    (
+                        ModelEntryFactory.build(
+                            access=access,
+                            weights_use=weights_use,
+                            organization=maker.organization,
+                            category=maker.category,
+                        ),
+                        grades,
+                    )
+                )
+    ModelEntry.objects.bulk_create(entry for entry, _ in made)
+    OpennessGrade.objects.bulk_create(
+        OpennessGrade(entry=entry, dimension=dimension, grade=grade)
+        for entry, grades in made
+        for dimension, grade in grades.items()
+        if grade
+    )
+    ModelEntry.objects.update(openness_tier=TIER_UNKNOWN)
+    refresh_scores(ModelEntry.objects.all())
+    entries = ModelEntry.objects.prefetch_related("openness")
+    assert {entry.pk: entry.openness_tier for entry in entries} == {
+        entry.pk: tier_of(entry) for entry in entries
+    }
+    assert len({entry.openness_tier for entry in entries}) == 6  # every tier is met

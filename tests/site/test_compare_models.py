@@ -489,3 +489,52 @@ def test_a_model_is_removed_or_added_from_the_table(client, models):
         "/compare/models/?m=llama-2&m=gpt-4&m=extra-0&m=extra-1&m=extra-2"
     ).content.decode()
     assert "Add a model" not in five
+
+
+@pytest.fixture
+def statuses(models):
+    image = ModalityFactory(slug="image", name="Image")
+    gpt = ModelEntry.objects.get(slug="gpt-4")
+    gpt.modalities.add(image)
+    ModelEntry.objects.filter(slug="gpt-4").update(
+        lifecycle="retired",
+        lifecycle_date=datetime.date(2025, 4, 30),
+        lifecycle_source_url="https://help.openai.com/retired",
+        input_modalities=["text", "image"],
+        output_modalities=["text"],
+    )
+    ModelEntry.objects.filter(slug="llama-2").update(
+        lifecycle="available", input_modalities=["text"], output_modalities=["text"]
+    )
+
+
+def test_the_lifecycle_status_with_its_date_and_source(client, statuses):
+    page = client.get("/compare/models/?m=llama-2&m=gpt-4&m=extra-0")
+    assert row(page, "Status") == (
+        "Status Differs Available Retired since 30 April 2025 Not known",
+        True,
+    )
+    assertInHTML(
+        '<a href="https://help.openai.com/retired">Retired since 30 April 2025</a>',
+        page.content.decode(),
+    )
+    html = page.content.decode()
+    assert html.index("Release date") < html.index(">Status") < html.index("Parameters")
+
+
+def test_what_each_model_reads_and_writes(client, statuses):
+    page = client.get("/compare/models/?m=llama-2&m=gpt-4&m=extra-0")
+    assert row(page, "Reads") == ("Reads Differs Text Text, Image Not published", True)
+    assert row(page, "Writes") == ("Writes Differs Text Text Not published", True)
+
+
+def test_only_the_differences_keeps_status_and_modality_rows_that_differ(client, statuses):
+    page = client.get("/compare/models/?m=llama-2&m=gpt-4&differences=1")
+    assert row(page, "Status")[1] is True
+    assert row(page, "Reads")[1] is True
+    with pytest.raises(AssertionError, match="no row"):
+        row(page, "Writes")  # both write text
+    ModelEntry.objects.filter(slug="gpt-4").update(lifecycle="available", lifecycle_date=None)
+    page = client.get("/compare/models/?m=llama-2&m=gpt-4&differences=1")
+    with pytest.raises(AssertionError, match="no row"):
+        row(page, "Status")

@@ -4,35 +4,15 @@ orders and filters, the model page's "What it costs to use", and the model-vs-mo
 Run on SQLite and, with DATABASE_URL pointing at PostgreSQL, on PostgreSQL: the sorting and the
 filters are done by the database."""
 
-import datetime
-from decimal import Decimal
-
 import pytest
 
-from kb.catalogue.models import Access, ApiPrice
-from tests.support.factories import CategoryFactory, ModelEntryFactory, OrganizationFactory
+from kb.catalogue.models import Access
+from tests.support.directory import facet_counts, listed_entry, names, row_text
+from tests.support.factories import CategoryFactory, OrganizationFactory
 from tests.support.html import parse
 from tests.support.text import visible_text
 
 pytestmark = pytest.mark.django_db
-
-
-def names(response):
-    return [link.text for link in parse(response.content).find_all("a", class_="model-name")]
-
-
-def row_text(response, slug):
-    rows = parse(response.content).find_all("tr")
-    return next(row for row in rows if row.find_all(value=slug)).text
-
-
-def facet_counts(response, facet):
-    prefix = f"f-{facet}-"
-    return {
-        label["for"].removeprefix(prefix): int(label.find("span", class_="count").children[0])
-        for label in parse(response.content).find_all("label")
-        if label.get("for", "").startswith(prefix) and label.find_all("span", class_="facet-label")
-    }
 
 
 def table(response, kind):
@@ -42,43 +22,38 @@ def table(response, kind):
     return found
 
 
-def price(entry, input_price, output_price, **values):
-    return ApiPrice.objects.create(
-        entry=entry,
-        input_per_million=Decimal(input_price),
-        output_per_million=Decimal(output_price),
-        as_of=datetime.date(2026, 12, 1),
-        source_url=f"https://example.com/{entry.slug}/pricing",
-        **values,
-    )
-
-
 @pytest.fixture
 def catalogue():
     """Closed models with and without a price, open ones of several sizes and one of unknown
     size, and a hosted model whose (estimated) parameter count must not count as memory."""
     closed, open_ = CategoryFactory(slug="closed"), CategoryFactory(slug="open")
     maker = OrganizationFactory()
-
-    def entry(name, **values):
-        return ModelEntryFactory(name=name, slug=name.lower(), organization=maker, **values)
-
-    dear = entry("Dear", category=closed, access=Access.HOSTED, parameter_count=10**9)
-    cheap = entry("Cheap", category=closed, access=Access.HOSTED)
-    entry("Unpriced", category=closed, access=Access.HOSTED)
-    price(dear, "30", "60", note="gpt-x, standard rate")
-    price(cheap, "0.15", "0.6")
-    entry("Small", category=open_, access=Access.WEIGHTS, parameter_count=7 * 10**9)
-    entry(
+    rows = [
+        # name, category, access, parameters, API price
+        ("Dear", closed, Access.HOSTED, 10**9, ("30", "60", "gpt-x, standard rate")),
+        ("Cheap", closed, Access.HOSTED, None, ("0.15", "0.6")),
+        ("Unpriced", closed, Access.HOSTED, None, None),
+        ("Small", open_, Access.WEIGHTS, 7 * 10**9, None),
+        ("Huge", open_, Access.BOTH, 70 * 10**9, ("0.9", "0.9")),
+        ("Unsized", open_, Access.WEIGHTS, None, None),
+    ]
+    for name, category, access, parameters, price in rows:
+        listed_entry(
+            name,
+            category=category,
+            organization=maker,
+            access=access,
+            parameter_count=parameters,
+            price=price,
+        )
+    listed_entry(
         "Mixture",
         category=open_,
+        organization=maker,
         access=Access.WEIGHTS,
         parameter_count=46_700_000_000,
         active_parameter_count=12_900_000_000,
     )
-    entry("Huge", category=open_, access=Access.BOTH, parameter_count=70 * 10**9)
-    price(ModelEntryFactory._meta.model.objects.get(slug="huge"), "0.9", "0.9")
-    entry("Unsized", category=open_, access=Access.WEIGHTS)
 
 
 # ---------- The directory ----------
@@ -92,13 +67,43 @@ def test_the_directory_shows_the_price_and_the_memory(client, catalogue):
     # Short words in the table's cells; the model page says them in full.
     assert "Not published" in row_text(page, "unpriced")
     assert "No weights" in row_text(page, "dear")
-    # The smallest width only, its heading saying it is computed; all three on the model page.
+    # The 4-bit width unless another is chosen, its heading saying it is computed; all three on
+    # the model page.
     small = row_text(page, "small")
     assert "3.5 GB" in small and "14.0 GB" not in small
     assert "Weights at 4 bits, computed" in visible_text(page.content)
     assert "Unknown: no parameter count" in row_text(page, "unsized")
     headers = [th.text for th in parse(page.content).find("thead").find_all("th")]
     assert headers[-2:] == ["API price US$ per M tokens", "Weights at 4 bits, computed"]
+
+
+@pytest.mark.parametrize(
+    ("query", "bits", "small"),
+    [
+        ("memory_bits=16", 16, "14.0 GB"),
+        ("memory_bits=8", 8, "7.0 GB"),
+        ("memory_bits=16&memory_gb=24", 16, "14.0 GB"),
+        ("memory_bits=4", 4, "3.5 GB"),
+        ("memory_bits=3", 4, "3.5 GB"),  # no such width: left out with a notice
+    ],
+)
+def test_the_memory_column_follows_the_width_chosen(client, catalogue, query, bits, small):
+    page = client.get(f"/models/?{query}")
+    others = {"14.0 GB", "7.0 GB", "3.5 GB"} - {small}
+    assert small in row_text(page, "small")
+    assert not any(other in row_text(page, "small") for other in others)
+    headers = [th.text for th in parse(page.content).find("thead").find_all("th")]
+    assert headers[-1] == f"Weights at {bits} bits, computed"
+    cells = parse(page.content).find_all(
+        "td", **{"data-label": f"Weights at {bits} bits, computed"}
+    )
+    assert len(cells) == len(names(page))
+    # Sorting again keeps the width chosen (the default needs no saying).
+    sort_form = parse(page.content).find("form", class_="sort-form")
+    kept = sort_form.find_all("input", type="hidden", name="memory_bits")
+    assert [box["value"] for box in kept] == (
+        [] if bits == 4 and "gb" not in query else [str(bits)]
+    )
 
 
 def test_cheapest_first_sorts_by_the_input_price_with_unpriced_last(client, catalogue):

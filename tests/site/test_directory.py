@@ -10,6 +10,7 @@ from kb.catalogue.models import FACET_COLUMNS, Access, ModelEntry, OpennessGrade
 from kb.site.filters import FACETS, ModelQuery, facet_choices
 from kb.site.listing import CUBE, facets
 from tests.support.catalogue import build_catalogue
+from tests.support.directory import facet_counts, listed_entry, names, row_text
 from tests.support.factories import (
     CategoryFactory,
     ModalityFactory,
@@ -24,31 +25,9 @@ pytestmark = pytest.mark.django_db
 Dimension = OpennessGrade.Dimension
 
 
-def names(response):
-    """The model names listed, in order."""
-    return [link.text for link in parse(response.content).find_all("a", class_="model-name")]
-
-
-def facet_counts(response, facet):
-    """{choice value: count} of one facet, as shown next to each choice."""
-    prefix = f"f-{facet}-"
-    return {
-        # The number, then words for screen readers.
-        label["for"].removeprefix(prefix): int(label.find("span", class_="count").children[0])
-        for label in parse(response.content).find_all("label")
-        if label.get("for", "").startswith(prefix) and label.find_all("span", class_="facet-label")
-    }
-
-
 def checked(response, facet):
     inputs = parse(response.content).find_all("input", name=facet)
     return {box["value"] for box in inputs if "checked" in box.attrs and box["value"]}
-
-
-def row_text(response, slug):
-    """The visible text of the directory's row for ``slug``."""
-    rows = parse(response.content).find_all("tr")
-    return next(row for row in rows if row.find_all(value=slug)).text
 
 
 def form(response, **attrs):
@@ -88,9 +67,8 @@ def catalogue(db):
         "Zeta": {dimension: "partial" for dimension in Dimension.values},
     }
     for name, category, organization, modalities, release, parameters, osi, access in rows:
-        entry = ModelEntryFactory(
-            name=name,
-            slug=name.lower(),
+        listed_entry(
+            name,
             category=category,
             organization=organization,
             release_date=datetime.date(*release) if release else None,
@@ -98,10 +76,9 @@ def catalogue(db):
             licence_name="Some licence" if osi is not None else "",
             licence_osi_approved=osi,
             access=access,
+            modalities=modalities,
+            grades=grades.get(name),
         )
-        entry.modalities.set(modalities)
-        for dimension, grade in grades.get(name, {}).items():
-            OpennessGrade.objects.create(entry=entry, dimension=dimension, grade=grade)
     draft = ModelEntryFactory(
         name="Epsilon draft", slug="epsilon", category=open_source, organization=bolt
     )

@@ -8,6 +8,8 @@ from django.urls import reverse
 from pytest_django.asserts import assertInHTML
 
 from kb.catalogue.models import (
+    OPENNESS_TIERS,
+    TIER_UNKNOWN,
     Access,
     Category,
     ModelEntry,
@@ -18,6 +20,7 @@ from kb.catalogue.models import (
 )
 from kb.catalogue.openness import tier_of
 from kb.catalogue.text import fold
+from kb.site.charts import tier_class
 from kb.site.timeline import NOTABLE_PER_YEAR, TIERS, build
 from tests.support.factories import ModelEntryFactory
 from tests.support.html import parse
@@ -30,24 +33,20 @@ Dimension = OpennessGrade.Dimension
 TIER_LABELS = [tier.label for tier in TIERS]
 
 
-def expected_tier(entry):
-    """The tier each entry stores (kb.catalogue.openness.tier_of, tested in
-    tests/catalogue/test_lifecycle_and_tiers.py), as the timeline's slug."""
-    return {tier.value: tier.slug for tier in TIERS}[tier_of(entry)]
-
-
 def expected_counts():
     counts = {}
     for entry in ModelEntry.objects.published().prefetch_related("openness"):
         year = entry.release_date.year if entry.release_date else None
-        key = (year, expected_tier(entry))
+        # The tier each entry stores (kb.catalogue.openness.tier_of, tested in
+        # tests/catalogue/test_lifecycle_and_tiers.py).
+        key = (year, tier_of(entry))
         counts[key] = counts.get(key, 0) + 1
     return counts
 
 
 def built_counts(timeline):
     return {
-        (year.year, cell.tier.slug): cell.count
+        (year.year, cell.tier.value): cell.count
         for year in timeline.years
         for cell in year.cells
         if cell.count
@@ -62,11 +61,11 @@ def table_rows(html):
 def test_the_counts_are_the_published_entries_by_year_and_tier(seed):
     timeline = build()
     assert built_counts(timeline) == {
-        (2022, "restricted-weights"): 2,
-        (2023, "open-weights"): 2,
-        (2023, "restricted-weights"): 2,
-        (2023, "api-only"): 3,
-        (2024, "api-only"): 1,
+        (2022, "restricted_weights"): 2,
+        (2023, "open_weights"): 2,
+        (2023, "restricted_weights"): 2,
+        (2023, "hosted"): 3,
+        (2024, "hosted"): 1,
     }
     assert built_counts(timeline) == {
         key: count for key, count in expected_counts().items() if key[0] is not None
@@ -79,25 +78,25 @@ def test_the_counts_are_the_published_entries_by_year_and_tier(seed):
 def test_each_tier_is_derived_as_documented(seed):
     year = datetime.date(2025, 6, 1)
     made = {
-        "fully-open": ModelEntryFactory(access=Access.WEIGHTS, licence_osi_approved=True),
-        "open-weights": ModelEntryFactory(access=Access.BOTH, licence_osi_approved=True),
-        "restricted-weights": ModelEntryFactory(
+        "fully_open": ModelEntryFactory(access=Access.WEIGHTS, licence_osi_approved=True),
+        "open_weights": ModelEntryFactory(access=Access.BOTH, licence_osi_approved=True),
+        "restricted_weights": ModelEntryFactory(
             access=Access.WEIGHTS, weights_use=WeightsUse.NON_COMMERCIAL, licence_osi_approved=True
         ),
-        "api-only": ModelEntryFactory(access=Access.HOSTED),
+        "hosted": ModelEntryFactory(access=Access.HOSTED),
         "unreleased": ModelEntryFactory(access=Access.UNRELEASED),
         "unknown": ModelEntryFactory(access=""),
     }
     for dimension in (Dimension.TRAINING_CODE, Dimension.TRAINING_DATA):
-        for tier in ("fully-open", "restricted-weights"):
+        for tier in ("fully_open", "restricted_weights"):
             OpennessGrade.objects.create(entry=made[tier], dimension=dimension, grade=Grade.OPEN)
     # Open weights under an OSI licence with only the code open is not fully open.
     OpennessGrade.objects.create(
-        entry=made["open-weights"], dimension=Dimension.TRAINING_CODE, grade=Grade.OPEN
+        entry=made["open_weights"], dimension=Dimension.TRAINING_CODE, grade=Grade.OPEN
     )
     ModelEntry.objects.filter(pk__in=[e.pk for e in made.values()]).update(release_date=year)
     (row,) = [y for y in build().years if y.year == 2025]
-    assert {cell.tier.slug: cell.count for cell in row.cells} == dict.fromkeys(made, 1)
+    assert {cell.tier.value: cell.count for cell in row.cells} == dict.fromkeys(made, 1)
     assert built_counts(build()) == {k: v for k, v in expected_counts().items() if k[0]}
 
 
@@ -152,6 +151,25 @@ def test_years_and_exact_tiers_link_to_the_directory_which_lists_them(client, se
     assert len(listed) == 7
 
 
+def test_each_tier_has_one_name_the_stored_value_in_links_filters_and_colours(client, seed):
+    """A tier is named by the value entries store (ModelEntry.openness_tier) wherever the
+    timeline names it: the directory's filter its links use, which lists exactly that tier's
+    entries, and the class of its colour, the charts' class for the same tier."""
+    assert [tier.value for tier in TIERS] == [value for value, _ in OPENNESS_TIERS]
+    html = client.get(reverse("kb:timeline")).content.decode()
+    legend = parse(html).find("ul", class_="timeline-legend").find_all("li")
+    assert [item["class"] for item in legend] == [tier_class(tier.value) for tier in TIERS]
+    assert tier_class(None) == tier_class(TIER_UNKNOWN) == "chart-tier-unknown"
+    for year in build().years:
+        for cell in year.cells:
+            if not cell.url:
+                continue
+            assert cell.url == f"/models/?year={year.year}&openness={cell.tier.value}"
+            listed = client.get(cell.url).context["page"].object_list
+            assert len(listed) == cell.count
+            assert {entry.openness_tier for entry in listed} == {cell.tier.value}
+
+
 def test_only_a_few_featured_entries_a_year_are_named(seed):
     ModelEntryFactory.create_batch(
         NOTABLE_PER_YEAR + 3, featured=True, release_date=datetime.date(2024, 1, 1)
@@ -192,9 +210,9 @@ def test_the_bars_are_plain_svg_a_strict_csp_allows(client, seed):
     # 2023: open weights, restricted weights then API only, side by side, the busiest year
     # the full width.
     assert [(r["class"], r["x"], r["width"]) for r in rects[1:4]] == [
-        ("tl-marker tl-cat-1", "0", "286"),
-        ("tl-marker tl-cat-2", "286", "286"),
-        ("tl-marker tl-cat-3", "572", "429"),
+        ("tl-marker chart-tier-open-weights", "0", "286"),
+        ("tl-marker chart-tier-restricted-weights", "286", "286"),
+        ("tl-marker chart-tier-hosted", "572", "429"),
     ]
 
 

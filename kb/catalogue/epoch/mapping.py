@@ -10,7 +10,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from ..models import Access, Confidence, FactProvenance, WeightsUse
+from ..models import Access, Confidence, FactProvenance, WeightsUse, every_modality
 from ..text import clean
 
 Fact = FactProvenance.Fact
@@ -286,8 +286,7 @@ def map_row(row, number_in_file):
         read, written = TASK_MODALITIES.get(task.lower(), ((), ()))
         inputs += [slug for slug in read if slug not in inputs]
         outputs += [slug for slug in written if slug not in outputs]
-    # ``modalities`` is every one, read or written: what the directory filters by.
-    modalities += [slug for slug in dict.fromkeys(inputs + outputs) if slug not in modalities]
+    modalities = every_modality(modalities, inputs, outputs)
     organizations = split_list(cell(row, "Organization"))
 
     known = {

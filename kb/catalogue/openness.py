@@ -427,15 +427,21 @@ def tier_of(entry):
     again when they change; ``refresh_scores`` (``stored_tier_value``) when its grades do.
     """
     grades = {grade.dimension: grade.grade for grade in entry.openness.all()} if entry.pk else {}
-    if entry.access == Access.UNRELEASED:
+    return tier_from(entry.access, entry.weights_use, grades)
+
+
+def tier_from(access, weights_use, grades):
+    """The tier ``tier_of`` gives an entry of this access, use of its weights and grades
+    (``{dimension: grade}``), for writers that have them at hand (synthetic data)."""
+    if access == Access.UNRELEASED:
         return TIER_UNRELEASED
     weights = grades.get(Dimension.WEIGHTS)
-    has_weights = entry.access in WEIGHTS_OUT or weights in (
+    has_weights = access in WEIGHTS_OUT or weights in (
         Grade.OPEN,
         Grade.PARTIAL,
     )
     if has_weights:
-        restricted = entry.weights_use in RESTRICTED_USE or (
+        restricted = weights_use in RESTRICTED_USE or (
             weights == Grade.PARTIAL
             or grades.get(Dimension.WEIGHTS_LICENCE) in (Grade.PARTIAL, Grade.CLOSED)
         )
@@ -445,7 +451,7 @@ def tier_of(entry):
         if code == Grade.OPEN and data == Grade.OPEN:
             return TIER_FULLY_OPEN
         return TIER_OPEN_WEIGHTS
-    if entry.access == Access.HOSTED or grades.get(Dimension.API) == Grade.OPEN:
+    if access == Access.HOSTED or grades.get(Dimension.API) == Grade.OPEN:
         return TIER_HOSTED
     return TIER_UNKNOWN
 

@@ -124,6 +124,10 @@ def test_generate_data_stores_what_the_grades_give():
     got = {e.pk: (e.openness_score, e.openness_graded) for e in entries}
     assert got == {e.pk: (scorecard(e).score, scorecard(e).graded) for e in entries}
     assert any(score is not None for score, _ in got.values())
+    # And the tier, as an entry's save and its grades' refresh store it.
+    tiers = {e.pk: e.openness_tier for e in entries}
+    assert tiers == {e.pk: tier_of(e) for e in entries}
+    assert len(set(tiers.values())) > 2
 
 
 def test_refresh_and_its_command_store_the_score_again_after_writes_in_bulk(seed):

@@ -115,6 +115,9 @@ class Command(BaseCommand):
                     grade != OpennessGrade.Grade.UNKNOWN for _, grade in grades
                 )
                 values["openness_grades"] = openness.letters_of(dict(grades))
+                values["openness_tier"] = openness.tier_from(
+                    values.get("access", ""), values.get("weights_use", ""), dict(grades)
+                )
                 made.append(
                     (
                         ModelEntry(

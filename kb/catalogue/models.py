@@ -409,8 +409,10 @@ class Lifecycle(models.TextChoices):
     DISCONTINUED = "discontinued", "Discontinued"
 
 
-# The columns of the directory's facets with few values, in the order they are counted in.
+# The columns of the directory's facets with few values, in the order they are counted in, and
+# those its other filters and steps count by (the least score, the memory, the year).
 FACET_COLUMNS = ["category", "access", "openness_tier", "lifecycle", "licence_osi_approved"]
+FILTERED_COLUMNS = ["openness_score", "parameter_count", "release_date"]
 
 
 class ReleaseYear(ExtractYear):
@@ -702,25 +704,11 @@ class ModelEntry(Content, SlugKeyed, Publishable):
             # facets of few values grouped in this order, the organizations in the second
             # index's; with the other columns the filters and the steps count by.
             models.Index(
-                fields=[
-                    "status",
-                    *FACET_COLUMNS,
-                    "organization",
-                    "openness_score",
-                    "parameter_count",
-                    "release_date",
-                ],
+                fields=["status", *FACET_COLUMNS, "organization", *FILTERED_COLUMNS],
                 name="entry_facets",
             ),
             models.Index(
-                fields=[
-                    "status",
-                    "organization",
-                    *FACET_COLUMNS,
-                    "openness_score",
-                    "parameter_count",
-                    "release_date",
-                ],
+                fields=["status", "organization", *FACET_COLUMNS, *FILTERED_COLUMNS],
                 name="entry_facets_by_organization",
             ),
             # The category comparison's openness summary and licences (kb/site/comparison.py),

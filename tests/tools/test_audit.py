@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from kb.tools.management.commands.audit import (
+    Command,
     median_run,
     parse_result,
     score_table,
@@ -128,3 +129,44 @@ def test_the_command_refuses_to_run_without_lighthouse(monkeypatch, tmp_path):
     monkeypatch.setenv("CHROME_PATH", str(chromium))
     with pytest.raises(CommandError, match="No Lighthouse at"):
         call_command("audit", lighthouse=str(tmp_path / "lighthouse"), output=str(tmp_path))
+
+
+def fake_lighthouse(tmp_path, failures, message):
+    """A stand-in for Lighthouse that fails ``failures`` times with ``message``, then writes
+    the fixture's result where the real one would."""
+    script = tmp_path / "lighthouse"
+    script.write_text(
+        "#!/usr/bin/env python3\n"
+        "import pathlib, shutil, sys\n"
+        f"count = pathlib.Path({str(tmp_path / 'count')!r})\n"
+        "n = int(count.read_text()) if count.exists() else 0\n"
+        "count.write_text(str(n + 1))\n"
+        f"if n < {failures}:\n"
+        f"    sys.stderr.write({message!r})\n"
+        "    sys.exit(1)\n"
+        "stem = next(a for a in sys.argv if a.startswith('--output-path=')).split('=', 1)[1]\n"
+        f"shutil.copyfile({str(FIXTURE)!r}, stem + '.report.json')\n"
+    )
+    script.chmod(0o755)
+    return script
+
+
+@pytest.mark.parametrize("failures", [1, 2])
+def test_a_run_lighthouse_asks_to_repeat_is_run_again(tmp_path, failures):
+    message = "Runtime error encountered: ... Please run Lighthouse again. (NO_NAVSTART)"
+    script = fake_lighthouse(tmp_path, failures, message)
+    (tmp_path / "runs").mkdir()
+    result = Command().lighthouse(script, None, "http://x/", tmp_path, "home", 1)
+    assert result["scores"] and (tmp_path / "count").read_text() == str(failures + 1)
+
+
+@pytest.mark.parametrize(
+    ("failures", "message"),
+    [(3, "Please run Lighthouse again. (NO_NAVSTART)"), (1, "Chrome could not start")],
+)
+def test_other_failures_and_a_third_repeat_stop_the_audit(tmp_path, failures, message):
+    script = fake_lighthouse(tmp_path, failures, message)
+    (tmp_path / "runs").mkdir()
+    with pytest.raises(CommandError, match="Lighthouse failed"):
+        Command().lighthouse(script, None, "http://x/", tmp_path, "home", 1)
+    assert int((tmp_path / "count").read_text()) == min(failures, 3)

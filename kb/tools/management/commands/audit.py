@@ -38,6 +38,10 @@ CATEGORIES = [
     ("seo", "SEO"),
 ]
 CHROME_FLAGS = "--headless --no-sandbox --disable-gpu"
+# Lighthouse sometimes fails to record a page load's trace (NO_NAVSTART on a busy machine) and
+# says to run it again: it is, up to this many times in all, before the audit gives up.
+RUN_AGAIN = "Please run Lighthouse again"
+ATTEMPTS = 3
 # Audits that carry no pass or fail: never listed as flagged.
 UNSCORED_MODES = {"informative", "notApplicable", "manual"}
 PASS_SCORE = 0.9  # Lighthouse shows an audit scoring under 0.9 as failed or "needs improvement".
@@ -211,8 +215,14 @@ class Command(BaseCommand):
             "--only-categories=" + ",".join(category_id for category_id, _ in CATEGORIES),
             "--quiet",
         ]
-        finished = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
         report = stem.with_name(f"{stem.name}.report.json")
+        for _attempt in range(ATTEMPTS):
+            finished = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+            if finished.returncode == 0 or RUN_AGAIN not in finished.stderr:
+                break
+            self.stdout.write(
+                f"    Lighthouse asks to be run again: {finished.stderr.strip()[-200:]}"
+            )
         if finished.returncode != 0 or not report.exists():
             raise CommandError(f"Lighthouse failed on {url}:\n{finished.stderr[-2000:]}")
         result = parse_result(json.loads(report.read_text()))

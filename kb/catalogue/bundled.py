@@ -12,6 +12,7 @@ from collections import Counter, namedtuple
 from decimal import Decimal
 from pathlib import Path
 
+import reversion
 from django.db import transaction
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -151,7 +152,7 @@ class Loader:
                         grade_values(grade),
                     )
                 if "api_price" in item:
-                    self.upsert(ApiPrice, {"entry": entry}, price_values(item["api_price"]))
+                    self.price(entry, item["api_price"])
             entries[item["slug"]] = entry
 
         for item in content["comparison_rows"]:
@@ -186,6 +187,33 @@ class Loader:
                     article.categories, [categories[slug] for slug in item.get("categories", [])]
                 )
                 self.set_many(article.entries, [entries[slug] for slug in item.get("entries", [])])
+        return self.counts
+
+    def price(self, entry, value):
+        """The entry's API price from its bundled ``value``; a new or changed price goes into
+        the entry's own revision (it follows its prices), so the entry's history shows it."""
+        unchanged = self.counts["unchanged"]
+        self.upsert(ApiPrice, {"entry": entry}, price_values(value))
+        if self.counts["unchanged"] == unchanged:
+            reversion.add_to_revision(entry)
+
+    @transaction.atomic
+    def load_prices(self, items):
+        """The bundled prices of entries that are not bundled themselves (Epoch AI's variants,
+        which its import creates): ``{"entry": slug, ...}`` and the fields of ``price_values``.
+        None is written when one names an entry that does not exist."""
+        slugs = [item["entry"] for item in items]
+        entries = ModelEntry.objects.in_bulk(slugs, field_name="slug")
+        missing = [slug for slug in slugs if slug not in entries]
+        if missing:
+            raise UnknownEntryError(
+                "The bundled prices name entries that do not exist: "
+                f"{', '.join(missing)} (Epoch AI's variants exist once `load_content --epoch` "
+                "has imported them)."
+            )
+        for item in items:
+            with revision(None, REVISION_COMMENT):
+                self.price(entries[item["entry"]], item)
         return self.counts
 
     @staticmethod
@@ -255,6 +283,15 @@ def price_values(value):
 
 def load_bundled_content(content=None):
     return Loader().load(content or read_content())
+
+
+class UnknownEntryError(ValueError):
+    """Bundled content names a model entry the database does not hold."""
+
+
+def load_bundled_prices(content=None):
+    """Apply the bundled content's top-level ``prices``, after the Epoch AI import."""
+    return Loader().load_prices((content or read_content()).get("prices", []))
 
 
 def has_content():

@@ -1,12 +1,26 @@
 import datetime
+import io
 from decimal import Decimal
 from pathlib import Path
+from unittest import mock
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db.models import Max
+from reversion.models import Version
 
-from kb.catalogue.bundled import grade_values, load_bundled_content, read_content
+from kb.catalogue.bundled import (
+    EPOCH_SNAPSHOT,
+    EPOCH_SNAPSHOT_RETRIEVED,
+    REVISION_COMMENT,
+    UnknownEntryError,
+    grade_values,
+    load_bundled_content,
+    load_bundled_prices,
+    read_content,
+)
+from kb.catalogue.epoch import source as epoch_source
+from kb.catalogue.epoch.sync import import_rows, slug_base
 from kb.catalogue.models import (
     ApiPrice,
     Article,
@@ -277,3 +291,69 @@ def test_bundled_prices_are_read_from_the_makers_page_with_a_date(seed):
     before = ApiPrice.objects.values().get()
     load_bundled_content()
     assert ApiPrice.objects.values().get() == before
+
+
+# Prices of the models the Epoch AI import creates: content.json's top-level "prices".
+
+
+@pytest.fixture
+def priced_variants(seed):
+    """The snapshot's rows of the models the bundled prices name, imported as `load_content
+    --epoch` imports the whole snapshot (which takes some 15 s; tests/site/test_costs.py does)."""
+    slugs = {item["entry"] for item in read_content()["prices"]}
+    rows = [
+        row
+        for row in epoch_source.parse(EPOCH_SNAPSHOT.read_bytes())[1]
+        if slug_base(row["Model"]) in slugs
+    ]
+    import_rows(rows, EPOCH_SNAPSHOT_RETRIEVED)
+    return slugs
+
+
+def test_bundled_prices_of_imported_variants_are_loaded_and_kept_in_their_history(priced_variants):
+    counts = load_bundled_prices()
+    assert counts["created"] == len(priced_variants)
+    price = ApiPrice.objects.get(entry__slug="claude-opus-45")
+    assert (price.input_per_million, price.output_per_million) == (Decimal(5), Decimal(25))
+    assert price.as_of == datetime.date(2026, 12, 4)
+    assert price.source_url == "https://platform.claude.com/docs/en/about-claude/pricing"
+    assert price.note.startswith("Listed as Claude Opus 4.5: ")
+    # The entry's history shows the revision that gave it its price.
+    (latest, *_) = Version.objects.get_for_object(price.entry)
+    assert latest.revision.comment == REVISION_COMMENT
+    assert latest.revision.version_set.filter(object_id=str(price.pk)).exists()
+    # Loading again writes nothing and adds no revision.
+    versions = Version.objects.count()
+    assert load_bundled_prices()["unchanged"] == len(priced_variants)
+    assert Version.objects.count() == versions
+
+
+def test_a_bundled_price_for_an_entry_that_does_not_exist_is_refused(seed):
+    before = list(ApiPrice.objects.values())
+    price = {"input": "1", "output": "2", "as_of": "2026-12-04", "source": "https://example.com/"}
+    content = {"prices": [{"entry": "gpt-4", **price}, {"entry": "claude-opus-99", **price}]}
+    with pytest.raises(UnknownEntryError, match="do not exist: claude-opus-99 "):
+        load_bundled_prices(content)
+    assert list(ApiPrice.objects.values()) == before  # the known entry's price not written either
+
+
+def snapshot_already_imported():
+    return mock.patch(
+        "kb.catalogue.management.commands.load_content.load_epoch_snapshot", return_value=None
+    )
+
+
+def test_load_content_refuses_prices_of_models_the_database_does_not_hold(seed):
+    with snapshot_already_imported(), pytest.raises(CommandError) as refused:
+        call_command("load_content", "--epoch", stdout=io.StringIO())
+    assert str(refused.value).startswith(
+        "The bundled prices name entries that do not exist: claude-opus-47, claude-opus-45, "
+    )
+
+
+def test_load_content_if_empty_leaves_prices_alone_when_it_loads_nothing(seed):
+    out = io.StringIO()
+    with snapshot_already_imported():
+        call_command("load_content", "--if-empty", "--epoch", stdout=out)
+    assert "prices" not in out.getvalue()
+    assert list(ApiPrice.objects.values_list("entry__slug", flat=True)) == ["gpt-4"]

@@ -1,15 +1,20 @@
 """The seed entries' facts as corrected from primary sources (docs/seed-facts.md lists each one with
 its source and the words it rests on), and the seed's names kept beside the official ones."""
 
+import re
+from pathlib import Path
+
 import pytest
 from django.db.models import Q
 
+from kb.catalogue.bundled import read_content
 from kb.catalogue.models import ModelEntry, Organization, OrganizationAlias, ProCon
 from kb.catalogue.text import fold
 from tests.support.epoch import import_sample
 
 pytestmark = pytest.mark.django_db
 
+SEED_FACTS = Path(__file__).resolve().parents[2] / "docs" / "seed-facts.md"
 LLAMA_README = "https://github.com/meta-llama/llama/blob/main/README.md"
 
 
@@ -110,3 +115,38 @@ def test_what_llama_2_and_gpt_4_read_and_write_with_their_sources(seed):
     gpt = entry("gpt-4")
     assert (gpt.input_modalities, gpt.output_modalities) == (["text", "image"], ["text"])
     assert gpt.sources.filter(fact="modalities", url="https://arxiv.org/abs/2303.08774").exists()
+
+
+def documented_prices():
+    """docs/seed-facts.md's API prices table: {entry slug: (input / output, source, quote)}."""
+    section = SEED_FACTS.read_text(encoding="utf-8").split("\n## API prices", 1)[1]
+    table = section.split("\n| Model | Entry |", 1)[1].split("\n\n", 1)[0]
+    rows = {}
+    for line in table.splitlines()[2:]:
+        _model, slug, figures, source, quote = (
+            cell.strip().replace("\\|", "|") for cell in re.split(r"(?<!\\)\|", line)[1:-1]
+        )
+        rows[slug] = (figures, source.split(" ")[0], quote)
+    return rows
+
+
+def bundled_prices():
+    content = read_content()
+    of_entries = [
+        {"entry": item["slug"], **item["api_price"]}
+        for item in content["entries"]
+        if "api_price" in item
+    ]
+    return of_entries + content["prices"]
+
+
+def test_every_documented_price_is_bundled_and_every_bundled_one_documented():
+    assert set(documented_prices()) == {price["entry"] for price in bundled_prices()}
+
+
+@pytest.mark.parametrize("price", bundled_prices(), ids=lambda price: price["entry"])
+def test_each_bundled_price_is_the_one_quoted_from_its_source(price):
+    figures, source, quote = documented_prices()[price["entry"]]
+    assert figures == f"${price['input']} / ${price['output']}"
+    assert source == price["source"]
+    assert f"${price['input']} " in quote and f"${price['output']} " in quote

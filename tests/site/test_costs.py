@@ -4,7 +4,10 @@ orders and filters, the model page's "What it costs to use", and the model-vs-mo
 Run on SQLite and, with DATABASE_URL pointing at PostgreSQL, on PostgreSQL: the sorting and the
 filters are done by the database."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 
 from kb.catalogue.models import Access
 from tests.support.directory import facet_counts, listed_entry, names, row_text
@@ -280,3 +283,35 @@ def test_only_differences_keeps_the_cost_rows_that_differ(client, catalogue):
         "API price, input per million tokens",
         "API price, output per million tokens",
     ]
+
+
+# ---------- The bundled prices, as `make run` loads them ----------
+
+
+@pytest.fixture
+def made_run(db):
+    """A fresh database loaded as `make run` loads it: the seed, Epoch AI's whole snapshot (some
+    15 s), then the bundled prices of the models it imported."""
+    call_command("load_content", "--if-empty", "--epoch", stdout=io.StringIO())
+
+
+def test_the_bundled_prices_of_epochs_variants_load_and_show(client, made_run):
+    page = client.get("/models/?sort=cheapest&category=closed")
+    priced = names(page)[:10]
+    assert priced[0] == "Claude Haiku 4.5"
+    assert set(priced[1:4]) == {"Claude Sonnet 4.5", "Claude Sonnet 4", "Claude 3.7 Sonnet"}
+    assert set(priced[4:6]) == {"Claude Opus 4.7", "Claude Opus 4.5"}
+    assert set(priced[6:9]) == {"Claude Opus 4.1", "Claude Opus 4", "Claude 3 Opus"}
+    assert priced[9] == "GPT-4"
+    assert "$1.00 in · $5.00 out" in row_text(page, "claude-haiku-45")
+
+    text = visible_text(client.get("/models/claude-3-opus/").content)
+    assert "$15.00 per million input tokens, $75.00 per million output tokens (US dollars)" in text
+    assert (
+        "As Anthropic publishes it, read on 4 December 2026. "
+        "Listed as Claude Opus 3, marked deprecated: base input and output tokens"
+    ) in text
+    assert "Source: https://platform.claude.com/docs/en/docs/about-claude/pricing" in text
+    # Not in Anthropic's table: no price.
+    unpriced = visible_text(client.get("/models/claude-35-sonnet/").content)
+    assert "No published price recorded." in unpriced

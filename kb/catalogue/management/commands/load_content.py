@@ -1,6 +1,12 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from ...bundled import has_content, load_bundled_content, load_epoch_snapshot
+from ...bundled import (
+    UnknownEntryError,
+    has_content,
+    load_bundled_content,
+    load_bundled_prices,
+    load_epoch_snapshot,
+)
 
 
 class Command(BaseCommand):
@@ -19,28 +25,38 @@ class Command(BaseCommand):
             "--epoch",
             action="store_true",
             help="Then import the bundled snapshot of Epoch AI's Notable AI Models (2026-05-02), "
-            "unless an Epoch import was done already.",
+            "unless an Epoch import was done already, and the bundled prices of its models "
+            "(when the seed content was loaded or the snapshot imported).",
         )
 
     def handle(self, *args, if_empty=False, epoch=False, **options):
-        if if_empty and has_content():
-            self.stdout.write("Content present; bundled content not loaded.")
+        seeded = not (if_empty and has_content())
+        if seeded:
+            self.report("Bundled content loaded", load_bundled_content())
         else:
-            self.load_seed()
+            self.stdout.write("Content present; bundled content not loaded.")
         if epoch:
             report = load_epoch_snapshot()
             if report is None:
                 self.stdout.write("Epoch AI data present; the bundled snapshot not imported.")
             else:
                 self.stdout.write(self.style.SUCCESS(f"Epoch AI snapshot: {report.summary()}"))
+            # Like the seed, left alone where neither was loaded now (editors' prices kept).
+            if seeded or report is not None:
+                self.load_prices()
 
-    def load_seed(self):
-        counts = load_bundled_content()
+    def load_prices(self):
+        try:
+            counts = load_bundled_prices()
+        except UnknownEntryError as error:
+            raise CommandError(str(error)) from error
+        self.report("Bundled prices of imported models loaded", counts)
+
+    def report(self, what, counts):
         self.stdout.write(
             self.style.SUCCESS(
-                "Bundled content loaded: {created} created, {updated} updated, "
-                "{unchanged} unchanged.".format(
-                    **{k: counts[k] for k in ("created", "updated", "unchanged")}
+                "{what}: {created} created, {updated} updated, {unchanged} unchanged.".format(
+                    what=what, **{k: counts[k] for k in ("created", "updated", "unchanged")}
                 )
             )
         )

@@ -202,19 +202,19 @@ def chart_entries(options):
     return entries.order_by()
 
 
-def tier_of(stored):
-    """The Tier of a stored ``openness_tier``, None when unknown (as ``with_tier`` says it)."""
-    return None if stored == TIER_UNKNOWN else Tier(stored)
+# The Tier of each stored ``openness_tier``, None when unknown (as ``with_tier`` says it).
+TIER_OF = {TIER_UNKNOWN: None, **{tier.value: tier for tier in Tier}}
 
 
 class Reading:
     """What the charts of one page read, each once: the datasets to credit, and the entries
-    a chart's options select, grouped. The grouped rows are few (a row per release day and
-    tier, or per organization, country and tier), read from an index in its own order
+    a chart's options select, grouped. The grouped rows are few (a row per tier and release
+    day, or per organization, country and tier), read from an index in its own order
     without sorting (the ``entry_charts_*`` indexes):
 
-    - ``by_day``: (release date, tier, models, largest parameters, largest compute), oldest
-      first: open-share's counts and frontier-gap's largest models alike;
+    - ``by_day``: (tier, release date, models): open-share's counts;
+    - ``largest_by_day``: (tier, release date, largest parameters, largest compute), of the
+      tiers frontier-gap compares only, for both its measures;
     - ``by_maker``: (organization id, country, tier, models): by-organization's counts, by
       organization and by country alike;
     - ``credit``: the datasets and the latest change to the entries (a query that stops at the
@@ -247,23 +247,31 @@ class Reading:
         def read():
             return (
                 self.entries(options)
-                .values_list("release_date", "openness_tier")
-                .annotate(
-                    n=Count("pk"),
-                    parameters=Max("parameter_count"),
-                    compute=Max("training_compute_flop"),
-                )
-                .order_by("release_date", "openness_tier")
+                .values_list("openness_tier", "release_date")
+                .annotate(n=Count("*"))
+                .order_by("openness_tier", "release_date")
             )
 
         return self._once(("day", options.start, options.end, options.modality), read)
+
+    def largest_by_day(self, options):
+        def read():
+            return (
+                self.entries(options)
+                .filter(openness_tier__in=list(SIDES))
+                .values_list("openness_tier", "release_date")
+                .annotate(parameters=Max("parameter_count"), compute=Max("training_compute_flop"))
+                .order_by("openness_tier", "release_date")
+            )
+
+        return self._once(("largest", options.start, options.end, options.modality), read)
 
     def by_maker(self, options):
         def read():
             return (
                 self.entries(options)
                 .values_list("organization", "country", "openness_tier")
-                .annotate(n=Count("pk"))
+                .annotate(n=Count("*"))
             )
 
         return self._once(("maker", options.start, options.end, options.modality), read)
@@ -367,8 +375,8 @@ class OpenShare:
 def open_share(options, reading):
     rows = reading.by_day(options)
     counts = defaultdict(Counter)
-    for released, tier, n, _, _ in rows:
-        counts[released.year][tier_of(tier)] += n
+    for tier, released, n in rows:
+        counts[released.year][TIER_OF[tier]] += n
     years = ()
     if counts:
         first = options.start or min(counts)
@@ -492,19 +500,18 @@ def frontier_gap(options, reading):
     model of each day and side can be a year's largest, a record (larger than every closed one
     before it) or the first open-weights model to match one: they are found from each day's
     largest (Reading.by_day), then named with one query for the few chosen."""
-    rows = reading.by_day(options)
-    largest_of_day = {}  # (day, side) -> (value, as stored), in date order
-    for released, tier, _, parameters, compute in rows:
-        side = SIDES.get(tier_of(tier))
+    largest_of_day = {}  # (day, side) -> (value, as stored)
+    for tier, released, parameters, compute in reading.largest_by_day(options):
+        side = SIDES[TIER_OF[tier]]
         stored = parameters if options.measure == "parameters" else compute
-        if side and stored is not None:
+        if stored is not None:
             best = largest_of_day.get((released, side))
             if best is None or float(stored) > best[0]:
                 largest_of_day[released, side] = (float(stored), stored)
     largest = defaultdict(dict)  # year -> side -> (day, side, value)
     records, open_days = [], []  # the closed records; the open-weights days, in date order
     closed_best = 0
-    for (released, side), (value, _) in largest_of_day.items():
+    for (released, side), (value, _) in sorted(largest_of_day.items()):
         model = (released, side, value)
         best = largest[released.year].get(side)
         if best is None or value > best[2]:
@@ -633,12 +640,12 @@ def by_organization(options, reading):
         }
         for pk, _, tier, n in rows:
             name, slugs[name] = named[pk]
-            counts[name][side_of(tier_of(tier))] += n
+            counts[name][side_of(TIER_OF[tier])] += n
     else:
         # One entry of several countries counts once for each.
         for _, countries, tier, n in rows:
             for country in {c.strip() for c in countries.split(",") if c.strip()} or {""}:
-                counts[country or "Country not published"][side_of(tier_of(tier))] += n
+                counts[country or "Country not published"][side_of(TIER_OF[tier])] += n
     makers = sorted(
         (Maker(name, "", c["open"], c["closed"], c["unknown"]) for name, c in counts.items()),
         key=lambda m: (-m.total, m.name),

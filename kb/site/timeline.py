@@ -124,18 +124,18 @@ class Timeline:
 
 def counts():
     """``{(year or None, stored tier): count}`` of the published entries: one query, grouped
-    by release day and the tier each entry stores (``ModelEntry.openness_tier``, kept by
-    kb.catalogue.openness.tier_of), the order of the ``entry_charts_by_day`` index, which it
-    reads alone and without sorting; the days are added up into years here. (Grouped by year,
-    the database would sort every entry first.)"""
+    by the tier each entry stores (``ModelEntry.openness_tier``, kept by
+    kb.catalogue.openness.tier_of) and release day, the order of the ``entry_charts_by_tier``
+    index, which it reads alone and without sorting; the days are added up into years here.
+    (Grouped by year, the database would sort every entry first.)"""
     rows = (
         ModelEntry.objects.published()
-        .values_list("release_date", "openness_tier")
-        .annotate(count=Count("pk"))
-        .order_by("release_date", "openness_tier")
+        .values_list("openness_tier", "release_date")
+        .annotate(count=Count("*"))
+        .order_by("openness_tier", "release_date")
     )
     by_year = Counter()
-    for day, tier, count in rows:
+    for tier, day, count in rows:
         by_year[day.year if day else None, tier] += count
     return by_year
 

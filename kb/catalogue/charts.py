@@ -220,12 +220,10 @@ class Reading:
     day, or per organization, country and tier), read from an index in its own order
     without sorting (the ``entry_charts_*`` indexes):
 
-    - ``by_day``: (tier, release date, models): open-share's counts;
-    - ``largest_by_day``: (tier, release date, largest parameters, largest compute), of the
-      tiers frontier-gap compares only, for both its measures;
-
-    both read for every year, once for charts of any years, which keep theirs (a test of the
-    year on each entry costs more than on each day);
+    - ``by_day``: (tier, release date, models, largest parameters, largest compute):
+      open-share's counts and frontier-gap's largest, for both its measures; read for every
+      year, once for charts of any years, which keep theirs (a test of the year on each entry
+      costs more than on each day);
     - ``by_maker``: (organization id, country, tier, models): by-organization's counts, by
       organization and by country alike;
     - ``credit``: the datasets and the latest change to the entries (a query that stops at the
@@ -259,24 +257,15 @@ class Reading:
             return (
                 self.entries(every_year(options))
                 .values_list("openness_tier", "release_date")
-                .annotate(n=Count("*"))
+                .annotate(
+                    n=Count("*"),
+                    parameters=Max("parameter_count"),
+                    compute=Max("training_compute_flop"),
+                )
                 .order_by("openness_tier", "release_date")
             )
 
         rows = self._once(("day", options.modality), read)
-        return [row for row in rows if options.has_year(row[1].year)]
-
-    def largest_by_day(self, options):
-        def read():
-            return (
-                self.entries(every_year(options))
-                .filter(openness_tier__in=list(SIDES))
-                .values_list("openness_tier", "release_date")
-                .annotate(parameters=Max("parameter_count"), compute=Max("training_compute_flop"))
-                .order_by("openness_tier", "release_date")
-            )
-
-        rows = self._once(("largest", options.modality), read)
         return [row for row in rows if options.has_year(row[1].year)]
 
     def by_maker(self, options):
@@ -388,7 +377,7 @@ class OpenShare:
 def open_share(options, reading):
     rows = reading.by_day(options)
     counts = defaultdict(Counter)
-    for tier, released, n in rows:
+    for tier, released, n, _, _ in rows:
         counts[released.year][TIER_OF[tier]] += n
     years = ()
     if counts:
@@ -514,10 +503,10 @@ def frontier_gap(options, reading):
     before it) or the first open-weights model to match one: they are found from each day's
     largest (Reading.by_day), then named with one query for the few chosen."""
     largest_of_day = {}  # (day, side) -> (value, as stored)
-    for tier, released, parameters, compute in reading.largest_by_day(options):
-        side = SIDES[TIER_OF[tier]]
+    for tier, released, _, parameters, compute in reading.by_day(options):
+        side = SIDES.get(TIER_OF[tier])
         stored = parameters if options.measure == "parameters" else compute
-        if stored is not None:
+        if side and stored is not None:
             best = largest_of_day.get((released, side))
             if best is None or float(stored) > best[0]:
                 largest_of_day[released, side] = (float(stored), stored)

@@ -523,10 +523,15 @@ def frontier_gap(options, reading):
         elif value > closed_best:
             closed_best = value
             records.append(model)
-    matched = [
-        next((m for m in open_days if m[0] >= record[0] and m[2] >= record[2]), None)
-        for record in records
-    ]
+    # Each record is later and larger than the one before, so its first match is no earlier
+    # than the one before's: one pass over the open-weights days finds them all.
+    matched, position = [], 0
+    for released, _, value in records:
+        while position < len(open_days) and not (
+            open_days[position][0] >= released and open_days[position][2] >= value
+        ):
+            position += 1
+        matched.append(open_days[position] if position < len(open_days) else None)
     chosen = {*records, *filter(None, matched), *(m for y in largest.values() for m in y.values())}
     named = name_largest(
         reading.entries(options), options, {m: largest_of_day[m[:2]][1] for m in chosen}

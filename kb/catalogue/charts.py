@@ -216,9 +216,9 @@ TIER_OF = {TIER_UNKNOWN: None, **{tier.value: tier for tier in Tier}}
 
 class Reading:
     """What the charts of one page read, each once: the datasets to credit, and the entries
-    a chart's options select, grouped. The grouped rows are few (a row per tier and release
-    day, or per organization, country and tier), read from an index in its own order
-    without sorting (the ``entry_charts_*`` indexes):
+    a chart's options select, grouped. The grouped rows are far fewer than the entries (a row
+    per tier and release day, or per organization, country and tier), read from an index in
+    its own order without sorting (the ``entry_charts_*`` indexes):
 
     - ``by_day``: (tier, release date, models, largest parameters, largest compute):
       open-share's counts and frontier-gap's largest, for both its measures; read for every
@@ -265,8 +265,11 @@ class Reading:
                 .order_by("openness_tier", "release_date")
             )
 
-        rows = self._once(("day", options.modality), read)
-        return [row for row in rows if options.has_year(row[1].year)]
+        every_day = self._once(("day", options.modality), read)
+        return self._once(
+            ("day", options.start, options.end, options.modality),
+            lambda: (row for row in every_day if options.has_year(row[1].year)),
+        )
 
     def by_maker(self, options):
         def read():

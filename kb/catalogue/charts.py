@@ -17,11 +17,11 @@ Entries without a release date are left out of every chart, as are unknown sizes
 import datetime
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef
 
-from .models import Dataset, ImportRecord, Modality, ModelEntry, Organization, ReleaseYear
+from .models import TIER_UNKNOWN, Dataset, ImportRecord, Modality, ModelEntry, Organization
 from .openness import WEIGHTS_TIERS, Tier
 
 FIRST_YEAR = 1950
@@ -120,6 +120,10 @@ class ChartOptions:
             raise OptionError(dict(sorted(errors.items())))
         return cls(**read)
 
+    def has_year(self, year):
+        """Whether the chart counts ``year``."""
+        return (not self.start or year >= self.start) and (not self.end or year <= self.end)
+
     @property
     def no_years(self):
         """Whether ``from`` comes after ``to``: no year can be counted."""
@@ -170,8 +174,12 @@ class UnknownModality(Exception):
     pass
 
 
+def every_year(options):
+    return replace(options, start=None, end=None)
+
+
 def chart_entries(options):
-    """The published entries with a release date that the options select, with their tier.
+    """The published entries with a release date that the options select.
 
     A family with published variants is counted through them, each once, unless a dataset
     lists the family as a model of its own (Epoch AI's "Sora", beside "Sora Turbo"): a family
@@ -180,7 +188,8 @@ def chart_entries(options):
     variants = ModelEntry.objects.published().filter(family=OuterRef("pk"))
     listed = ImportRecord.objects.filter(entry=OuterRef("pk"))
     # The families counted through their variants, found once (a subquery over the few
-    # families, not a test on each of the entries counted).
+    # families), and looked for among the families only: the test of ``is_family``, read from
+    # the index that the charts count from, spares the entries that are none.
     counted_through_variants = (
         ModelEntry.objects.filter(is_family=True)
         .filter(Exists(variants))
@@ -190,7 +199,7 @@ def chart_entries(options):
     entries = (
         ModelEntry.objects.published()
         .filter(release_date__isnull=False)
-        .exclude(pk__in=counted_through_variants)
+        .exclude(is_family=True, pk__in=counted_through_variants)
     )
     if options.start:
         entries = entries.filter(release_date__year__gte=options.start)
@@ -198,7 +207,86 @@ def chart_entries(options):
         entries = entries.filter(release_date__year__lte=options.end)
     if options.modality:
         entries = entries.filter(modalities__slug=options.modality)
-    return entries.with_tier().order_by()
+    return entries.order_by()
+
+
+# The Tier of each stored ``openness_tier``, None when unknown (as ``with_tier`` says it).
+TIER_OF = {TIER_UNKNOWN: None, **{tier.value: tier for tier in Tier}}
+
+
+class Reading:
+    """What the charts of one page read, each once: the datasets to credit, and the entries
+    a chart's options select, grouped. The grouped rows are far fewer than the entries (a row
+    per tier and release day, or per organization, country and tier), read from an index in
+    its own order without sorting (the ``entry_charts_*`` indexes):
+
+    - ``by_day``: (tier, release date, models, largest parameters, largest compute):
+      open-share's counts and frontier-gap's largest, for both its measures; read for every
+      year, once for charts of any years, which keep theirs (a test of the year on each entry
+      costs more than on each day);
+    - ``by_maker``: (organization id, country, tier, models): by-organization's counts, by
+      organization and by country alike;
+    - ``credit``: the datasets and the latest change to the entries (a query that stops at the
+      first entry of the ``entry_status_updated`` index the options select)."""
+
+    def __init__(self):
+        self._datasets = None
+        self._read = {}
+        self._entries = {}
+
+    @property
+    def datasets(self):
+        if self._datasets is None:
+            self._datasets = credited()
+        return self._datasets
+
+    def entries(self, options):
+        """``chart_entries(options)``, built once for the charts that select the same."""
+        key = (options.start, options.end, options.modality)
+        if key not in self._entries:
+            self._entries[key] = chart_entries(options)
+        return self._entries[key]
+
+    def _once(self, key, read):
+        if key not in self._read:
+            self._read[key] = list(read())
+        return self._read[key]
+
+    def by_day(self, options):
+        def read():
+            return (
+                self.entries(every_year(options))
+                .values_list("openness_tier", "release_date")
+                .annotate(
+                    n=Count("*"),
+                    parameters=Max("parameter_count"),
+                    compute=Max("training_compute_flop"),
+                )
+                .order_by("openness_tier", "release_date")
+            )
+
+        every_day = self._once(("day", options.modality), read)
+        return self._once(
+            ("day", options.start, options.end, options.modality),
+            lambda: (row for row in every_day if options.has_year(row[1].year)),
+        )
+
+    def by_maker(self, options):
+        def read():
+            return (
+                self.entries(options)
+                .values_list("organization", "country", "openness_tier")
+                .annotate(n=Count("*"))
+            )
+
+        return self._once(("maker", options.start, options.end, options.modality), read)
+
+    def credit(self, options):
+        def read():
+            return [self.entries(options).aggregate(latest=Max("updated_at"))["latest"]]
+
+        (latest,) = self._once(("latest", options.start, options.end, options.modality), read)
+        return Credit(self.datasets, latest)
 
 
 @dataclass(frozen=True)
@@ -289,12 +377,11 @@ class OpenShare:
         return f"{said}, {change} {then} % of {first.total} in {first.year}."
 
 
-def open_share(options, datasets):
-    entries = chart_entries(options)
+def open_share(options, reading):
+    rows = reading.by_day(options)
     counts = defaultdict(Counter)
-    rows = entries.values_list(ReleaseYear("release_date"), "tier").annotate(n=Count("pk"))
-    for released, tier, n in rows:
-        counts[released][Tier(tier) if tier else None] += n
+    for tier, released, n, _, _ in rows:
+        counts[released.year][TIER_OF[tier]] += n
     years = ()
     if counts:
         first = options.start or min(counts)
@@ -303,7 +390,7 @@ def open_share(options, datasets):
             YearShare(y, tuple(counts[y][t] for t in TIERS), sum(counts[y].values()))
             for y in range(first, last + 1)
         )
-    return OpenShare(options, years, credit(entries, datasets))
+    return OpenShare(options, years, reading.credit(options))
 
 
 @dataclass(frozen=True)
@@ -410,49 +497,85 @@ class FrontierGap:
 MEASURES = {"parameters": "parameter_count", "compute": "training_compute_flop"}
 # Closed, for the frontier: released, but only as an API or product.
 CLOSED_TIERS = (Tier.HOSTED,)
+SIDES = {**dict.fromkeys(WEIGHTS_TIERS, "open"), **dict.fromkeys(CLOSED_TIERS, "closed")}
 
 
-def frontier_gap(options, datasets):
-    entries = chart_entries(options)
-    measure = MEASURES[options.measure]
-    sides = Q(tier__in=WEIGHTS_TIERS) | Q(tier__in=CLOSED_TIERS)
-    rows = (
-        entries.filter(**{f"{measure}__isnull": False})
-        .filter(sides)
-        .values_list("name", "slug", measure, "release_date", "tier")
-        .order_by("release_date", f"-{measure}", "name")
-    )
-    largest = defaultdict(dict)  # year -> side -> Largest
-    records, open_models = [], []  # the closed records; the open-weights models, in date order
+def frontier_gap(options, reading):
+    """In the chart's order (by release date, the largest first, then by name), only the first
+    model of each day and side can be a year's largest, a record (larger than every closed one
+    before it) or the first open-weights model to match one: they are found from each day's
+    largest (Reading.by_day), then named with one query for the few chosen."""
+    largest_of_day = {}  # (day, side) -> (value, as stored)
+    for tier, released, _, parameters, compute in reading.by_day(options):
+        side = SIDES.get(TIER_OF[tier])
+        stored = parameters if options.measure == "parameters" else compute
+        if side and stored is not None:
+            best = largest_of_day.get((released, side))
+            if best is None or float(stored) > best[0]:
+                largest_of_day[released, side] = (float(stored), stored)
+    largest = defaultdict(dict)  # year -> side -> (day, side, value)
+    records, open_days = [], []  # the closed records; the open-weights days, in date order
     closed_best = 0
-    for name, slug, value, released, tier in rows:
-        model = Largest(name, slug, float(value), released)
-        is_open = tier in WEIGHTS_TIERS
-        side = "open" if is_open else "closed"
+    for (released, side), (value, _) in sorted(largest_of_day.items()):
+        model = (released, side, value)
         best = largest[released.year].get(side)
-        if best is None or model.value > best.value:
+        if best is None or value > best[2]:
             largest[released.year][side] = model
-        if is_open:
-            open_models.append(model)
-        elif model.value > closed_best:
-            closed_best = model.value
+        if side == "open":
+            open_days.append(model)
+        elif value > closed_best:
+            closed_best = value
             records.append(model)
-    matched = []
-    for record in records:
-        match = next(
-            (m for m in open_models if m.released >= record.released and m.value >= record.value),
-            None,
-        )
-        matched.append(Record(record, match))
+    # Each record is later and larger than the one before, so its first match is no earlier
+    # than the one before's: one pass over the open-weights days finds them all.
+    matched, position = [], 0
+    for released, _, value in records:
+        while position < len(open_days) and not (
+            open_days[position][0] >= released and open_days[position][2] >= value
+        ):
+            position += 1
+        matched.append(open_days[position] if position < len(open_days) else None)
+    chosen = {*records, *filter(None, matched), *(m for y in largest.values() for m in y.values())}
+    named = name_largest(
+        reading.entries(options), options, {m: largest_of_day[m[:2]][1] for m in chosen}
+    )
     years = ()
     if largest:
         first = options.start or min(largest)
         last = options.end or max(largest)
         years = tuple(
-            FrontierYear(y, largest[y].get("open"), largest[y].get("closed"))
+            FrontierYear(y, named.get(largest[y].get("open")), named.get(largest[y].get("closed")))
             for y in range(first, last + 1)
         )
-    return FrontierGap(options, years, tuple(matched), credit(entries, datasets))
+    records = tuple(
+        Record(named[record], named.get(match))
+        for record, match in zip(records, matched, strict=True)
+    )
+    return FrontierGap(options, years, records, reading.credit(options))
+
+
+def name_largest(entries, options, chosen):
+    """``{(day, side, value): Largest}`` for the ``chosen`` ones (each with its value as
+    stored): of the models of that side released that day with that value, the first by
+    name, as the chart has always ordered them."""
+    if not chosen:
+        return {}
+    measure = MEASURES[options.measure]
+    rows = (
+        entries.filter(
+            release_date__in={day for day, _, _ in chosen},
+            openness_tier__in=list(SIDES),
+            **{f"{measure}__in": set(chosen.values())},
+        )
+        .values_list("name", "slug", measure, "release_date", "openness_tier")
+        .order_by("release_date", f"-{measure}", "name")
+    )
+    named = {}
+    for name, slug, stored, released, tier in rows:
+        key = (released, SIDES[Tier(tier)], float(stored))
+        if key in chosen and key not in named:
+            named[key] = Largest(name, slug, float(stored), released)
+    return named
 
 
 @dataclass(frozen=True)
@@ -514,28 +637,36 @@ def side_of(tier):
     return "closed" if tier else "unknown"
 
 
-def by_organization(options, datasets):
-    entries = chart_entries(options)
+def by_organization(options, reading):
+    rows = reading.by_maker(options)
     counts = defaultdict(Counter)
-    urls = {}
+    slugs = {}
     if options.by == "organization":
-        rows = entries.values_list("organization__name", "organization__slug", "tier")
-        for name, slug, tier, n in rows.annotate(n=Count("pk")):
-            counts[name][side_of(tier)] += n
-            urls[name] = Organization(slug=slug).get_absolute_url()
+        # Grouped by the organization's id and named here: a join in the grouped query would
+        # look up the organization of every entry counted.
+        organizations = Organization.objects.filter(pk__in={row[0] for row in rows})
+        named = {
+            pk: (name, slug) for pk, name, slug in organizations.values_list("pk", "name", "slug")
+        }
+        for pk, _, tier, n in rows:
+            name, slugs[name] = named[pk]
+            counts[name][side_of(TIER_OF[tier])] += n
     else:
         # One entry of several countries counts once for each.
-        for countries, tier, n in entries.values_list("country", "tier").annotate(n=Count("pk")):
+        for _, countries, tier, n in rows:
             for country in {c.strip() for c in countries.split(",") if c.strip()} or {""}:
-                counts[country or "Country not published"][side_of(tier)] += n
+                counts[country or "Country not published"][side_of(TIER_OF[tier])] += n
     makers = sorted(
-        (
-            Maker(name, urls.get(name, ""), c["open"], c["closed"], c["unknown"])
-            for name, c in counts.items()
-        ),
+        (Maker(name, "", c["open"], c["closed"], c["unknown"]) for name, c in counts.items()),
         key=lambda m: (-m.total, m.name),
     )
-    shown = tuple(makers[: options.top])
+    # Linked to their organization's page, the makers shown only.
+    shown = tuple(
+        replace(m, url=Organization(slug=slugs[m.name]).get_absolute_url())
+        if m.name in slugs
+        else m
+        for m in makers[: options.top]
+    )
     rest = makers[options.top :]
     others = None
     if rest:
@@ -545,7 +676,7 @@ def by_organization(options, datasets):
             *(sum(getattr(m, side) for m in rest) for side in ("open", "closed", "unknown")),
         )
     return ByOrganization(
-        options, shown, others, sum(m.total for m in makers), credit(entries, datasets)
+        options, shown, others, sum(m.total for m in makers), reading.credit(options)
     )
 
 
@@ -584,11 +715,6 @@ def short_number(value, unit):
     return f"{value:.3g}"
 
 
-def credit(entries, datasets):
-    latest = entries.aggregate(latest=Max("updated_at"))["latest"]
-    return Credit(datasets, latest)
-
-
 # The names of each chart's tables (``tables()``), the first the one its CSV gives by default.
 TABLES = {
     "open-share": ("years",),
@@ -608,9 +734,9 @@ def credited():
     return tuple(Dataset.objects.credited())
 
 
-def chart_series(options, datasets=None):
+def chart_series(options, reading=None):
     """The numbers of the chart ``options`` names; UnknownModality if its modality is none.
-    ``datasets``: ``credited()``, when the caller has read it already."""
+    ``reading``: the page's ``Reading``, shared by its charts."""
     if options.modality and not Modality.objects.filter(slug=options.modality).exists():
         raise UnknownModality(options.modality)
-    return BUILDERS[options.chart](options, credited() if datasets is None else datasets)
+    return BUILDERS[options.chart](options, reading or Reading())

@@ -687,10 +687,33 @@ class ModelEntry(Content, SlugKeyed, Publishable):
                 F("id"),
                 name="entry_status_openness",
             ),
-            # The timeline's counts by year and tier (kb/site/timeline.py), read from the index
-            # alone: at 100,000 entries the table's rows, descriptions and all, are far larger.
+            # The counts of the timeline (kb/site/timeline.py) and of the charts
+            # (kb/catalogue/charts.py, Reading) grouped in an index's own order and read from
+            # it alone, without sorting: at 100,000 entries the table's rows, descriptions and
+            # all, are far larger. By tier and release day, with the sizes the frontier-gap
+            # chart takes the largest of; by organization, country and tier. ``is_family``
+            # last: the charts leave out some families, and test the few families only.
             models.Index(
-                fields=["status", "release_date", "openness_tier"], name="entry_timeline_counts"
+                fields=[
+                    "status",
+                    "openness_tier",
+                    "release_date",
+                    "parameter_count",
+                    "training_compute_flop",
+                    "is_family",
+                ],
+                name="entry_charts_by_tier",
+            ),
+            models.Index(
+                fields=[
+                    "status",
+                    "organization",
+                    "country",
+                    "openness_tier",
+                    "release_date",
+                    "is_family",
+                ],
+                name="entry_charts_by_maker",
             ),
             # The timeline's featured entries of each year: few, found without a scan.
             models.Index(

@@ -293,12 +293,12 @@ def read_chart_options(words):
 
 
 def load_charts(all_options):
-    """Each chart's numbers (a query for its rows, one for their latest change), and once for
-    them all the datasets to credit."""
-    series, datasets = {}, charts.credited()
+    """Each chart's numbers, read together (charts.Reading): the datasets to credit once, and
+    each grouping of the entries once for the charts that count from it."""
+    series, reading = {}, charts.Reading()
     for options in all_options:
         try:
-            series[options] = charts.chart_series(options, datasets)
+            series[options] = charts.chart_series(options, reading)
         except charts.UnknownModality as unknown:
             series[options] = unknown
     return series

@@ -221,6 +221,31 @@ def test_the_frontier_gap_counts_months_to_the_first_match(db):
     )
 
 
+def test_the_frontier_gap_names_the_first_by_name_of_a_days_largest_models(db):
+    def entry(name, access, size, day, weights_use=""):
+        return ModelEntryFactory(
+            name=name,
+            access=access,
+            weights_use=weights_use,
+            parameter_count=size,
+            release_date=datetime.date(2022, *day),
+        )
+
+    entry("Beta", Access.HOSTED, 300, (4, 1))
+    entry("Alpha", Access.HOSTED, 300, (4, 1))  # as large, the same day: first by name
+    entry("Aardvark", Access.HOSTED, 200, (4, 1))  # smaller: neither the largest nor a record
+    entry("Open", Access.WEIGHTS, 300, (6, 1), WeightsUse.UNRESTRICTED)
+    # Restricted weights are open weights too: first by name across the tiers of a side.
+    entry("Ada", Access.WEIGHTS, 300, (6, 1), WeightsUse.RESTRICTED)
+    entry("Early", Access.WEIGHTS, 250, (3, 1), WeightsUse.UNRESTRICTED)  # before: no match
+    chart = series("frontier-gap")
+    (year,) = chart.years
+    assert (year.closed.name, year.open.name) == ("Alpha", "Ada")
+    assert [(r.closed.name, r.matched_by.name, r.months) for r in chart.records] == [
+        ("Alpha", "Ada", 2)
+    ]
+
+
 def test_a_family_with_variants_is_counted_through_them(seed):
     import_sample()
     # LLaMA 2, the seed's family, has the sample's Llama 2-7B and 70B as variants; Sora is a

@@ -13,6 +13,7 @@ from kb.site.markdown import render, render_document, render_preview
 from tests.support.epoch import import_sample
 from tests.support.factories import ModelEntryFactory
 from tests.support.html import parse
+from tests.support.plans import grouped_entry_plans, only_on_sqlite, read_from_an_index_unsorted
 from tests.support.text import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -162,19 +163,41 @@ def test_a_documents_charts_are_read_in_a_fixed_number_of_queries(
     text = "\n\n".join(
         ["[[chart open-share]]", "[[chart frontier-gap]]", "[[chart by-organization]]"]
     )
-    # The content version; the datasets to credit; per chart, its rows and their latest change.
-    with django_assert_num_queries(8):
+    # The content version; the datasets to credit; once for the three charts, which select the
+    # same entries, the latest change to those; the entries counted by tier and day, with the
+    # largest of each day, for open-share and frontier-gap both, and the few largest that
+    # frontier-gap shows named; the entries counted by organization, and the organizations
+    # named. None grows with the rows.
+    with django_assert_num_queries(7):
         first = render_document(text)
     ModelEntryFactory.create_batch(
         20, access=Access.WEIGHTS, release_date=datetime.date(2024, 3, 1)
     )
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         render_document(text)
     # Until content changes, the charts are not drawn again: the content version is all it reads.
     second = render_document(text)
     with django_assert_num_queries(1):
         assert render_document(text) == second
     assert first.shown  # the latest change to the entries counted, for "Last updated"
+
+
+@pytest.mark.skipif(**only_on_sqlite)
+def test_the_charts_count_from_their_indexes_without_sorting(releases):
+    text = "\n\n".join(
+        [
+            "[[chart open-share from=2015]]",
+            "[[chart frontier-gap measure=compute]]",
+            "[[chart by-organization]]",
+            "[[chart by-organization by=country]]",
+        ]
+    )
+    plans = grouped_entry_plans(lambda: render_document(text))
+    # Counts and the largest by tier and day, once for open-share and frontier-gap of any
+    # years, and once for both by-organization charts, counts by organization and country.
+    assert len(plans) == 2
+    for plan in plans:
+        assert read_from_an_index_unsorted(plan, "entry_charts_"), plan
 
 
 def test_the_two_worlds_in_numbers_is_built_on_the_charts(client, seed, django_assert_num_queries):

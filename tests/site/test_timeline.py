@@ -24,6 +24,7 @@ from kb.site.charts import tier_class
 from kb.site.timeline import NOTABLE_PER_YEAR, TIERS, build
 from tests.support.factories import ModelEntryFactory
 from tests.support.html import parse
+from tests.support.plans import grouped_entry_plans, only_on_sqlite, read_from_an_index_unsorted
 from tests.support.text import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -98,6 +99,12 @@ def test_each_tier_is_derived_as_documented(seed):
     (row,) = [y for y in build().years if y.year == 2025]
     assert {cell.tier.value: cell.count for cell in row.cells} == dict.fromkeys(made, 1)
     assert built_counts(build()) == {k: v for k, v in expected_counts().items() if k[0]}
+
+
+@pytest.mark.skipif(**only_on_sqlite)
+def test_the_counts_are_read_from_an_index_without_sorting(seed):
+    (plan,) = grouped_entry_plans(build)
+    assert read_from_an_index_unsorted(plan, "entry_charts_by_tier"), plan
 
 
 def test_the_page_has_the_years_the_featured_names_and_the_table(

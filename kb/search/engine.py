@@ -22,11 +22,12 @@ Every statement is built with the ORM once per shape of query and then run with 
 values (see ``statements``): building and compiling the querysets cost more than running them.
 """
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import Count
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -163,11 +164,13 @@ def mark_words(text, query):
     """``text`` with the words of ``query`` (its last, unfinished word as a prefix) between the
     highlight markers: the snippet of a search whose index cannot make one."""
     words = {word for term in query.terms for form in term.forms for word in form.words}
+    prefix = query.prefix_word
 
     def mark(match):
-        word = fold(match.group())
-        hit = word in words or (query.prefix_word and word.startswith(query.prefix_word))
-        return f"{MARK_START}{match.group()}{MARK_END}" if hit else match.group()
+        typed = match.group()
+        word = typed.lower() if typed.isascii() else fold(typed)  # fold, in short for ASCII
+        hit = word in words or (prefix and word.startswith(prefix))
+        return f"{MARK_START}{typed}{MARK_END}" if hit else typed
 
     return WORD.sub(mark, text)
 
@@ -416,7 +419,10 @@ def measure(matcher, scope=None):
     sampled = measured.counts["type"].total()
     if sampled >= MIN_SAMPLE and sampled * measured.scale > EXACT_LIMIT:
         return measured
-    if matches_counted(matcher, scope, EXACT_LIMIT + 1) <= EXACT_LIMIT:
+    found = matches_counted(matcher, scope, EXACT_LIMIT + 1)
+    if found == 0:  # nothing to count by facet (a word not found, tried another way next)
+        return Tally(*tally([]), 1)
+    if found <= EXACT_LIMIT:
         return tallied(matcher, scope)
     for share in larger:
         measured = tallied(matcher, scope, share)
@@ -465,20 +471,29 @@ def options(counts, names, selected, scale):
     return shown[:FACET_SIZE] + [o for o in shown[FACET_SIZE:] if o.selected]
 
 
+@lru_cache(maxsize=4096)
+def facet_values(facets):
+    """The (facet, slug, label) triples of a ``facets`` column as stored (JSON text): the same
+    few hundred texts come back search after search, each decoded once."""
+    facets = json.loads(facets)
+    owners = [facets["organization"]] if facets.get("organization") else []
+    return tuple(
+        (name, slug, label)
+        for name, pairs in (("organization", owners), ("category", facets.get("categories", [])))
+        for slug, label in pairs
+    )
+
+
 def tally(rows):
     """Counts and names, by facet, of the documents counted in ``rows`` by type and facet
     values (each distinct combination is decoded once)."""
     counts = {name: Counter() for name in FILTERS}
     names = {"type": dict(Kind.choices), "category": {}, "organization": {}}
-    decode = SearchDocument._meta.get_field("facets").from_db_value
     for kind, facets, n in rows:
-        facets = decode(facets, None, connection)
         counts["type"][kind] += n
-        owners = [facets["organization"]] if facets.get("organization") else []
-        for name, pairs in (("organization", owners), ("category", facets.get("categories", []))):
-            for slug, label in pairs:
-                counts[name][slug] += n
-                names[name][slug] = label
+        for name, slug, label in facet_values(facets):
+            counts[name][slug] += n
+            names[name][slug] = label
     return counts, names
 
 

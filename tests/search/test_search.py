@@ -7,6 +7,7 @@ PostgreSQL when DATABASE_URL points at it; CI runs both).
 import re
 
 import pytest
+from django.db import connection
 
 from kb.catalogue.models import Category, Modality, ModelEntry, Status
 from tests.support.factories import (
@@ -448,6 +449,26 @@ def test_a_broad_query_goes_over_its_matches_once(
     with django_assert_num_queries(5 + searching_overhead()):
         page = search(client, "quokka")
     assert "About 64 results for “quokka”" in visible_text(page.content)
+
+
+def test_a_misspelled_search_needs_twelve_queries(client, seed, django_assert_num_queries):
+    synonyms_kept()
+    search(client, "mixtrl")  # SQLite keeps the words of a first letter for the content version
+    # As typed and as a prefix: counts in a sample, whether anything matches (nothing: no counts
+    # by facet); the closest words (SQLite: the content version); then the corrected query as
+    # any other (3 to count, 4 to rank and list).
+    with django_assert_num_queries(2 + 2 + 1 + 3 + 4 + searching_overhead()):
+        page = search(client, "mixtrl")
+    assert titles(page)[0] == "Mixtral"
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's vocabulary")
+def test_the_words_kept_for_spelling_help_follow_the_content(client, seed):
+    assert "Did you mean" not in visible_text(search(client, "quokkka").content)
+    ModelEntryFactory(name="Quokka")  # a content change: the words of "q" are listed again
+    page = search(client, "quokkka")
+    assert titles(page) == ["Quokka"]
+    assert "Did you mean quokka ?" in visible_text(page.content)
 
 
 def test_an_empty_search_needs_no_query(client, db, django_assert_num_queries):

@@ -25,10 +25,13 @@ values (see ``statements``): building and compiling the querysets cost more than
 import json
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import lru_cache, reduce
+from operator import or_
 
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Case, Count, Q, TextField, Value, When
+from django.db.models.functions import StrIndex
+from django.db.models.lookups import GreaterThan
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -147,6 +150,21 @@ class Scope:
 def highlight(text):
     """Escaped text with the engine's match markers turned into ``<mark>``."""
     return mark_safe(escape(text).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
+
+
+def extracts_in_turn(matcher):
+    """The highlighted extract of each of the matcher's snippet fields, each worked out only
+    when those before it show no match: ``best_snippet`` takes the first that does, and a long
+    body's extract costs PostgreSQL about half a millisecond."""
+    extracts, shown = {}, []
+    for name in matcher.snippet_fields:
+        extract = matcher.snippet(name)
+        if shown:
+            unused = When(reduce(or_, shown), then=Value(""))
+            extract = Case(unused, default=extract, output_field=TextField())
+        extracts[f"{name}_snippet"] = extract
+        shown.append(Q(GreaterThan(StrIndex(matcher.snippet(name), Value(MARK_START)), 0)))
+    return extracts
 
 
 def best_snippet(*snippets):
@@ -297,12 +315,7 @@ class Ranking:
             params = numbered_params("id", len(ids))
             fields, found = list(HIT_FIELDS), SearchDocument.objects.filter(pk__in=params)
             if snippets and extracts:
-                found = self.matcher.filter_ids(params).annotate(
-                    **{
-                        f"{name}_snippet": self.matcher.snippet(name)
-                        for name in self.matcher.snippet_fields
-                    }
-                )
+                found = self.matcher.filter_ids(params).annotate(**extracts_in_turn(self.matcher))
                 fields += extracts
             elif snippets:
                 fields.append("summary")

@@ -397,15 +397,19 @@ def ask(read, name, matcher, scope, build, *shape, values=None):
     return read(shape, lambda: build(scope.documents()), values)
 
 
-def tallied(matcher, scope, share=None):
-    """The matches counted by facet (see ``tally``), in the sample ``share`` if given."""
+def tallied(matcher, scope, share=None, limit=None):
+    """The matches counted by facet (see ``tally``): in the sample ``share`` if given, else
+    the first ``limit`` matches, or all of them."""
 
     def build(documents):
         matches = matcher.filter(everything(documents))
         matches = matcher.sample(matches, share) if share else matches
+        if limit:
+            return matches.values_list("kind", "facets")[:limit]
         return matches.values_list("kind", "facets").annotate(n=Count("pk")).order_by()
 
-    counts, names = tally(ask(statements.rows, "tally", matcher, scope, build, share))
+    read = statements.counted_by("kind", "facets") if limit else statements.rows
+    counts, names = tally(ask(read, "tally", matcher, scope, build, share, limit))
     return Tally(counts, names, SAMPLE_MODULUS / share if share else 1)
 
 
@@ -425,18 +429,23 @@ def measure(matcher, scope=None):
     """The matches of ``matcher`` in ``scope`` counted by facet: exactly up to ``EXACT_LIMIT``,
     beyond from a sample. The smallest sample is counted first: when it already holds enough
     matches, the query is broad and the engine goes over its matches once, not twice (finding
-    the matches of a common word or a short prefix is the costly part)."""
+    the matches of a common word or a short prefix is the costly part). Otherwise the first
+    ``EXACT_LIMIT + 1`` matches are counted by facet: all of them, unless there are more; when
+    the sample says there are probably more, they are counted first (cheaper than reading them).
+    """
     scope = scope or Scope()
     first, *larger = SAMPLE_SHARES
     measured = tallied(matcher, scope, first)
     sampled = measured.counts["type"].total()
-    if sampled >= MIN_SAMPLE and sampled * measured.scale > EXACT_LIMIT:
-        return measured
-    found = matches_counted(matcher, scope, EXACT_LIMIT + 1)
-    if found == 0:  # nothing to count by facet (a word not found, tried another way next)
-        return Tally(*tally([]), 1)
-    if found <= EXACT_LIMIT:
-        return tallied(matcher, scope)
+    if sampled * measured.scale > EXACT_LIMIT:
+        if sampled >= MIN_SAMPLE:
+            return measured
+        if matches_counted(matcher, scope, EXACT_LIMIT + 1) <= EXACT_LIMIT:
+            return tallied(matcher, scope)
+    else:
+        exact = tallied(matcher, scope, limit=EXACT_LIMIT + 1)
+        if exact.counts["type"].total() <= EXACT_LIMIT:
+            return exact
     for share in larger:
         measured = tallied(matcher, scope, share)
         if measured.counts["type"].total() >= MIN_SAMPLE:

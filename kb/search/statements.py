@@ -91,6 +91,19 @@ def count(shape, build, values):
     return run(f"SELECT COUNT(*) FROM ({sql}) counted", arguments, values)[0][0]
 
 
+def counted_by(*columns):
+    """A reader (as ``rows``) of the distinct values of ``columns`` in the statement's rows,
+    each with how many rows hold it (a sliced statement counts its first rows only)."""
+    grouped = ", ".join(connection.ops.quote_name(column) for column in columns)
+
+    def read(shape, build, values):
+        sql, arguments = statement(shape, build)
+        sql = f"SELECT {grouped}, COUNT(*) FROM ({sql}) counted GROUP BY {grouped}"
+        return run(sql, arguments, values)
+
+    return read
+
+
 def flat(shape, build, values):
     """The first column of each row."""
     return [row[0] for row in rows(shape, build, values)]

@@ -418,15 +418,15 @@ def test_a_long_search_is_shortened_with_a_message(client, seed):
 
 
 @pytest.mark.parametrize("entries", [0, 30])
-def test_the_results_page_needs_seven_queries_whatever_the_size(
+def test_the_results_page_needs_six_queries_whatever_the_size(
     client, seed, entries, django_assert_num_queries
 ):
     for n in range(entries):
         ModelEntryFactory(name=f"Mistral fine-tune {n}")
-    # Counts in a sample; how many match (up to a limit); counts by facet; title matches;
+    # Counts in a sample; counts by facet of the matches (up to a limit); title matches;
     # whether the query names a family with variants; the page in order; its rows.
     synonyms_kept()
-    expected = 7 + searching_overhead()
+    expected = 6 + searching_overhead()
     with django_assert_num_queries(expected):
         search(client, "mistral")
     with django_assert_num_queries(expected):
@@ -451,13 +451,13 @@ def test_a_broad_query_goes_over_its_matches_once(
     assert "About 64 results for “quokka”" in visible_text(page.content)
 
 
-def test_a_misspelled_search_needs_twelve_queries(client, seed, django_assert_num_queries):
+def test_a_misspelled_search_needs_ten_queries(client, seed, django_assert_num_queries):
     synonyms_kept()
     search(client, "mixtrl")  # SQLite keeps the words of a first letter for the content version
-    # As typed and as a prefix: counts in a sample, whether anything matches (nothing: no counts
-    # by facet); the closest words (SQLite: the content version); then the corrected query as
-    # any other (3 to count, 4 to rank and list).
-    with django_assert_num_queries(2 + 2 + 1 + 3 + 4 + searching_overhead()):
+    # As typed, as a prefix and corrected, each: counts in a sample, counts by facet of the
+    # matches (up to a limit); between, the closest words (SQLite: the content version); then
+    # the corrected query's 4 to rank and list.
+    with django_assert_num_queries(2 + 2 + 1 + 2 + 4 + searching_overhead()):
         page = search(client, "mixtrl")
     assert titles(page)[0] == "Mixtral"
 

@@ -15,6 +15,8 @@ run and fails if the kept SQL differs. Statements run through Django's cursor, s
 and logging see them as any other query.
 """
 
+import threading
+
 from django.db import connection
 from django.db.models import Expression, TextField
 
@@ -23,6 +25,7 @@ VERIFY = False
 TEXT = TextField()  # what a parameter holds, for the ORM (one instance for all)
 
 _kept = {}
+_keeping = threading.Lock()
 
 
 class Param(Expression):
@@ -40,7 +43,7 @@ class Param(Expression):
 
 
 def params(names):
-    """A :class:`Param` for each name (the ``build`` of a statement is given them)."""
+    """A :class:`Param` for each of ``names``, by name."""
     return {name: Param(name) for name in names}
 
 
@@ -59,13 +62,16 @@ def statement(shape, build):
         if kept is not None and fresh != kept:
             raise AssertionError(f"Two statements share the shape {shape!r}: {kept} and {fresh}")
         kept = fresh
-        if len(_kept) >= MAX_KEPT:
-            del _kept[next(iter(_kept))]
-        _kept[key] = kept
+        with _keeping:  # threads of one process share what is kept
+            while key not in _kept and len(_kept) >= MAX_KEPT:
+                del _kept[next(iter(_kept))]
+            _kept[key] = kept
     return kept
 
 
 def run(sql, arguments, values, named=False):
+    """The rows of ``sql`` with ``values`` in place of its :class:`Param` arguments (as
+    dictionaries by column name if ``named``)."""
     with connection.cursor() as cursor:
         cursor.execute(sql, [values[a.name] if isinstance(a, Param) else a for a in arguments])
         found = cursor.fetchall()

@@ -431,15 +431,16 @@ def measure(matcher, scope=None):
     matches, the query is broad and the engine goes over its matches once, not twice (finding
     the matches of a common word or a short prefix is the costly part). Otherwise the first
     ``EXACT_LIMIT + 1`` matches are counted by facet: all of them, unless there are more; when
-    the sample says there are probably more, they are counted first (cheaper than reading them).
+    the sample says there may be more (its estimate above half the limit), they are counted
+    first, which is cheaper than reading them (on SQLite, from the index alone).
     """
     scope = scope or Scope()
     first, *larger = SAMPLE_SHARES
     measured = tallied(matcher, scope, first)
     sampled = measured.counts["type"].total()
-    if sampled * measured.scale > EXACT_LIMIT:
-        if sampled >= MIN_SAMPLE:
-            return measured
+    if sampled >= MIN_SAMPLE and sampled * measured.scale > EXACT_LIMIT:
+        return measured
+    if sampled * measured.scale > EXACT_LIMIT / 2:
         if matches_counted(matcher, scope, EXACT_LIMIT + 1) <= EXACT_LIMIT:
             return tallied(matcher, scope)
     else:

@@ -10,6 +10,7 @@ from hypothesis import settings as hypothesis_settings
 
 from kb.catalogue.bundled import load_bundled_content
 from kb.catalogue.freshness import bump_content_version
+from kb.search import statements
 from kb.serving.pagecache import pages
 from tests.support.dates import NOW
 from tests.support.factories import UserFactory
@@ -114,3 +115,11 @@ def editor(db):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture(autouse=True)
+def search_statements_checked(monkeypatch):
+    """Each search statement is compiled again at every run and compared with the SQL kept for
+    its shape (kb.search.statements): a shape that leaves out something its SQL depends on
+    fails the test that meets it."""
+    monkeypatch.setattr(statements, "VERIFY", True)

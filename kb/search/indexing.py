@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.urls import reverse
 
+from kb.catalogue.freshness import bump_content_version
 from kb.catalogue.models import Article, Category, ComparisonCell, ComparisonRow, ModelEntry
 from kb.catalogue.shown import blocks_html
 from kb.catalogue.text import clean
@@ -290,6 +291,9 @@ def rebuild(batch_size=2000, progress=lambda kind, total: NoProgress()):
                 bar.update(len(batch))
             bar.close()
         backend.finish_rebuild(connection)
+        # What search pages show may have changed, and what is kept per content version from the
+        # index (SQLite's spelling candidates): the version moves with the rebuilt index.
+        bump_content_version(connection.alias)
     if not connection.in_atomic_block:  # a caller's transaction leaves tidying to the database
         backend.tidy(connection)
     return counts

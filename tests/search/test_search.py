@@ -7,6 +7,7 @@ PostgreSQL when DATABASE_URL points at it; CI runs both).
 import re
 
 import pytest
+from django.db import connection
 
 from kb.catalogue.models import Category, Modality, ModelEntry, Status
 from tests.support.factories import (
@@ -417,15 +418,15 @@ def test_a_long_search_is_shortened_with_a_message(client, seed):
 
 
 @pytest.mark.parametrize("entries", [0, 30])
-def test_the_results_page_needs_seven_queries_whatever_the_size(
+def test_the_results_page_needs_six_queries_whatever_the_size(
     client, seed, entries, django_assert_num_queries
 ):
     for n in range(entries):
         ModelEntryFactory(name=f"Mistral fine-tune {n}")
-    # Counts in a sample; how many match (up to a limit); counts by facet; title matches;
+    # Counts in a sample; counts by facet of the matches (up to a limit); title matches;
     # whether the query names a family with variants; the page in order; its rows.
     synonyms_kept()
-    expected = 7 + searching_overhead()
+    expected = 6 + searching_overhead()
     with django_assert_num_queries(expected):
         search(client, "mistral")
     with django_assert_num_queries(expected):
@@ -448,6 +449,26 @@ def test_a_broad_query_goes_over_its_matches_once(
     with django_assert_num_queries(5 + searching_overhead()):
         page = search(client, "quokka")
     assert "About 64 results for “quokka”" in visible_text(page.content)
+
+
+def test_a_misspelled_search_needs_ten_queries(client, seed, django_assert_num_queries):
+    synonyms_kept()
+    search(client, "mixtrl")  # SQLite keeps the words of a first letter for the content version
+    # As typed, as a prefix and corrected, each: counts in a sample, counts by facet of the
+    # matches (up to a limit); between, the closest words (SQLite: the content version); then
+    # the corrected query's 4 to rank and list.
+    with django_assert_num_queries(2 + 2 + 1 + 2 + 4 + searching_overhead()):
+        page = search(client, "mixtrl")
+    assert titles(page)[0] == "Mixtral"
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's vocabulary")
+def test_the_words_kept_for_spelling_help_follow_the_content(client, seed):
+    assert "Did you mean" not in visible_text(search(client, "quokkka").content)
+    ModelEntryFactory(name="Quokka")  # a content change: the words of "q" are listed again
+    page = search(client, "quokkka")
+    assert titles(page) == ["Quokka"]
+    assert "Did you mean quokka ?" in visible_text(page.content)
 
 
 def test_an_empty_search_needs_no_query(client, db, django_assert_num_queries):

@@ -74,6 +74,8 @@ def test_the_benchmark_reports_latencies_and_the_ratio(capsys):
         "  prefix: p50",
         "  misspelling: p50",
         "icontains (4 of",
+        "; CPU p50",
+        "load average",
     ):
         assert line in out
     assert "ratio icontains / search: p50" in out

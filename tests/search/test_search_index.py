@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.urls import reverse
 
 from kb.catalogue.bundled import load_bundled_content
+from kb.catalogue.freshness import read_content_version
 from kb.catalogue.models import (
     Article,
     Category,
@@ -288,6 +289,15 @@ def test_rebuild_picks_up_changes_made_without_signals(client, seed):
     assert found(client, "quokka") == []
     call_command("rebuild_search_index", verbosity=0)
     assert sorted(found(client, "quokka")) == ["Closed (proprietary) models", "Quokka handbook"]
+
+
+def test_a_rebuild_moves_the_content_version_so_spelling_help_sees_its_words(client, seed):
+    Article.objects.filter(slug="open-source-vs-closed-models").update(title="Quokka handbook")
+    before = read_content_version("default")
+    assert found(client, "quokkka") == []  # the words kept for spelling help lack "quokka"
+    call_command("rebuild_search_index", verbosity=0)
+    assert read_content_version("default") != before
+    assert found(client, "quokkka") == ["Quokka handbook"]
 
 
 def test_the_index_keeps_working_after_a_rebuild(client, seed):

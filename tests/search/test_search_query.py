@@ -3,7 +3,7 @@
 import pytest
 
 from kb.catalogue.text import fold
-from kb.search.backends.postgres import search_query, websearch_text
+from kb.search.backends.postgres import query_texts, search_query, websearch_text
 from kb.search.backends.sqlite import fts_expression
 from kb.search.query import parse
 from kb.search.spelling import closest, edit_distance
@@ -43,9 +43,15 @@ def test_fts5_gets_every_word_quoted():
 def test_postgresql_gets_each_typed_phrase_quoted_for_websearch():
     query = parse('GPT-4 "open or closed" -api')
     assert websearch_text(query.phrases) == '"GPT-4" "open or closed" -"api"'
-    combined = search_query(parse("mistral mix"), prefix=True)
-    assert combined.lhs.source_expressions[1].value == '"mistral"'
-    assert combined.rhs.source_expressions[1].value == "'mix':*"
+    texts, shape = query_texts(parse("mistral mix"), prefix=True)
+    assert texts == ['"mistral"', "'mix':*"]
+    combined = search_query(shape, prefix=True)
+    assert combined.lhs.function == "websearch_to_tsquery"
+    assert combined.rhs.function == "to_tsquery"
+    assert [q.source_expressions[1].name for q in (combined.lhs, combined.rhs)] == [
+        "text0",
+        "text1",
+    ]
 
 
 @pytest.mark.parametrize(

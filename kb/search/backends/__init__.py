@@ -10,11 +10,15 @@ private-use characters, which the shared code escapes and turns into ``<mark>``.
 """
 
 from contextlib import nullcontext
+from functools import cached_property
 
 from django.db import connection
 from django.db.models import BooleanField, Case, ExpressionWrapper, F, Q, Value, When
+from django.db.models.lookups import In
 
+from .. import statements
 from ..models import Kind, SearchDocument
+from ..statements import Param, params
 
 # Highlight markers: private-use characters, stripped from indexed text and from queries, so
 # only the engine can put them in a snippet.
@@ -35,11 +39,25 @@ def flag(condition):
 
 
 class Matcher:
-    """How one engine finds a query."""
+    """How one engine finds a query.
+
+    Its querysets are built for :mod:`kb.search.statements`: every value that comes from the
+    query is a :class:`~kb.search.statements.Param` (``self.param``), named in ``values``; what
+    else changes the SQL is in ``shape``.
+    """
 
     # The fields ``snippet`` extracts from; none when the engine cannot (then the shared code
     # marks the query's words in the summary itself).
     snippet_fields = ("summary", "body")
+
+    def __init__(self, query, prefix):
+        self.prefix = prefix and query.prefix_word is not None
+        self.values = {"key": query.key}
+        self.shape = (self.prefix,)
+
+    @cached_property
+    def param(self):
+        return params(self.values)
 
     def filter(self, queryset):
         """The documents of ``queryset`` that match."""
@@ -56,16 +74,18 @@ class Matcher:
 
     # ``documents``, below, is a set of documents narrowed by facet filters, or None for all.
 
-    def count_in_title(self, limit, documents=None):
-        """How many matches hold every word in their title, counting up to ``limit``."""
-        return self.filter_title(everything(documents))[:limit].count()
+    def found(self, documents=None, title=False):
+        """The matches (with every word in the title, if ``title``), to count or list by id
+        (``pk``)."""
+        return (self.filter_title if title else self.filter)(everything(documents))
 
-    def ordered(self, key, title_only, documents=None):
-        """The ids of the matches in order, titles only or all: the model named ``key`` exactly,
-        its variants newest first, titles starting with ``key``, titles by their relevance, the
-        rest by relevance."""
+    def ordered(self, title_only, with_variants, documents=None):
+        """The ids of the matches in order, titles only or all: the model named exactly as the
+        query, its variants newest first (if ``with_variants``, see ``has_variants``), titles
+        starting with the query, titles by their relevance, the rest by relevance."""
+        key = self.param["key"]
         first = {"exact": flag(Q(kind=Kind.MODEL, title_key=key))}
-        if has_variants(key):
+        if with_variants:
             variant = Q(pk__in=variants(key).values("pk"))
             first["variant"] = flag(variant)
             first["variant_released"] = Case(When(variant, then=F("released")))
@@ -74,13 +94,18 @@ class Matcher:
         ranks = (self.title_hit(), self.title_rank(), self.rank())
         return order(rows, first, title_only, *ranks, tiebreak="pk")
 
-    def newest_in_titles(self, key, documents=None):
-        """The ids of the title matches, the model named ``key`` exactly first, then the others
-        newest first: for a query whose title matches are too many to rank them all."""
+    def exact_titles(self, documents=None):
+        """The ids of the title matches that are the model named exactly as the query."""
         titles = self.filter_title(everything(documents))
-        exact = titles.filter(kind=Kind.MODEL, title_key=key).order_by("pk")
-        exact = list(exact.values_list("pk", flat=True))
-        return exact, titles.exclude(pk__in=exact).order_by("-pk").values_list("pk", flat=True)
+        exact = titles.filter(kind=Kind.MODEL, title_key=self.param["key"]).order_by("pk")
+        return exact.values_list("pk", flat=True)
+
+    def newest_in_titles(self, exact, documents=None):
+        """The ids of the title matches but ``exact`` (``exact_titles``), newest first: for a
+        query whose title matches are too many to rank them all."""
+        titles = self.found(documents, title=True)
+        titles = titles.exclude(In(F("pk"), exact)) if exact else titles
+        return titles.order_by("-pk").values_list("pk", flat=True)
 
     def newest_outside_titles(self, documents=None):
         """The ids of the matches whose title does not hold every word, newest first: an order
@@ -105,11 +130,17 @@ def variants(key):
     )
 
 
-def has_variants(key):
-    """Whether ``key`` names a family with variants: most queries do not, and their ranking
+def has_variants(matcher):
+    """Whether the query names a family with variants: most queries do not, and their ranking
     then leaves the variants' ordering out (one short look-up on an index, against compiling
     and running two more subqueries)."""
-    return variants(key).exists()
+    return bool(
+        statements.rows(
+            ("has variants",),
+            lambda: variants(Param("key")).values("pk")[:1],
+            {"key": matcher.values["key"]},
+        )
+    )
 
 
 def order(rows, first, title_only, title_hit, title_rank, rank, tiebreak):

@@ -28,7 +28,8 @@ inside single quotes, the last with ``:*``.
 """
 
 from contextlib import contextmanager
-from functools import reduce
+from functools import cached_property, reduce
+from itertools import count
 from operator import and_, or_
 
 from django.contrib.postgres.search import (
@@ -42,6 +43,7 @@ from django.db import connection, transaction
 from django.db.models import BooleanField, F
 
 from ..models import SearchDocument
+from ..statements import Param
 from . import ELLIPSIS, MARK_END, MARK_START, SAMPLE_MODULUS, SNIPPET_WORDS, Backend, Matcher
 
 CONFIG = "kb_english"
@@ -76,38 +78,61 @@ def websearch_text(phrases):
     return " ".join(("-" if p.exclude else "") + f'"{p.text}"' for p in phrases)
 
 
-def form_query(form, config, prefix=False):
+def form_text(form, prefix=False):
+    """The text of one form of a term, and the function that reads it (``SEARCH_TYPES``)."""
     if not prefix:
-        return SearchQuery(f'"{form.text}"', search_type="websearch", config=config)
+        return f'"{form.text}"', "websearch"
     # Parsed words hold letters and digits only: quoted, each is one lexeme.
     quoted = [f"'{word}'" for word in form.words]
     quoted[-1] += ":*"
-    return SearchQuery(" <-> ".join(quoted), search_type="raw", config=PLAIN_CONFIG)
+    return " <-> ".join(quoted), "raw"
 
 
-def search_query(query, prefix):
-    """Every term of ``query`` in one of its forms, none of its excluded phrases; with
-    ``prefix``, the last term's last word as the start of a word (unstemmed, as are all the
-    others then)."""
-    config = PLAIN_CONFIG if prefix else CONFIG
+def query_texts(query, prefix):
+    """The texts of ``query``'s ``tsquery`` (see ``search_query``) and its shape: each term's
+    forms as the functions reading them, and whether phrases are excluded. With ``prefix``,
+    the last term's last word is the start of a word."""
+    texts, terms = [], []
     last = len(query.terms) - 1
-    terms = [
-        reduce(or_, (form_query(form, config, prefix and n == last) for form in term.forms))
-        for n, term in enumerate(query.terms)
-    ]
+    for n, term in enumerate(query.terms):
+        forms = [form_text(form, prefix and n == last) for form in term.forms]
+        texts += [text for text, _ in forms]
+        terms.append(tuple(search_type for _, search_type in forms))
     if query.negative:  # each as ``-"phrase"``: websearch_to_tsquery negates it
-        terms.append(
-            SearchQuery(websearch_text(query.negative), search_type="websearch", config=config)
-        )
-    return reduce(and_, terms)
+        texts.append(websearch_text(query.negative))
+    return texts, (tuple(terms), bool(query.negative))
+
+
+def search_query(shape, prefix):
+    """Every term in one of its forms, none of the excluded phrases: a ``tsquery`` of the shape
+    ``query_texts`` gives, its texts the parameters ``text0``, ``text1``, ..., in order. A prefix
+    is looked for unstemmed, as are all the other words then."""
+    terms, negated = shape
+    config = PLAIN_CONFIG if prefix else CONFIG
+    texts = (Param(f"text{n}") for n in count())
+
+    def form(search_type):
+        kind_config = PLAIN_CONFIG if search_type == "raw" else config
+        return SearchQuery(next(texts), search_type=search_type, config=kind_config)
+
+    queries = [reduce(or_, (form(search_type) for search_type in forms)) for forms in terms]
+    if negated:
+        queries.append(form("websearch"))
+    return reduce(and_, queries)
 
 
 class PostgresMatcher(Matcher):
     def __init__(self, query, prefix):
-        prefix = prefix and query.prefix_word is not None
-        self.snippet_fields = () if prefix else Matcher.snippet_fields
-        self.query = search_query(query, prefix)
+        super().__init__(query, prefix)
+        self.snippet_fields = () if self.prefix else Matcher.snippet_fields
+        texts, shape = query_texts(query, self.prefix)
+        self.values |= {f"text{n}": text for n, text in enumerate(texts)}
+        self.shape += shape
         self.negated = bool(query.negative)
+
+    @cached_property
+    def query(self):
+        return search_query(self.shape[1:], self.prefix)
 
     def filter(self, queryset):
         return queryset.filter(search_vector=self.query)

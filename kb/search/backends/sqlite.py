@@ -44,6 +44,9 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.lookups import In
+
+from kb.catalogue.freshness import PerVersion
 
 from ..models import SearchDocument, StemmedIndex, WordIndex
 from ..spelling import allowed_edits
@@ -56,7 +59,6 @@ from . import (
     Backend,
     Matcher,
     flag,
-    has_variants,
     named,
     order,
     variants,
@@ -131,37 +133,44 @@ def fts_expression(terms, negative=(), prefix=False, column=None):
 
 class SQLiteMatcher(Matcher):
     def __init__(self, query, prefix):
-        prefix = prefix and query.prefix_word is not None
+        super().__init__(query, prefix)
+        prefix = self.prefix
         self.index = WordIndex if prefix else StemmedIndex
         self.columns = PREFIX_COLUMNS if prefix else COLUMNS
         # FTS5 expands a prefix again for each row it extracts from: slow for a short prefix.
         self.snippet_fields = () if prefix else Matcher.snippet_fields
         self.relation = self.index._meta.model_name  # the reverse relation's name
-        self.expression = fts_expression(query.terms, query.negative, prefix)
-        self.title_expression = fts_expression(query.terms, query.negative, prefix, TITLE_COLUMNS)
-        self.in_title = fts_expression(query.terms, prefix=prefix, column=TITLE_COLUMNS)
+        self.values |= {
+            "key_end": query.key + LAST,
+            "expression": fts_expression(query.terms, query.negative, prefix),
+            "title_expression": fts_expression(query.terms, query.negative, prefix, TITLE_COLUMNS),
+            "in_title": fts_expression(query.terms, prefix=prefix, column=TITLE_COLUMNS),
+        }
 
     def function(self, name, *arguments, output_field, table=None):
         table = F(table or f"{self.relation}__table")
         return Func(table, *map(Value, arguments), function=name, output_field=output_field)
 
     def match(self, expression):
-        return {f"{self.relation}__table__match": expression}
+        return {f"{self.relation}__table__match": self.param[expression]}
 
     def filter(self, queryset):
-        return queryset.filter(**self.match(self.expression))
+        return queryset.filter(**self.match("expression"))
 
     def filter_ids(self, ids):
         # On the index's rowid: FTS5 then reads those rows only, not every match.
-        rows = {f"{self.relation}__document_id__in": ids}
-        return self.filter(SearchDocument.objects.filter(**rows))
+        rows = In(F(f"{self.relation}__document_id"), ids)
+        return self.filter(SearchDocument.objects.filter(rows))
 
     def filter_title(self, queryset):
-        return queryset.filter(**self.match(self.title_expression))
+        return queryset.filter(**self.match("title_expression"))
+
+    def matching(self, expression):
+        """The rows of the index that match, without their documents."""
+        return self.index.objects.filter(table__match=self.param[expression])
 
     def title_hit(self):
-        in_title = self.index.objects.filter(table__match=self.in_title).values("document_id")
-        return flag(Q(pk__in=in_title))
+        return flag(Q(pk__in=self.matching("in_title").values("document_id")))
 
     def rank(self, table=None):
         # bm25 is lower for better matches; negate it so that higher is better.
@@ -170,29 +179,32 @@ class SQLiteMatcher(Matcher):
 
     title_rank = rank
 
-    # Without facet filters, ranking reads the index alone: joining every match to its
-    # document first would cost about a microsecond a match, most of a common word's time.
+    # Without facet filters, counting, listing and ranking read the index alone: joining every
+    # match to its document first would cost about a microsecond a match, most of a common
+    # word's time.
 
-    def count_in_title(self, limit, documents=None):
+    def found(self, documents=None, title=False):
         if documents is not None:
-            return super().count_in_title(limit, documents)
-        return self.index.objects.filter(table__match=self.title_expression)[:limit].count()
+            return super().found(documents, title)
+        return self.matching("title_expression" if title else "expression")
 
     def newest_outside_titles(self, documents=None):
         if documents is not None:
             return super().newest_outside_titles(documents)
-        in_title = self.index.objects.filter(table__match=self.in_title).values("document_id")
-        rows = self.index.objects.filter(table__match=self.expression)
-        rows = rows.exclude(document_id__in=in_title).order_by("-document_id")
-        return rows.values_list("document_id", flat=True)
+        in_title = self.matching("in_title").values("document_id")
+        rows = self.matching("expression").exclude(document_id__in=in_title)
+        return rows.order_by("-document_id").values_list("document_id", flat=True)
 
-    def ordered(self, key, title_only, documents=None):
+    def ordered(self, title_only, with_variants, documents=None):
         if documents is not None:
-            return super().ordered(key, title_only, documents)
+            return super().ordered(title_only, with_variants, documents)
+        key = self.param["key"]
         # A range on the title_key index (titles are folded to lower case already).
-        starts = SearchDocument.objects.filter(title_key__gte=key, title_key__lt=key + LAST)
+        starts = SearchDocument.objects.filter(
+            title_key__gte=key, title_key__lt=self.param["key_end"]
+        )
         first = {"exact": flag(Q(document_id__in=named(key).values("pk")))}
-        if has_variants(key):
+        if with_variants:
             family = variants(key)
             variant = Q(document_id__in=family.values("pk"))
             # The date is read for the variants only (SQLite evaluates CASE lazily).
@@ -200,11 +212,9 @@ class SQLiteMatcher(Matcher):
             first["variant"] = flag(variant)
             first["variant_released"] = Case(When(variant, then=released))
         first["starts"] = flag(Q(document_id__in=starts.values("pk")))
-        in_title = self.index.objects.filter(table__match=self.in_title)
-        title_hit = flag(Q(document_id__in=in_title.values("document_id")))
+        title_hit = flag(Q(document_id__in=self.matching("in_title").values("document_id")))
         rank = self.rank(table="table")
-        expression = self.title_expression if title_only else self.expression
-        rows = self.index.objects.filter(table__match=expression)
+        rows = self.matching("title_expression" if title_only else "expression")
         return order(rows, first, title_only, title_hit, rank, rank, tiebreak="document_id")
 
     def snippet(self, field):
@@ -272,10 +282,22 @@ class SQLiteBackend(Backend):
         # Only words whose length is within the allowed edits can be close enough: leaving the
         # others in SQLite spares comparing thousands of them in Python at scale.
         edits = allowed_edits(word)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT term, doc FROM {VOCABULARY} WHERE term >= %s AND term < %s "
-                "AND length(term) BETWEEN %s AND %s",
-                [word[0], chr(ord(word[0]) + 1), len(word) - edits, len(word) + edits],
-            )
-            return dict(cursor.fetchall())
+        bounds = (word[0], len(word) - edits, len(word) + edits)
+        return _candidates.get(bounds, lambda: vocabulary(*bounds))
+
+
+# Listing the words of a first letter walks the documents of each to count them (3 to 10 ms at
+# 100,000 documents): this process keeps each list for the current content version.
+_candidates = PerVersion(maxsize=256)
+
+
+def vocabulary(first, shortest, longest):
+    """The indexed words starting with ``first``, of ``shortest`` to ``longest`` characters,
+    with the number of documents holding each."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT term, doc FROM {VOCABULARY} WHERE term >= %s AND term < %s "
+            "AND length(term) BETWEEN %s AND %s",
+            [first, chr(ord(first) + 1), shortest, longest],
+        )
+        return dict(cursor.fetchall())

@@ -1,3 +1,4 @@
+import os
 import platform
 import random
 import re
@@ -110,14 +111,37 @@ def icontains_page(text, per_page=engine.PER_PAGE):
 
 
 def timed(function, argument, repeat=1):
-    """The median time of ``repeat`` calls, in milliseconds (the median resists the pauses a
-    machine shared with other work adds)."""
-    times = []
+    """The median wall-clock and CPU time (of this process) of ``repeat`` calls, in milliseconds
+    (the median resists the pauses a machine shared with other work adds; CPU time, what the
+    calls cost whatever else runs)."""
+    wall, cpu = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         function(argument)
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+        wall.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+    return statistics.median(wall), statistics.median(cpu)
+
+
+def server_cpu():
+    """The CPU time, in milliseconds, that this connection's PostgreSQL backend has used, when
+    the server runs on this machine (read from /proc); else None (SQLite runs in this process,
+    so its CPU time is this process's)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def load():
+    return "load average " + " / ".join(f"{n:.2f}" for n in os.getloadavg())
 
 
 class Command(BaseCommand):
@@ -158,22 +182,30 @@ class Command(BaseCommand):
         )
         for _, text in mix:  # once untimed, so that every run starts from a warm cache
             engine.search(text)
-        timings = [timed(engine.search, text, repeat) for _, text in mix]
-        self.report("search", timings)
+        self.stdout.write(f"{load()} (1, 5, 15 minutes) before")
+        server_before = server_cpu()
+        measured = [timed(engine.search, text, repeat) for _, text in mix]
+        server_after = server_cpu()
+        timings = [wall for wall, _ in measured]
+        cpu = [cpu for _, cpu in measured]
+        self.report("search", timings, cpu)
         for kind in dict(mix):
-            self.report(
-                f"  {kind}", [ms for (k, _), ms in zip(mix, timings, strict=True) if k == kind]
-            )
+            chosen = [n for n, (k, _) in enumerate(mix) if k == kind]
+            self.report(f"  {kind}", [timings[n] for n in chosen], [cpu[n] for n in chosen])
         slowest = sorted(zip(timings, mix, strict=True), reverse=True)[:5]
         self.stdout.write(
             "  slowest: " + ", ".join(f"{text!r} {ms:.1f} ms" for ms, (_, text) in slowest)
         )
+        if server_before is not None:
+            per_search = (server_after - server_before) / (len(mix) * repeat)
+            self.stdout.write(f"database server CPU: {per_search:.1f} ms per search (mean)")
+        self.stdout.write(f"{load()} (1, 5, 15 minutes) after")
 
         step = max(1, len(mix) // max(1, baseline_queries))
         subset = list(range(0, len(mix), step))[:baseline_queries]
         if not subset:
             return
-        baseline = [timed(icontains_page, mix[i][1]) for i in subset]
+        baseline = [timed(icontains_page, mix[i][1])[0] for i in subset]
         indexed = [timings[i] for i in subset]
         self.report(f"icontains ({len(subset)} of the queries)", baseline)
         self.report(f"search, the same {len(subset)}", indexed)
@@ -182,8 +214,14 @@ class Command(BaseCommand):
             f"p95 {percentile(baseline, 0.95) / percentile(indexed, 0.95):.0f}x"
         )
 
-    def report(self, label, values):
+    def report(self, label, values, cpu=None):
+        cpu = (
+            f"; CPU p50 {statistics.median(cpu):.1f} ms, p95 {percentile(cpu, 0.95):.1f} ms"
+            if cpu
+            else ""
+        )
         self.stdout.write(
             f"{label}: p50 {statistics.median(values):.1f} ms, "
             f"p95 {percentile(values, 0.95):.1f} ms, max {max(values):.1f} ms (n={len(values)})"
+            f"{cpu}"
         )

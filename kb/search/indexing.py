@@ -1,8 +1,8 @@
 """What is searched: the documents built from the content, and writing them to the index.
 
 Only what visitors may see is indexed, one document per page: published articles, published
-model entries and categories, and the written rows of the category comparison (shown at
-/compare/). What a page shows is what finds it: an article's document holds the text of the
+model entries and categories, and the category comparison's written rows (/compare/, one
+document). What a page shows is what finds it: an article's document holds the text of the
 generated blocks it places (``[[comparison]]``, ``[[examples open-source]]``: see
 ``kb.catalogue.shown``), and a pro or con is part of its model's or category's document, so a
 page is one result however many of its points match, its snippet quoting the point. A draft
@@ -202,11 +202,17 @@ class CategorySource(Source):
         return fields, [category.pk]
 
 
-class ComparisonRowSource(Source):
+class ComparisonSource(Source):
+    """The category comparison (/compare/) is one page, so one document: its written rows, each
+    with its cells, carried by the first of them (its object id); the other rows have none.
+    Whatever changes a row or a cell indexes every row again (``comparison_ids``), so the
+    document follows, and moves to the next row when its carrier goes."""
+
     kind = Kind.COMPARISON
     model = ComparisonRow
+    title = "Compare the categories"
 
-    def visible(self):
+    def written(self):
         cells = ComparisonCell.objects.select_related("category").order_by(
             "category__position", "category__name"
         )
@@ -214,24 +220,44 @@ class ComparisonRowSource(Source):
             Prefetch("cells", queryset=cells)
         )
 
-    def fields(self, row):
-        cells = list(row.cells.all())
-        categories = [cell.category for cell in cells]
+    def visible(self):
+        first = self.written().order_by("position", "label", "pk").values("pk")[:1]
+        return self.written().filter(pk__in=first)
+
+    def fields(self, carrier):
+        rows = list(self.written().order_by("position", "label", "pk"))
+        categories = {}
+        lines = []
+        for row in rows:
+            cells = list(row.cells.all())
+            categories.update((cell.category.pk, cell.category) for cell in cells)
+            said = "; ".join(f"{c.category.short_name}: {plain_text(c.text)}" for c in cells)
+            lines.append(f"{row.label}: {said}")
+        ordered = sorted(categories.values(), key=lambda c: (c.position, c.name))
         fields = {
-            "title": row.label,
-            "summary": join(*(f"{c.category.short_name}: {plain_text(c.text)}" for c in cells)),
-            "facts": join(*(category.name for category in categories)),
+            "title": self.title,
+            # The rows in the body: a hit's snippet quotes the row that matches.
+            "summary": "",
+            "body": "\n".join(lines),
+            "facts": join(*(category.name for category in ordered)),
             "url": reverse("kb:compare"),
             "label": "Comparison",
-            "context": " vs ".join(category.short_name for category in categories),
-            "facets": facets(None, categories),
+            "context": " vs ".join(category.short_name for category in ordered),
+            "facets": facets(None, ordered),
         }
-        return fields, [category.pk for category in categories]
+        return fields, [category.pk for category in ordered]
+
+
+def comparison_ids(*also):
+    """The object ids whose comparison document ``index`` must bring in step: every row's (the
+    one document is carried by whichever written row comes first), with ``also``, rows just
+    changed or gone."""
+    return {*ComparisonRow.objects.values_list("pk", flat=True), *also}
 
 
 SOURCES = {
     source.kind: source
-    for source in (ArticleSource(), EntrySource(), CategorySource(), ComparisonRowSource())
+    for source in (ArticleSource(), EntrySource(), CategorySource(), ComparisonSource())
 }
 
 

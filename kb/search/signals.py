@@ -32,7 +32,7 @@ from kb.catalogue.models import (
 from kb.catalogue.signals import written_in_bulk
 
 from . import synonyms
-from .indexing import index, remove
+from .indexing import comparison_ids, index, remove
 from .models import Kind, Synonym
 
 # The pages whose Markdown may place generated blocks: their kind, model and Markdown field.
@@ -115,7 +115,7 @@ def procon_changed(sender, instance, raw=False, **kwargs):
 @receiver(post_save, sender=ComparisonRow, dispatch_uid="search_comparison_row_saved")
 def comparison_row_saved(sender, instance, raw=False, **kwargs):
     if not raw:
-        index(Kind.COMPARISON, [instance.pk])
+        index(Kind.COMPARISON, comparison_ids(instance.pk))
         blocks_changed()
 
 
@@ -125,7 +125,7 @@ def comparison_cell_changed(sender, instance, raw=False, **kwargs):
     """A cell's text is part of its row's document (deleting a row deletes its cells first,
     then the row's own receiver removes the document)."""
     if not raw:
-        index(Kind.COMPARISON, [instance.row_id])
+        index(Kind.COMPARISON, comparison_ids())
         blocks_changed()
 
 
@@ -141,6 +141,8 @@ DELETED_KINDS = {
 @receiver(post_delete, sender=ComparisonRow, dispatch_uid="search_comparison_row_deleted")
 def content_deleted(sender, instance, **kwargs):
     remove(DELETED_KINDS[sender], [instance.pk])
+    if sender is ComparisonRow:  # it may have carried the comparison's document
+        index(Kind.COMPARISON, comparison_ids())
     if sender is not Article:
         blocks_changed()
 
@@ -158,7 +160,8 @@ def category_saved(sender, instance, raw=False, **kwargs):
     index(Kind.CATEGORY, [instance.pk])
     index_entries(instance.entries.values_list("pk", flat=True))
     index(Kind.ARTICLE, instance.articles.values_list("pk", flat=True))
-    index(Kind.COMPARISON, instance.cells.values_list("row", flat=True))
+    if instance.cells.exists():
+        index(Kind.COMPARISON, comparison_ids())
 
 
 @receiver(post_save, sender=Modality, dispatch_uid="search_modality_saved")

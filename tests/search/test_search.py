@@ -262,7 +262,7 @@ def test_category_and_organization_filters(client, seed):
     # The comparison's Access row compares open-source with closed models ("API ... only"); the
     # numbers' article says how it counts API-only models.
     assert sorted(titles(search(client, "api", category="open-source"))) == [
-        "Access",
+        "Compare the categories",
         "Open-Source vs Closed Models",
         "The two worlds in numbers",
     ]

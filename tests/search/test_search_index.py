@@ -42,7 +42,7 @@ def found(client, text, **params):
 def test_the_bundled_content_load_indexes_everything_visible(seed):
     kinds = dict(SearchDocument.objects.values_list("kind").annotate(n=Count("pk")).order_by())
     # One document per page: pros and cons are part of their model's or category's.
-    assert kinds == {"article": 2, "model": 10, "category": 2, "comparison": 5}
+    assert kinds == {"article": 2, "model": 10, "category": 2, "comparison": 1}
 
 
 def test_loading_the_bundled_content_again_changes_nothing(client, seed):
@@ -204,21 +204,27 @@ def test_a_failed_save_leaves_the_index_as_it_was(client, seed):
 
 # The comparison's rows: the seed article and /compare/ show them through [[comparison]].
 
+COMPARISON = "Compare the categories"  # /compare/'s title, its one document's
+
 
 def test_the_comparison_rows_are_found_and_lead_to_the_comparison(client, seed):
-    # The row, and the seed article, which shows the comparison.
+    # The comparison, one result however many of its rows match, quoting the row that does;
+    # and the seed article, which shows the comparison.
     hit, article = hits(client.get(search_url("guardrails")))
     assert article["title"] == "Open-Source vs Closed Models"
-    assert hit["title"] == "Safety & Guardrails"
+    assert hit["title"] == COMPARISON
     assert hit["url"] == reverse("kb:compare")
     assert hit["kind"] == "Comparison · Open-source vs Closed"
-    assert "Often built-in" in hit["snippet"]
-    assert found(client, "fine-tuning on-prem") == ["Use Cases", "Open-Source vs Closed Models"]
-    assert found(client, "guardrails", type="comparison") == ["Safety & Guardrails"]
+    assert "Safety &amp; <mark>Guardrails</mark>: Open-source: You build them yourself; Closed: "
+    "Often built-in" in hit["snippet"]
+    assert found(client, "fine-tuning on-prem") == [COMPARISON, "Open-Source vs Closed Models"]
+    assert found(client, "guardrails", type="comparison") == [COMPARISON]
     assert found(client, "guardrails", category="closed") == [
-        "Safety & Guardrails",
+        COMPARISON,
         "Open-Source vs Closed Models",
     ]
+    # Words of several rows: still one result for the page.
+    assert found(client, "open", type="comparison") == [COMPARISON]
 
 
 def test_the_index_follows_the_comparison_cells_and_rows(
@@ -231,7 +237,7 @@ def test_the_index_follows_the_comparison_cells_and_rows(
     cell.text = "Filters for **quokkas**"
     with django_capture_on_commit_callbacks(execute=True):
         cell.save()
-    assert found(client, "quokkas") == ["Safety & Guardrails", article]
+    assert found(client, "quokkas") == [COMPARISON, article]
     assert found(client, '"often built-in"') == []
     with django_capture_on_commit_callbacks(execute=True):
         cell.delete()
@@ -242,7 +248,9 @@ def test_the_index_follows_the_comparison_cells_and_rows(
     assert article not in found(client, '"openness of the weights"', type="article")
     with django_capture_on_commit_callbacks(execute=True):
         row.save()
-    assert found(client, "weights", type="comparison") == ["Openness of the weights"]
+    assert found(client, "weights", type="comparison") == [COMPARISON]
+    (hit,) = hits(client.get(search_url("openness weights", type="comparison")))
+    assert "<mark>Openness</mark> of the <mark>weights</mark>" in hit["snippet"]
     # (On PostgreSQL the phrase, stemmed, may match the numbers article's words too.)
     assert article in found(client, '"openness of the weights"', type="article")
     Category.objects.filter(slug="closed").get().save()  # saved as is: nothing changes
@@ -263,8 +271,10 @@ def test_the_index_follows_the_comparison_cells_and_rows(
 def test_a_new_row_and_its_cells_are_found(client, db):
     row = ComparisonRowFactory(label="Quokka support")
     ComparisonCellFactory(row=row, category=CategoryFactory(short_name="Wild"), text="Native")
-    assert hits(client.get(search_url("native")))[0]["title"] == "Quokka support"
-    assert found(client, "quokka") == ["Quokka support"]
+    (hit,) = hits(client.get(search_url("native")))
+    assert (hit["title"], hit["url"]) == ("Compare the categories", reverse("kb:compare"))
+    assert hit["snippet"] == "Quokka support: Wild: <mark>Native</mark>"
+    assert found(client, "quokka") == ["Compare the categories"]
 
 
 # The rebuild command.
@@ -276,8 +286,8 @@ def test_rebuild_restores_the_index_and_reports_counts(client, seed, capsys):
     call_command("rebuild_search_index")
     out, err = capsys.readouterr()
     assert (
-        "Search index rebuilt: 19 documents (2 articles, 10 models, 2 categories, "
-        "5 comparisons)." in out
+        "Search index rebuilt: 15 documents (2 articles, 10 models, 2 categories, "
+        "1 comparison)." in out
     )
     assert "Models: 100%" in err
     assert found(client, "mistral", type="model") == ["Mistral", "Mixtral"]

@@ -92,7 +92,7 @@ def test_an_article_is_found_by_the_comparison_rows_it_shows(
     with django_capture_on_commit_callbacks(execute=True):
         row = ComparisonRowFactory(label="Guardrails")
         ComparisonCellFactory(row=row, category=CategoryFactory(short_name="Wild"), text="Few")
-    assert titles(search(client, "guardrails")) == ["Guardrails", "Compared"]
+    assert titles(search(client, "guardrails")) == ["Compare the categories", "Compared"]
     [*_, hit] = hits(search(client, "guardrails"))
     assert hit["url"] == article.get_absolute_url()
     with django_capture_on_commit_callbacks(execute=True):

@@ -27,7 +27,10 @@ class Command(BaseCommand):
             )
 
         counts = rebuild(batch_size=batch_size, progress=progress)
-        summary = ", ".join(f"{counts[kind]} {Kind(kind).label.lower()}" for kind in counts)
+        # A kind's value names one document of it, its label several.
+        summary = ", ".join(
+            f"{n} {kind if n == 1 else Kind(kind).label.lower()}" for kind, n in counts.items()
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Search index rebuilt: {sum(counts.values())} documents ({summary})."

@@ -215,8 +215,10 @@ def test_the_comparison_rows_are_found_and_lead_to_the_comparison(client, seed):
     assert hit["title"] == COMPARISON
     assert hit["url"] == reverse("kb:compare")
     assert hit["kind"] == "Comparison · Open-source vs Closed"
-    assert "Safety &amp; <mark>Guardrails</mark>: Open-source: You build them yourself; Closed: "
-    "Often built-in" in hit["snippet"]
+    assert (
+        "Safety &amp; <mark>Guardrails</mark>: Open-source: You build them yourself; "
+        "Closed: Often built-in" in hit["snippet"]
+    )
     assert found(client, "fine-tuning on-prem") == [COMPARISON, "Open-Source vs Closed Models"]
     assert found(client, "guardrails", type="comparison") == [COMPARISON]
     assert found(client, "guardrails", category="closed") == [

@@ -211,8 +211,8 @@ def summarise(entries, by, sizes=None):
 
     One query counts the entries of each group by their stored grades (``openness_grades``,
     read from an index), whatever the number of entries; the scores follow from the grades as
-    the stored ones do. Only entries with a score count in the average. A dimension an entry has no grade for counts as unknown, as in its
-    scorecard.
+    the stored ones do. Only entries with a score count in the average. A dimension an entry
+    has no grade for counts as unknown, as in its scorecard.
     """
     rows = entries.order_by().values_list(by, "openness_grades").annotate(Count("pk"))
     # Counted letter by letter: a large catalogue has thousands of different stored grades.

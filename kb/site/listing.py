@@ -6,9 +6,9 @@ apply (open-source AND text). Each facet counts its choices under the *other* fa
 so a count says how many entries ticking that choice would add or leave, the way faceted
 catalogues do; the openness score, one choice at a time, counts how many entries reach each
 step; the cost filters (the weights fit in so many gigabytes, the API price is at most so much)
-count their steps in one more query. The number of queries is fixed: one per facet whose choices
-come from the database, one for all those with fixed choices, the openness steps, the cost steps,
-the count, the page, its modalities and its prices.
+count their steps in one more query. The number of queries is fixed: one for the facets of few
+values together (``CUBE``), one each for organizations and modalities, the openness steps, the
+cost steps, the count, the page's ids with its rows, its modalities and its prices.
 """
 
 from collections import Counter

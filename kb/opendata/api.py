@@ -6,7 +6,7 @@ kb.opendata.openapi generates the description's schemas from it. The views are n
 ``NinjaAPI``: it would change what clients get (``application/json; charset=utf-8``, ASCII-escaped
 JSON, its own 405 and 422 bodies, unknown query parameters ignored), and undoing that would take
 more glue than these views are. The query parameters go through the same form as the directory
-(kb.site.filters), which refuses unknown ones; bad parameters get a 400 whose body says which
+(kb.catalogue.filters), which refuses unknown ones; bad parameters get a 400 whose body says which
 parameter was wrong.
 """
 
@@ -15,7 +15,7 @@ from django.http import JsonResponse
 from django.views.decorators.http import require_safe
 
 from kb.catalogue import charts
-from kb.site.filters import PAGE_SIZES, SLUG, ModelFilterForm, PageForm, QueryForm
+from kb.catalogue.filters import PAGE_SIZES, SLUG, ModelFilterForm, PageForm, QueryForm
 
 from .openapi import openapi_spec
 from .serializers import (

@@ -18,8 +18,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from kb.catalogue.filters import FACETS, SORT_CHOICES, ModelExportForm
 from kb.catalogue.models import Dataset
-from kb.site.filters import FACETS, SORT_CHOICES, ModelExportForm
 
 from .api import (
     chart_series,

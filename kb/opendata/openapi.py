@@ -21,11 +21,7 @@ from pydantic.json_schema import models_json_schema
 
 from kb.catalogue import charts, schemas
 from kb.catalogue.costs import BITS
-from kb.catalogue.freshness import PerVersion
-from kb.catalogue.models import Dataset, Modality
-from kb.catalogue.openness import DIMENSION_COUNT, MINIMUM_GRADED
-from kb.catalogue.schemas import Url
-from kb.site.filters import (
+from kb.catalogue.filters import (
     DEFAULT_SORT,
     FACETS,
     MAX_PRICE,
@@ -35,6 +31,10 @@ from kb.site.filters import (
     YEARS,
     ModelFilterForm,
 )
+from kb.catalogue.freshness import PerVersion
+from kb.catalogue.models import Dataset, Modality
+from kb.catalogue.openness import DIMENSION_COUNT, MINIMUM_GRADED
+from kb.catalogue.schemas import Url
 
 from . import serializers
 
@@ -146,7 +146,7 @@ def slugs(values):
 
 
 def filter_parameters():
-    """The filters and the sort order, as kb.site.filters.ModelFilterForm defines them."""
+    """The filters and the sort order, as kb.catalogue.filters.ModelFilterForm defines them."""
     many = "Several values mean any of them."
     facets = [
         query(

@@ -19,7 +19,7 @@ from kb.catalogue import models, schemas
 from kb.catalogue.csv_safety import neutralise
 from kb.catalogue.models import FactProvenance, ProCon, Source
 from kb.catalogue.schemas import Day, Timestamp, Url, absolute_url, known
-from kb.site import markdown
+from kb.catalogue.shown import markdown_html
 
 
 def published_entries():
@@ -104,7 +104,7 @@ def attribution():
 
 
 def rendered(text):
-    return str(markdown.render(text))
+    return str(markdown_html(text))
 
 
 def description_markdown(obj):

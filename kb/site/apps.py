@@ -11,6 +11,7 @@ class SiteConfig(AppConfig):
     def ready(self):
         from kb.catalogue import shown
 
-        from .markdown import blocks_html
+        from .markdown import blocks_html, render
 
         shown.register(blocks_html)
+        shown.register_markdown(render)

@@ -1,5 +1,5 @@
 """The form reading the model-vs-model comparison's query string (the directory's is
-kb.site.filters).
+kb.catalogue.filters).
 
 A shared link outlives what it names (a renamed slug), so the form never fails as a whole: what
 it cannot use it drops, and says so in ``notices``.
@@ -8,7 +8,8 @@ it cannot use it drops, and says so in ``notices``.
 from django import forms
 from django.contrib.humanize.templatetags.humanize import intcomma
 
-from .filters import quoted
+from kb.catalogue.filters import quoted
+
 from .model_comparison import resolve
 
 MIN_COMPARED = 2

@@ -1,5 +1,5 @@
 """The model directory's facet counts and pagination (the filters and sort orders themselves are
-kb.site.filters, shared with the API and the downloads).
+kb.catalogue.filters, shared with the API and the downloads).
 
 Within one facet the ticked choices are alternatives (text OR image); across facets they all
 apply (open-source AND text). Each facet counts its choices under the *other* facets' filters,
@@ -18,9 +18,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 
 from kb.catalogue.costs import BITS, fits_in, money, plain
-from kb.catalogue.models import ModelEntry
-
-from .filters import (
+from kb.catalogue.filters import (
     FACETS,
     MEMORY_STEPS,
     OPENNESS_STEPS,
@@ -31,6 +29,7 @@ from .filters import (
     priced_at_most,
     quoted,
 )
+from kb.catalogue.models import ModelEntry
 
 
 @dataclass
@@ -62,7 +61,7 @@ def facets(query, choices):
     """Each facet's choices with how many entries match them and the other filters, then the
     openness steps with how many entries reach each.
 
-    ``query`` is a ``kb.site.filters.ModelQuery``, ``choices`` what ``kb.site.filters.facet_choices()``
+    ``query`` is a ``kb.catalogue.filters.ModelQuery``, ``choices`` what ``kb.catalogue.filters.facet_choices()``
     read. A choice that matches nothing is left out unless it is ticked (then it shows 0, so it
     can be unticked). The facets of ``CUBE`` are counted from one query grouped by all their
     columns under the other facets' filters: a facet's count for a value sums the groups with

@@ -4,11 +4,11 @@ import pytest
 from django.urls import Resolver404, URLPattern, resolve
 
 from kb.catalogue.charts import CHARTS
+from kb.catalogue.filters import ModelFilterForm
 from kb.catalogue.models import Organization
 from kb.opendata import urls as opendata_urls
 from kb.opendata.api import openapi as openapi_view
 from kb.opendata.openapi import openapi_spec
-from kb.site.filters import ModelFilterForm
 
 pytestmark = pytest.mark.django_db
 

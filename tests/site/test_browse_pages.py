@@ -10,9 +10,9 @@ from django.test import RequestFactory
 from django.views.defaults import server_error
 from pytest_django.asserts import assertInHTML
 
+from kb.catalogue.filters import PAGE_SIZES
 from kb.catalogue.models import ModelEntry, OpennessGrade, ProCon, Source, Status
 from kb.site import model_comparison
-from kb.site.filters import PAGE_SIZES
 from tests.support.catalogue import build_catalogue
 from tests.support.factories import (
     ArticleFactory,

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from pytest_django.asserts import assertInHTML
 
+from kb.catalogue.filters import FACETS, ModelQuery, facet_choices
 from kb.catalogue.models import FACET_COLUMNS, Access, ModelEntry, OpennessGrade, Status
-from kb.site.filters import FACETS, ModelQuery, facet_choices
 from kb.site.listing import CUBE, facets
 from tests.support.catalogue import build_catalogue
 from tests.support.directory import facet_counts, listed_entry, names, row_text

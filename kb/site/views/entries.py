@@ -5,10 +5,11 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from kb.catalogue import filters
 from kb.catalogue.facts import datasets_shown, pros_and_cons, sourced_facts
 from kb.catalogue.models import FactProvenance, ModelEntry
 
-from .. import filters, model_comparison
+from .. import model_comparison
 from ..forms import MAX_COMPARED, MIN_COMPARED, ModelPickForm
 from ..listing import facets, paginate
 from .common import render_item, visible

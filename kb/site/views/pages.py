@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from kb.catalogue.facts import split_pros_cons
+from kb.catalogue.filters import SORTS
 from kb.catalogue.models import Article, Category, ModelEntry, Organization
 
 from ..comparison import category_comparison
-from ..filters import SORTS
 from ..listing import entries_page
 from ..markdown import render_document
 from .common import home_crumbs, latest_change, render_item, visible

@@ -211,21 +211,22 @@ class ComparisonSource(Source):
     kind = Kind.COMPARISON
     model = ComparisonRow
     title = "Compare the categories"
+    order = ("position", "label", "pk")  # the rows as /compare/ shows them
 
     def written(self):
+        return ComparisonRow.objects.filter(kind=ComparisonRow.Kind.WRITTEN)
+
+    def visible(self):
+        # The carrier only: what its document holds is read by ``fields``.
+        return self.written().filter(pk__in=self.written().order_by(*self.order).values("pk")[:1])
+
+    def fields(self, carrier):
         cells = ComparisonCell.objects.select_related("category").order_by(
             "category__position", "category__name"
         )
-        return ComparisonRow.objects.filter(kind=ComparisonRow.Kind.WRITTEN).prefetch_related(
-            Prefetch("cells", queryset=cells)
+        rows = list(
+            self.written().order_by(*self.order).prefetch_related(Prefetch("cells", queryset=cells))
         )
-
-    def visible(self):
-        first = self.written().order_by("position", "label", "pk").values("pk")[:1]
-        return self.written().filter(pk__in=first)
-
-    def fields(self, carrier):
-        rows = list(self.written().order_by("position", "label", "pk"))
         categories = {}
         lines = []
         for row in rows:

@@ -145,9 +145,14 @@ class FacetSpec:
     choices: object  # (value, label) pairs, or a function reading them from the database
     to_value: object = None  # a grouped column's value -> the choice value, if they differ
     help_text: str = ""
+    # Ticked values -> Q over the tallies (kb.catalogue.tallies), where it differs from filter.
+    tally_filter: object = None
 
     def value(self, raw):
         return self.to_value(raw) if self.to_value else raw
+
+    def filter_tally(self, values):
+        return (self.tally_filter or self.filter)(values)
 
     def load_choices(self):
         return self.choices() if callable(self.choices) else list(self.choices)
@@ -212,6 +217,7 @@ FACETS = (
         any_of(LICENCE_QUERIES),
         (("osi", "OSI-approved"), ("not-osi", "Not OSI-approved"), (UNKNOWN, "Unknown")),
         to_value=lambda raw: {True: "osi", False: "not-osi", None: UNKNOWN}[raw],
+        tally_filter=lambda v: Q(licence__in=v),
         help_text="osi: the licence is OSI-approved; not-osi: it is known not to be; "
         "unknown: nobody knows yet.",
     ),

@@ -1312,3 +1312,134 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return str(self.value)
+
+
+# Tallies: the published entries counted by the values the directory filters and counts them by,
+# kept by the database itself (triggers on the entries and their modalities, migration 0024), so
+# the directory's counts read a few hundred or thousand rows instead of every entry. They are
+# not content: nothing edits them, and kb.catalogue.tallies says how they are read and rebuilt.
+
+
+# The columns a tally's rows are told apart by (its key, beside its own first column).
+ENTRY_TALLY_KEY = [
+    "category",
+    "access",
+    "openness_tier",
+    "lifecycle",
+    "licence",
+    "openness_step",
+    "weights_within",
+]
+
+
+class Tally(models.Model):
+    """A number of published entries (``n``) that share every other column's value.
+
+    ``licence`` is the licence facet's value (osi, not-osi, unknown); ``openness_step`` the
+    entry's score rounded down to one of the directory's steps (0 below the first, or no score);
+    ``weights_within`` the smallest parameter count of the memory steps (kb.catalogue.tallies.
+    PARAMETER_STEPS) at or above the entry's, its own count above them all, 0 when its weights
+    cannot be downloaded or its count is unknown. A count that fell to 0 stays until a rebuild.
+    """
+
+    category = models.ForeignKey(Category, on_delete=models.DO_NOTHING, db_constraint=False)
+    access = models.CharField(max_length=10)
+    openness_tier = models.CharField(max_length=20)
+    lifecycle = models.CharField(max_length=20)
+    licence = models.CharField(max_length=10)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.n} published entries"
+
+
+class EntryTally(Tally):
+    """Published entries by the directory's facets of few values and its steps."""
+
+    openness_step = models.PositiveSmallIntegerField()
+    weights_within = models.PositiveBigIntegerField()
+
+    KEY = ENTRY_TALLY_KEY
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=ENTRY_TALLY_KEY, name="entry_tally_key")]
+
+
+class OrganizationTally(Tally):
+    """Published entries by organization and what EntryTally counts them by."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.DO_NOTHING, db_constraint=False)
+    openness_step = models.PositiveSmallIntegerField()
+    weights_within = models.PositiveBigIntegerField()
+
+    KEY = ["organization", *ENTRY_TALLY_KEY]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", *ENTRY_TALLY_KEY], name="organization_tally_key"
+            )
+        ]
+
+
+class ModalityTally(Tally):
+    """Published entries by modality (an entry counts once for each of its modalities) and what
+    EntryTally counts them by."""
+
+    modality = models.ForeignKey(Modality, on_delete=models.DO_NOTHING, db_constraint=False)
+    openness_step = models.PositiveSmallIntegerField()
+    weights_within = models.PositiveBigIntegerField()
+
+    KEY = ["modality", *ENTRY_TALLY_KEY]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["modality", *ENTRY_TALLY_KEY], name="modality_tally_key"
+            )
+        ]
+
+
+class GradeTally(models.Model):
+    """Published entries by category and the grade each has at one position of its stored
+    grades (``ModelEntry.openness_grades``: a letter per dimension, ``position`` from 1), for
+    the comparison's openness row. An entry counts once at each position."""
+
+    category = models.ForeignKey(Category, on_delete=models.DO_NOTHING, db_constraint=False)
+    position = models.PositiveSmallIntegerField()
+    letter = models.CharField(max_length=1)
+    n = models.PositiveIntegerField()
+
+    KEY = ["category", "position", "letter"]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "position", "letter"], name="grade_tally_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.n} published entries"
+
+
+class ScoreTally(models.Model):
+    """Published entries by category and stored openness score (-1: none, too few dimensions
+    graded), for the comparison's totals and its openness row."""
+
+    category = models.ForeignKey(Category, on_delete=models.DO_NOTHING, db_constraint=False)
+    score = models.SmallIntegerField()
+    n = models.PositiveIntegerField()
+
+    KEY = ["category", "score"]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["category", "score"], name="score_tally_key")
+        ]
+
+    def __str__(self):
+        return f"{self.n} published entries"

@@ -51,8 +51,10 @@ from .models import (
     TIER_UNKNOWN,
     TIER_UNRELEASED,
     Access,
+    GradeTally,
     ModelEntry,
     OpennessGrade,
+    ScoreTally,
     WeightsUse,
 )
 
@@ -217,7 +219,7 @@ def summarise(entries, by, sizes=None):
     rows = entries.order_by().values_list(by, "openness_grades").annotate(Count("pk"))
     # Counted letter by letter: a large catalogue has thousands of different stored grades.
     letters_at = defaultdict(lambda: [Counter() for _ in Dimension])
-    scored = defaultdict(list)  # {group: [(score, number of entries)]}
+    scored = defaultdict(Counter)  # {group: {score: number of entries}}
     group_sizes = Counter()
     for group, letters, count in rows:
         group_sizes[group] += count
@@ -228,28 +230,53 @@ def summarise(entries, by, sizes=None):
         graded = len(letters) - letters.count(UNKNOWN_LETTER)
         value = score_from_half_points(half_points, graded)
         if value is not None:
-            scored[group].append((value, count))
-    if sizes is None:
-        sizes = dict(group_sizes)
+            scored[group][value] += count
+    return summaries(letters_at, scored, dict(group_sizes) if sizes is None else sizes)
+
+
+def summarise_published_categories():
+    """``summarise(published entries, by="category")``, from the tallies the database keeps
+    (kb.catalogue.tallies): a few rows per category, whatever the number of entries."""
+    letters_at = defaultdict(lambda: [Counter() for _ in Dimension])
+    for category, position, letter, count in GradeTally.objects.filter(n__gt=0).values_list(
+        "category", "position", "letter", "n"
+    ):
+        letters_at[category][position - 1][letter] += count
+    scored = defaultdict(Counter)
+    sizes = Counter()
+    for category, value, count in ScoreTally.objects.filter(n__gt=0).values_list(
+        "category", "score", "n"
+    ):
+        sizes[category] += count
+        if value >= 0:  # -1: no score
+            scored[category][value] += count
+    return summaries(letters_at, scored, sizes)
+
+
+def summaries(letters_at, scored, sizes):
+    """``{group: OpennessSummary}`` of the groups ``sizes`` (``{group: number of entries}``)
+    has entries in, from ``letters_at`` (``{group: [Counter of letters] per dimension}``) and
+    ``scored`` (``{group: Counter of scores}``, the entries with one)."""
     counts = {
         group: Counter(
             {
                 (dimension, GRADES_BY_LETTER[letter]): number
                 for dimension, counter in zip(Dimension, counters, strict=True)
                 for letter, number in counter.items()
-                if letter != UNKNOWN_LETTER
+                if letter in GRADES_BY_LETTER and letter != UNKNOWN_LETTER
             }
         )
         for group, counters in letters_at.items()
     }
     scores = {
         group: Scores(
-            count=sum(count for _, count in values),
-            total=sum(value * count for value, count in values),
-            lowest=min(value for value, _ in values),
-            highest=max(value for value, _ in values),
+            count=sum(values.values()),
+            total=sum(value * count for value, count in values.items()),
+            lowest=min(values),
+            highest=max(values),
         )
         for group, values in scored.items()
+        if values
     }
     return {
         group: summary(size, scores.get(group, NO_SCORES), counts.get(group, Counter()))

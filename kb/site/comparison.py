@@ -15,12 +15,12 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max
+from django.db.models import OuterRef, Subquery, Sum
 from django.db.models.functions import Lower
 
 from kb.catalogue.freshness import PerVersion
-from kb.catalogue.models import Category, ComparisonRow, ModelEntry
-from kb.catalogue.openness import OpennessSummary, summarise
+from kb.catalogue.models import Category, ComparisonRow, ModelEntry, ScoreTally
+from kb.catalogue.openness import OpennessSummary, summarise_published_categories
 
 Kind = ComparisonRow.Kind
 
@@ -114,12 +114,24 @@ class Total:
 
 
 def published_totals(categories=None):
-    """``{category id: Total}`` of the published entries of ``categories`` (default: all)."""
-    entries = ModelEntry.objects.published().order_by()
+    """``{category id: Total}`` of the published entries of ``categories`` (default: all), for
+    the categories that have some, in one query: how many from their tally
+    (kb.catalogue.tallies), the latest change of each from the ``entry_status_category_updated``
+    index (one step each)."""
+    counted = (
+        ScoreTally.objects.filter(category=OuterRef("pk"))
+        .order_by()
+        .values("category")
+        .annotate(total=Sum("n"))
+        .values("total")
+    )
+    latest = ModelEntry.objects.published().filter(category=OuterRef("pk")).order_by("-updated_at")
+    totals = Category.objects.annotate(
+        n=Subquery(counted), latest=Subquery(latest.values("updated_at")[:1])
+    ).filter(n__gt=0)
     if categories is not None:
-        entries = entries.filter(category__in=categories)
-    totals = entries.values("category").annotate(n=Count("pk"), latest=Max("updated_at"))
-    return {row["category"]: Total(row["n"], row["latest"]) for row in totals}
+        totals = totals.filter(pk__in=[category.pk for category in categories])
+    return {pk: Total(n, when) for pk, n, when in totals.values_list("pk", "n", "latest")}
 
 
 def first_published(categories, *, with_organization=False):
@@ -161,8 +173,7 @@ class Published:
 
         self.openness = {}
         if Kind.OPENNESS in kinds:
-            sizes = {category: total.count for category, total in self.totals.items()}
-            self.openness = summarise(entries, by="category", sizes=sizes)
+            self.openness = summarise_published_categories()
 
     def cell(self, category):
         return Cell(

@@ -15,9 +15,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q, Sum
 
-from kb.catalogue.costs import BITS, fits_in, money, plain
+from kb.catalogue.costs import BITS, fits_in, money, most_parameters_fitting, plain
 from kb.catalogue.filters import (
     FACETS,
     MEMORY_STEPS,
@@ -26,10 +26,15 @@ from kb.catalogue.filters import (
     PRICE_STEPS,
     ModelFilterForm,
     PageForm,
-    priced_at_most,
     quoted,
 )
-from kb.catalogue.models import ModelEntry
+from kb.catalogue.models import (
+    ApiPrice,
+    EntryTally,
+    ModalityTally,
+    ModelEntry,
+    OrganizationTally,
+)
 
 
 @dataclass
@@ -57,9 +62,126 @@ class Facet:
 CUBE = ("category", "access", "openness", "status", "licence")
 
 
-def facets(query, choices):
+@dataclass
+class Tallied:
+    """The directory's counts the tallies (kb.catalogue.tallies) give for a query, as the
+    counting from the entries would give them: ``facets`` ``{facet name: Counter of values}``,
+    ``openness`` and ``memory`` as ``openness_facet`` and ``cost_facets`` take them, ``total``
+    the number of matching entries. What a tally does not count by (a release year, a price
+    limit, a modality for the other facets, a least score or memory off the steps) leaves the
+    parts it would change out (empty or None), to be counted from the entries."""
+
+    facets: dict = field(default_factory=dict)
+    openness: dict | None = None
+    memory: dict | None = None
+    total: int | None = None
+
+    @classmethod
+    def of(cls, query, choices):
+        tallied = cls()
+        selected = query.selected
+        if query.year is not None or query.max_input_price is not None:
+            return tallied
+        on_steps = (query.min_openness in (None, *OPENNESS_STEPS)) and (
+            query.memory_gb in (None, *MEMORY_STEPS)
+        )
+        specs = {spec.name: spec for spec in FACETS}
+        ids = {
+            name: {label.pk: value for value, label in choices[name]}
+            for name in ("category", "organization", "modality")
+        }
+        bits = query.memory_bits
+
+        def fits(values, gb):
+            return 0 < values["weights_within"] <= most_parameters_fitting(gb, bits)
+
+        def steps_pass(values):
+            return (
+                query.min_openness is None or values["openness_step"] >= query.min_openness
+            ) and (query.memory_gb is None or fits(values, query.memory_gb))
+
+        def tally_filters(but=None):
+            """The other filters, as the tallies count by them."""
+            filters = [
+                specs[name].filter_tally(selected[name])
+                for name in CUBE
+                if name != but and selected[name]
+            ]
+            if query.min_openness is not None:
+                filters.append(Q(openness_step__gte=query.min_openness))
+            if query.memory_gb is not None:
+                limit = most_parameters_fitting(query.memory_gb, bits)
+                filters.append(Q(weights_within__gt=0, weights_within__lte=limit))
+            return filters
+
+        def counted_by(tally, name, filters):
+            rows = tally.objects.filter(*filters).values_list(name).annotate(Sum("n"))
+            return Counter({ids[name].get(pk): n for pk, n in rows})
+
+        if on_steps and not selected["organization"]:
+            if not selected["modality"]:
+                rows = []
+                for *raw, n in EntryTally.objects.filter(n__gt=0).values_list(*EntryTally.KEY, "n"):
+                    category, access, tier, lifecycle, licence, step, within = raw
+                    values = {
+                        "category": ids["category"].get(category),
+                        "access": specs["access"].value(access),
+                        "openness": tier,
+                        "status": specs["status"].value(lifecycle),
+                        "licence": licence,
+                        "openness_step": step,
+                        "weights_within": within,
+                    }
+                    rows.append((values, n))
+                tallied.count_entries(query, rows, fits, steps_pass)
+            tallied.facets["modality"] = counted_by(ModalityTally, "modality", tally_filters())
+        if on_steps and not selected["modality"]:
+            tallied.facets["organization"] = counted_by(
+                OrganizationTally, "organization", tally_filters()
+            )
+        return tallied
+
+    def count_entries(self, query, rows, fits, steps_pass):
+        """The facets of ``CUBE``, the openness and memory steps and the total from the rows
+        of EntryTally (``(values, n)``)."""
+        selected = query.selected
+        for name in CUBE:
+            self.facets[name] = count_by(name, rows, selected, steps_pass)
+        matching = [(values, n) for values, n in rows if kept_by_cube(values, selected)]
+        memory_kept = [
+            (values, n)
+            for values, n in matching
+            if query.memory_gb is None or fits(values, query.memory_gb)
+        ]
+        self.openness = {
+            "any": sum(n for _, n in memory_kept),
+            **{
+                str(step): sum(n for values, n in memory_kept if values["openness_step"] >= step)
+                for step in sorted({*OPENNESS_STEPS, query.min_openness} - {None})
+            },
+        }
+        openness_kept = [
+            (values, n)
+            for values, n in matching
+            if query.min_openness is None or values["openness_step"] >= query.min_openness
+        ]
+        self.total = sum(n for values, n in matching if steps_pass(values))
+        self.memory = {
+            "memory_any": sum(n for _, n in openness_kept),
+            "price_any": self.total,
+            **{
+                f"memory_{gb}": sum(n for values, n in openness_kept if fits(values, gb))
+                for gb in sorted({*MEMORY_STEPS, query.memory_gb} - {None})
+            },
+        }
+
+
+def facets(query, choices, tallied=None):
     """Each facet's choices with how many entries match them and the other filters, then the
     openness steps with how many entries reach each.
+
+    ``tallied`` (``Tallied.of(query, choices)``): the counts the tallies gave; what they could
+    not count is counted from the entries.
 
     ``query`` is a ``kb.catalogue.filters.ModelQuery``, ``choices`` what ``kb.catalogue.filters.facet_choices()``
     read. A choice that matches nothing is left out unless it is ticked (then it shows 0, so it
@@ -89,28 +211,28 @@ def facets(query, choices):
     def others(name):
         return [q for other, q in filters.items() if other != name]
 
+    tallied = tallied or Tallied()
+    counts = dict(tallied.facets)
     cube = [specs[name] for name in CUBE]
-    columns = [spec.group_by for spec in cube]
-    rows = (
-        published.filter(*[q for name, q in filters.items() if name not in CUBE])
-        .order_by()
-        .values_list(*columns)
-        .annotate(n=Count("pk"))
-    )
-    groups = [
-        ({spec.name: value(spec, raw) for spec, raw in zip(cube, row[:-1], strict=True)}, row[-1])
-        for row in rows
-    ]
-    counts = {}
-    for spec in cube:
-        kept = [other for other in cube if other is not spec and query.selected[other.name]]
-        counted = Counter()
-        for values, n in groups:
-            if all(values[other.name] in query.selected[other.name] for other in kept):
-                counted[values[spec.name]] += n
-        counts[spec.name] = counted
+    if not counts.keys() >= set(CUBE):
+        columns = [spec.group_by for spec in cube]
+        rows = (
+            published.filter(*[q for name, q in filters.items() if name not in CUBE])
+            .order_by()
+            .values_list(*columns)
+            .annotate(n=Count("pk"))
+        )
+        groups = [
+            (
+                {spec.name: value(spec, raw) for spec, raw in zip(cube, row[:-1], strict=True)},
+                row[-1],
+            )
+            for row in rows
+        ]
+        for spec in cube:
+            counts[spec.name] = count_by(spec.name, groups, query.selected)
     for spec in FACETS:
-        if spec.name not in CUBE:
+        if spec.name not in counts:
             rows = (
                 published.filter(*others(spec.name))
                 .order_by()
@@ -128,26 +250,47 @@ def facets(query, choices):
             if count or ticked:
                 facet.options.append(Option(value, label, count, ticked))
         result.append(facet)
-    result.append(openness_facet(query, [*filters.values(), *cost_filters.values()]))
-    result.extend(cost_facets(query, filters.values()))
+    result.append(
+        openness_facet(query, [*filters.values(), *cost_filters.values()], tallied.openness)
+    )
+    result.extend(cost_facets(query, filters.values(), tallied.memory))
     return result
 
 
-def openness_facet(query, filters):
-    """ "Any score" and each step of the least openness score, counted in one query.
+def count_by(name, groups, selected, passes=lambda values: True):
+    """How many entries ``groups`` (``(values, n)`` pairs: the values of ``CUBE`` and any
+    others, and a number of entries) hold for each value of facet ``name``, under the
+    other ticked values of ``CUBE`` and ``passes`` (the other filters, on a group's values)."""
+    counted = Counter()
+    for values, n in groups:
+        if kept_by_cube(values, selected, name) and passes(values):
+            counted[values[name]] += n
+    return counted
+
+
+def kept_by_cube(values, selected, but=None):
+    """Whether a group's ``values`` are among the ticked ones of every facet of ``CUBE`` (but
+    the facet named ``but``)."""
+    return all(values[name] in selected[name] for name in CUBE if name != but and selected[name])
+
+
+def openness_facet(query, filters, counts=None):
+    """ "Any score" and each step of the least openness score, counted in one query (or given:
+    ``counts``, ``{"any": n, "25": n, ...}``).
 
     A score given in the URL that is not one of the steps is offered too, so it shows ticked.
     """
     steps = sorted({*OPENNESS_STEPS, query.min_openness} - {None})
-    counts = (
-        ModelEntry.objects.published()
-        .filter(*query.fixed_filters(), *filters)
-        .with_openness_score()
-        .aggregate(
-            any=Count("pk"),
-            **{str(step): Count("pk", filter=Q(openness_score__gte=step)) for step in steps},
+    if counts is None:
+        counts = (
+            ModelEntry.objects.published()
+            .filter(*query.fixed_filters(), *filters)
+            .with_openness_score()
+            .aggregate(
+                any=Count("pk"),
+                **{str(step): Count("pk", filter=Q(openness_score__gte=step)) for step in steps},
+            )
         )
-    )
     facet = Facet("min_openness", "Openness score", input_type="radio")
     facet.options.append(Option("", "Any score", counts["any"], query.min_openness is None))
     for step in steps:
@@ -157,9 +300,11 @@ def openness_facet(query, filters):
     return facet
 
 
-def cost_facets(query, filters):
+def cost_facets(query, filters, memory_counts=None):
     """The memory the weights fit in and the most the API costs, each step counted under the
-    other filters (the cost filter of the other kind included), in one query."""
+    other filters (the cost filter of the other kind included): the memory in one query (or
+    given: ``memory_counts``, ``{"memory_any": n, "memory_8": n, ..., "price_any": n}``), the
+    prices among the few entries that have one, in two."""
     published = ModelEntry.objects.published().filter(*query.fixed_filters(), *filters)
     if query.min_openness is not None:
         published = published.with_openness_score().filter(query.openness_filter())
@@ -169,18 +314,15 @@ def cost_facets(query, filters):
     # Each kind's steps are counted under the other kind's filter (Q() when it has none).
     under_price = price_filter if price_filter is not None else Q()
     under_memory = memory_filter if memory_filter is not None else Q()
-    counts = published.aggregate(
+    counts = memory_counts or published.aggregate(
         memory_any=Count("pk", filter=under_price),
         price_any=Count("pk", filter=under_memory),
         **{
             f"memory_{gb}": Count("pk", filter=fits_in(gb, query.memory_bits) & under_price)
             for gb in memory_gbs
         },
-        **{
-            f"price_{index}": Count("pk", filter=priced_at_most(price) & under_memory)
-            for index, price in enumerate(prices)
-        },
     )
+    counts.update(price_counts(published.filter(under_memory), prices))
     memory = Facet(
         "memory_gb",
         "Weights fit in",
@@ -206,6 +348,25 @@ def cost_facets(query, filters):
     return [memory, price]
 
 
+def price_counts(entries, limits):
+    """``{"price_0": n, ...}``: how many of ``entries`` have a published input price of at most
+    each of ``limits``, in one query that starts from the entries that have a price low enough
+    (a few, whatever the size of the catalogue) rather than testing every entry."""
+    priced = ApiPrice.objects.filter(input_per_million__lte=max(limits)).values("entry")
+    lowest = (
+        entries.filter(pk__in=priced)
+        .order_by()
+        .values_list("pk")
+        .annotate(lowest=Min("api_prices__input_per_million"))
+        .values_list("lowest", flat=True)
+    )
+    lowest = list(lowest)
+    return {
+        f"price_{index}": sum(price <= limit for price in lowest)
+        for index, limit in enumerate(limits)
+    }
+
+
 @dataclass
 class Listing:
     page: object
@@ -217,14 +378,25 @@ class Listing:
         return {"page": self.page, "page_range": self.page_range, "notices": self.notices}
 
 
-def paginate(queryset, number, per_page):
+class CountedPaginator(Paginator):
+    """A paginator told how many rows there are (counted already), so it does not count them."""
+
+    def __init__(self, object_list, per_page, count):
+        super().__init__(object_list, per_page)
+        self.count = count
+
+
+def paginate(queryset, number, per_page, count=None):
     """The requested page; past the end, the last page with a notice.
 
     The page's rows are chosen by id first (the filters and the order over the entries alone,
     along their indexes) and only those rows are then read with their joins: at 100,000 entries
     the database otherwise weighed joining every entry to its organization and category before
     sorting, and sometimes chose to."""
-    paginator = Paginator(queryset, per_page)
+    if count is None:
+        paginator = Paginator(queryset, per_page)
+    else:
+        paginator = CountedPaginator(queryset, per_page, count)
     page = paginator.get_page(number)
     page.object_list = queryset.filter(pk__in=page.object_list.values("pk"))
     notices = []

@@ -238,9 +238,9 @@ def test_compare_page_queries_do_not_grow_with_the_entries(
 ):
     add_entries(entries)
     # The content version; categories, rows, their cells; the number of published entries by
-    # category; the first entries of the one category; the distinct licences; the entries
-    # counted by their stored grades.
-    with django_assert_num_queries(8):
+    # category and their latest change; the first entries of the one category; the distinct
+    # licences; the grades and the scores counted (their tallies).
+    with django_assert_num_queries(9):
         page = client.get(reverse("kb:compare"))
     assert page.content.decode().count("/models/model-") == min(entries, EXAMPLES_SHOWN)
 
@@ -269,7 +269,7 @@ def test_featured_entries_lead_the_examples_in_as_many_queries(
     by_name = list(ModelEntry.objects.order_by(Lower("name"), "pk"))
     featured = [by_name[-1], by_name[-2]]  # last by name: shown only because they are featured
     ModelEntry.objects.filter(pk__in=[e.pk for e in featured]).update(featured=True)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         page = client.get(reverse("kb:compare"))
     examples = next(row for row in category_comparison().rows if row.kind == Kind.EXAMPLES)
     cell = examples.cells[0]

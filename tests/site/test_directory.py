@@ -4,11 +4,14 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from pytest_django.asserts import assertInHTML
 
-from kb.catalogue.filters import FACETS, ModelQuery, facet_choices
+from kb.catalogue.filters import FACETS, ModelFilterForm, ModelQuery, facet_choices
 from kb.catalogue.models import FACET_COLUMNS, Access, ModelEntry, OpennessGrade, Status
-from kb.site.listing import CUBE, facets
+from kb.site.listing import CUBE, Tallied, facets
 from tests.support.catalogue import build_catalogue
 from tests.support.directory import facet_counts, listed_entry, names, row_text
 from tests.support.factories import (
@@ -22,7 +25,7 @@ from tests.support.text import visible_text
 
 pytestmark = pytest.mark.django_db
 
-Dimension = OpennessGrade.Dimension
+Dimension, Grade = OpennessGrade.Dimension, OpennessGrade.Grade
 
 
 def checked(response, facet):
@@ -454,10 +457,11 @@ def test_page_size_is_bounded_to_the_offered_sizes(client, many, size):
 @pytest.mark.parametrize("count", [10, 200])
 def test_query_count_does_not_grow_with_entries(client, django_assert_num_queries, count):
     build_catalogue(count)
-    # Three facet choice lists; the facets of few values (one query), organizations and
-    # modalities (one each); the openness steps, the cost steps, the count, the page, its
-    # modalities and its API prices.
-    with django_assert_num_queries(12):
+    # Three facet choice lists; counted from the entries (a modality is ticked, which the
+    # tallies do not count the other facets by): the facets of few values (one query), the
+    # organizations, the openness steps, the memory steps, the count; the modalities from
+    # their tally; the price steps; the page, its modalities and its API prices.
+    with django_assert_num_queries(13):
         page = client.get("/models/?modality=text&sort=largest&licence=osi&licence=not-osi")
     assert page.status_code == 200
     assert names(page)
@@ -465,7 +469,9 @@ def test_query_count_does_not_grow_with_entries(client, django_assert_num_querie
 
 def test_query_count_of_the_plain_directory(client, django_assert_num_queries):
     build_catalogue(30)
-    with django_assert_num_queries(12):
+    # Three facet choice lists; the three tallies (every count, the total too); the price
+    # steps; the page, its modalities and its API prices.
+    with django_assert_num_queries(10):
         assert client.get("/models/").status_code == 200
 
 
@@ -574,3 +580,95 @@ def test_the_facets_counted_together_follow_the_index_order():
     """The grouped query reads the index entry_facets alone when it groups in its order."""
     specs = {spec.name: spec for spec in FACETS}
     assert [specs[name].group_by for name in CUBE] == FACET_COLUMNS
+
+
+TALLIED_QUERIES = [
+    "",
+    "category={category}",
+    "category={category}&min_openness=50&sort=openness",
+    "min_openness=25",
+    "min_openness=75&access=weights&access=both",
+    "memory_gb=16&memory_bits=8",
+    "memory_gb=8&memory_bits=16&min_openness=25&licence=osi",
+    "memory_gb=80&memory_bits=4&status=unknown",
+    "organization={organization}",
+    "organization={organization}&min_openness=25",
+    "modality=text",
+    "modality=text&modality=image&openness=unknown",
+    "modality=code&memory_gb=24",
+    # Filters the tallies do not count by: counted from the entries, in whole or in part.
+    "year=2020",
+    "max_input_price=5",
+    "min_openness=30",
+    "memory_gb=12&memory_bits=8",
+    "organization={organization}&modality=text",
+]
+
+
+def scored_and_sized_entries():
+    """Entries with scores reaching each step and weights on each side of the memory steps."""
+    text = ModalityFactory(slug="text", name="Text")
+    grades = [Grade.OPEN] * 9, [Grade.OPEN] * 5 + [Grade.CLOSED] * 4, [Grade.PARTIAL] * 9
+    for number, (letters, parameters) in enumerate(
+        zip(
+            grades * 3,
+            (4 * 10**9, 4 * 10**9 + 1, 16 * 10**9, 33 * 10**9, 200 * 10**9) * 2,
+            strict=False,
+        )
+    ):
+        listed_entry(
+            f"Sized-{number}",
+            modalities=[text],
+            access=[Access.WEIGHTS, Access.BOTH, Access.HOSTED][number % 3],
+            parameter_count=parameters,
+            grades=dict(zip(Dimension, letters, strict=True)),
+            licence_osi_approved=[True, None][number % 2],
+        )
+
+
+@pytest.mark.parametrize("template", TALLIED_QUERIES)
+def test_the_tallies_count_what_the_entries_count(db, template):
+    """Every count the tallies give equals the count made from the entries, the total too; and
+    for the queries they can answer, they answered (nothing is left for the entries to count)."""
+    entries = build_catalogue(40)
+    scored_and_sized_entries()
+    values = {
+        "category": entries[0].category.slug,
+        "organization": entries[0].organization.slug,
+    }
+    choices = facet_choices()
+    query = ModelFilterForm(QueryDict(template.format(**values)), choices=choices).query()
+    tallied = Tallied.of(query, choices)
+    assert facets(query, choices, tallied) == facets(query, choices)
+    matching = query.apply(ModelEntry.objects.published()).count()
+    assert tallied.total in (None, matching)
+    answered = set(tallied.facets)
+    if template in TALLIED_QUERIES[:13]:
+        expected = {spec.name for spec in FACETS}
+        if "organization=" in template:
+            expected -= {*CUBE, "modality"}
+        if "modality=" in template:
+            expected -= {*CUBE, "organization"}
+        assert answered == expected
+        assert (tallied.total is not None) == (
+            "organization=" not in template and "modality=" not in template
+        )
+    if template in TALLIED_QUERIES[13:16]:
+        assert not answered and tallied.total is None
+
+
+def test_the_directory_counts_from_the_tallies_not_the_entries(client):
+    """Its counts read the tallies (a few rows each), not the entries: nothing counts entries
+    but the price steps, over the few entries with a price."""
+    category = build_catalogue(30)[0].category.slug
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(f"/models/?category={category}&min_openness=25")
+    assert page.status_code == 200 and not page.context["notices"]
+    counting = [
+        query["sql"]
+        for query in queries
+        if 'FROM "kb_modelentry"' in query["sql"]
+        and ("COUNT(" in query["sql"] or "MIN(" in query["sql"])
+    ]
+    assert len(counting) == 1 and "kb_apiprice" in counting[0]
+    assert sum("kb_entrytally" in query["sql"] for query in queries) == 1

@@ -8,7 +8,8 @@ rows inserted again with plain SQL, inside its own transaction (rolled back afte
 always), or committed in a transactional test (flushed after it, as always).
 
 The database does what it does on any insert: SQLite's triggers fill the full-text index from
-the search documents. PostgreSQL's sequences are moved past the inserted ids. The content
+the search documents, and the tallies' triggers count the entries (so the tallies are not
+copied: their rows would be counted twice). PostgreSQL's sequences are moved past the inserted ids. The content
 version row is the one row a load changes rather than adds: it is not copied, and a restore
 moves it forward (``bump_content_version``) as the load did.
 """
@@ -21,8 +22,9 @@ from django.db import connection, transaction
 
 from kb.catalogue.freshness import bump_content_version
 from kb.catalogue.models import ContentVersion
+from kb.catalogue.tallies import TALLIES
 
-NOT_COPIED = {ContentVersion._meta.db_table}
+NOT_COPIED = {ContentVersion._meta.db_table, *(tally._meta.db_table for tally in TALLIES)}
 
 
 def ordinary_tables():

@@ -1,6 +1,8 @@
 from django import template
 from django.conf import settings
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from kb.catalogue import costs, facts
 
@@ -70,3 +72,34 @@ def category_icon(thing):
     """``{% category_icon category %}``: the site's icon for anything with a category's ``icon``
     emoji (a Category, a fact, a facet choice), or nothing."""
     return icons.category_icon(getattr(thing, "icon", ""))
+
+
+@register.simple_tag
+def facet_options(facet):
+    """``{% facet_options facet %}``: a directory facet's choices as list items, each a box (or
+    a radio button) with its label and count. Written here rather than in the template: a
+    facet of organizations has hundreds of choices, and the page is drawn anew after every
+    content change."""
+    if not facet.options:
+        return mark_safe('<li class="unknown">Nothing to choose with these filters.</li>')
+    return format_html_join(
+        "\n",
+        '<li><input type="{}" name="{}" value="{}" id="{}"{}>'
+        '<label for="{}"><span class="facet-label">{}{}</span> <span class="count">{}'
+        '<span class="visually-hidden"> {}</span></span></label></li>',
+        (
+            (
+                facet.input_type,
+                facet.name,
+                option.value,
+                f"f-{facet.name}-{option.value or 'any'}",
+                mark_safe(" checked") if option.selected else "",
+                f"f-{facet.name}-{option.value or 'any'}",
+                icons.category_icon(getattr(option.label, "icon", "")),
+                option.label,
+                option.count,
+                "model" if option.count == 1 else "models",
+            )
+            for option in facet.options
+        ),
+    )

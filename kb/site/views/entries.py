@@ -11,7 +11,7 @@ from kb.catalogue.models import FactProvenance, ModelEntry
 
 from .. import model_comparison
 from ..forms import MAX_COMPARED, MIN_COMPARED, ModelPickForm
-from ..listing import facets, paginate
+from ..listing import Tallied, facets, paginate
 from .common import render_item, visible
 
 
@@ -22,10 +22,11 @@ def model_list(request):
     entries = query.apply(
         ModelEntry.objects.published().with_related().prefetch_related("api_prices")
     )
-    listing = paginate(entries, query.page, query.per_page)
+    tallied = Tallied.of(query, choices)
+    listing = paginate(entries, query.page, query.per_page, count=tallied.total)
     context = {
         **listing.context(),
-        "facets": facets(query, choices),
+        "facets": facets(query, choices, tallied),
         "query": query,
         "sorts": filters.SORT_CHOICES,
         "page_sizes": filters.PAGE_SIZES,

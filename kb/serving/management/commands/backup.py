@@ -12,12 +12,16 @@ from django.core.management.commands import dumpdata
 from django.core.serializers import json
 from django.core.serializers.json import DjangoJSONEncoder
 
+from kb.catalogue.tallies import TALLIES
+
 # The content, the editors' accounts (authors, who changed what) and the revision history.
 # Groups and permissions come from the migrations; rows refer to them, to content types and to
 # users by natural key (a slug, a username), so a backup loads into any migrated database.
 BACKED_UP = ["kb", "auth.user", "reversion", "admin.logentry"]
 # The content version is the running site's cache key, not content: a restore bumps its own.
-NOT_BACKED_UP = ["kb.ContentVersion"]
+# The tallies are counts of the entries, which the database's triggers make again as a restore
+# loads the entries.
+NOT_BACKED_UP = ["kb.ContentVersion", *(f"kb.{tally.__name__}" for tally in TALLIES)]
 FORMAT = "backup-json"
 
 

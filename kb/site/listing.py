@@ -6,9 +6,15 @@ apply (open-source AND text). Each facet counts its choices under the *other* fa
 so a count says how many entries ticking that choice would add or leave, the way faceted
 catalogues do; the openness score, one choice at a time, counts how many entries reach each
 step; the cost filters (the weights fit in so many gigabytes, the API price is at most so much)
-count their steps in one more query. The number of queries is fixed: one for the facets of few
-values together (``CUBE``), one each for organizations and modalities, the openness steps, the
-cost steps, the count, the page's ids with its rows, its modalities and its prices.
+count their steps too.
+
+The counts come from the tallies the database keeps (``Tallied``, kb.catalogue.tallies: a few
+hundred or thousand rows, whatever the number of entries) wherever they count by what the query
+filters by; the rest is counted from the entries (``facets``). Either way the number of queries
+is fixed: at most one for the facets of few values together (``CUBE``), one each for
+organizations and modalities, the openness steps, the memory steps, the count; one for the price
+steps (over the few entries with a price); the page's ids with its rows, its modalities and its
+prices.
 """
 
 from collections import Counter
@@ -100,13 +106,9 @@ class Tallied:
                 query.min_openness is None or values["openness_step"] >= query.min_openness
             ) and (query.memory_gb is None or fits(values, query.memory_gb))
 
-        def tally_filters(but=None):
-            """The other filters, as the tallies count by them."""
-            filters = [
-                specs[name].filter_tally(selected[name])
-                for name in CUBE
-                if name != but and selected[name]
-            ]
+        def tally_filters():
+            """The filters but the organization's and the modality's, over the tallies."""
+            filters = [specs[name].filter_tally(selected[name]) for name in CUBE if selected[name]]
             if query.min_openness is not None:
                 filters.append(Q(openness_step__gte=query.min_openness))
             if query.memory_gb is not None:

@@ -1332,8 +1332,21 @@ ENTRY_TALLY_KEY = [
 ]
 
 
-class Tally(models.Model):
-    """A number of published entries (``n``) that share every other column's value.
+class Counted(models.Model):
+    """A number of published entries (``n``) of a category that share the other columns' value."""
+
+    category = models.ForeignKey(Category, on_delete=models.DO_NOTHING, db_constraint=False)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.n} published entries"
+
+
+class Tally(Counted):
+    """Published entries counted by what the directory filters them by.
 
     ``licence`` is the licence facet's value (osi, not-osi, unknown); ``openness_step`` the
     entry's score rounded down to one of the directory's steps (0 below the first, or no score);
@@ -1342,18 +1355,13 @@ class Tally(models.Model):
     cannot be downloaded or its count is unknown. A count that fell to 0 stays until a rebuild.
     """
 
-    category = models.ForeignKey(Category, on_delete=models.DO_NOTHING, db_constraint=False)
     access = models.CharField(max_length=10)
     openness_tier = models.CharField(max_length=20)
     lifecycle = models.CharField(max_length=20)
     licence = models.CharField(max_length=10)
-    n = models.PositiveIntegerField()
 
     class Meta:
         abstract = True
-
-    def __str__(self):
-        return f"{self.n} published entries"
 
 
 class EntryTally(Tally):
@@ -1403,15 +1411,13 @@ class ModalityTally(Tally):
         ]
 
 
-class GradeTally(models.Model):
+class GradeTally(Counted):
     """Published entries by category and the grade each has at one position of its stored
     grades (``ModelEntry.openness_grades``: a letter per dimension, ``position`` from 1), for
     the comparison's openness row. An entry counts once at each position."""
 
-    category = models.ForeignKey(Category, on_delete=models.DO_NOTHING, db_constraint=False)
     position = models.PositiveSmallIntegerField()
     letter = models.CharField(max_length=1)
-    n = models.PositiveIntegerField()
 
     KEY = ["category", "position", "letter"]
 
@@ -1422,17 +1428,12 @@ class GradeTally(models.Model):
             )
         ]
 
-    def __str__(self):
-        return f"{self.n} published entries"
 
-
-class ScoreTally(models.Model):
+class ScoreTally(Counted):
     """Published entries by category and stored openness score (-1: none, too few dimensions
     graded), for the comparison's totals and its openness row."""
 
-    category = models.ForeignKey(Category, on_delete=models.DO_NOTHING, db_constraint=False)
     score = models.SmallIntegerField()
-    n = models.PositiveIntegerField()
 
     KEY = ["category", "score"]
 
@@ -1440,6 +1441,3 @@ class ScoreTally(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["category", "score"], name="score_tally_key")
         ]
-
-    def __str__(self):
-        return f"{self.n} published entries"

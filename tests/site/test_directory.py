@@ -672,3 +672,15 @@ def test_the_directory_counts_from_the_tallies_not_the_entries(client):
     ]
     assert len(counting) == 1 and "kb_apiprice" in counting[0]
     assert sum("kb_entrytally" in query["sql"] for query in queries) == 1
+
+
+def test_facet_choices_show_names_as_text(client):
+    """The facets' choices are written by a tag (kb_tags.facet_options): a name is text there,
+    whatever it holds."""
+    name = "<img src=x onerror=alert(1)> \"Quotes\" & 'apostrophes'"
+    ModelEntryFactory(organization=OrganizationFactory(name=name, slug="odd"))
+    page = parse(client.get("/models/").content)
+    label = page.find("label", **{"for": "f-organization-odd"})
+    assert label.find("span", class_="facet-label").text == name
+    assert page.find("input", id="f-organization-odd")["value"] == "odd"
+    assert not page.find_all("img")

@@ -1,7 +1,8 @@
+from html import escape
+
 from django import template
 from django.conf import settings
 from django.utils import timezone
-from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 from kb.catalogue import costs, facts
@@ -77,29 +78,24 @@ def category_icon(thing):
 @register.simple_tag
 def facet_options(facet):
     """``{% facet_options facet %}``: a directory facet's choices as list items, each a box (or
-    a radio button) with its label and count. Written here rather than in the template: a
+    a radio button) with its label and count. Written here rather than in the template, and
+    escaped with the standard library's ``html.escape`` rather than Django's lazy-aware one: a
     facet of organizations has hundreds of choices, and the page is drawn anew after every
     content change."""
     if not facet.options:
         return mark_safe('<li class="unknown">Nothing to choose with these filters.</li>')
-    return format_html_join(
-        "\n",
-        '<li><input type="{}" name="{}" value="{}" id="{}"{}>'
-        '<label for="{}"><span class="facet-label">{}{}</span> <span class="count">{}'
-        '<span class="visually-hidden"> {}</span></span></label></li>',
-        (
-            (
-                facet.input_type,
-                facet.name,
-                option.value,
-                f"f-{facet.name}-{option.value or 'any'}",
-                mark_safe(" checked") if option.selected else "",
-                f"f-{facet.name}-{option.value or 'any'}",
-                icons.category_icon(getattr(option.label, "icon", "")),
-                option.label,
-                option.count,
-                "model" if option.count == 1 else "models",
-            )
-            for option in facet.options
-        ),
-    )
+    kind, name = escape(str(facet.input_type)), escape(str(facet.name))
+    items = []
+    for option in facet.options:
+        value = escape(str(option.value))
+        box = f"f-{name}-{value or 'any'}"
+        icon = icons.category_icon(getattr(option.label, "icon", ""))  # the site's own SVG
+        checked = " checked" if option.selected else ""
+        models = "model" if option.count == 1 else "models"
+        items.append(
+            f'<li><input type="{kind}" name="{name}" value="{value}" id="{box}"{checked}>'
+            f'<label for="{box}"><span class="facet-label">{icon}{escape(str(option.label))}'
+            f'</span> <span class="count">{int(option.count)}<span class="visually-hidden"> '
+            f"{models}</span></span></label></li>"
+        )
+    return mark_safe("\n".join(items))  # every value above escaped

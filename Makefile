@@ -14,7 +14,7 @@ TEST_ENV := DJANGO_SETTINGS_MODULE=kb.settings.test
 # Production's settings plus the development tools (kb/tools/), for bench and audit's commands.
 TOOLS_ENV := DJANGO_SETTINGS_MODULE=kb.settings.tools
 
-.PHONY: run test lint venv deps dev-deps clean serve bench bench-markdown bench-import backup restore bench-search bench-search-synthetic bench-search-epoch audit screenshots vnu stylelint
+.PHONY: run test tests lint venv deps dev-deps clean serve bench bench-markdown bench-import backup restore bench-search bench-search-synthetic bench-search-epoch audit screenshots vnu stylelint
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -137,8 +137,12 @@ vnu: $(VNU_STAMP)
 
 # Tests run in parallel, one process per core (TEST_WORKERS=0: in this process), each taking
 # tests in the suite's order (so database-flushing tests still come after the others).
+# `make tests` runs them without the lint, which does not depend on the database: CI lints once
+# and runs the tests on each engine (.ci/run).
 TEST_WORKERS ?= auto
-test: lint vnu
+test: lint tests
+
+tests: dev-deps vnu
 	$(TEST_ENV) $(BIN)/pytest --numprocesses $(TEST_WORKERS) --dist loadgroup
 
 # Backups use the environment as it is (DATABASE_URL, DJANGO_SECRET_KEY, ...); on a laptop,

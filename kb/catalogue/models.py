@@ -1359,6 +1359,8 @@ class Tally(Counted):
     openness_tier = models.CharField(max_length=20)
     lifecycle = models.CharField(max_length=20)
     licence = models.CharField(max_length=10)
+    openness_step = models.PositiveSmallIntegerField()
+    weights_within = models.PositiveBigIntegerField()
 
     class Meta:
         abstract = True
@@ -1366,9 +1368,6 @@ class Tally(Counted):
 
 class EntryTally(Tally):
     """Published entries by the directory's facets of few values and its steps."""
-
-    openness_step = models.PositiveSmallIntegerField()
-    weights_within = models.PositiveBigIntegerField()
 
     KEY = ENTRY_TALLY_KEY
 
@@ -1380,8 +1379,6 @@ class OrganizationTally(Tally):
     """Published entries by organization and what EntryTally counts them by."""
 
     organization = models.ForeignKey(Organization, on_delete=models.DO_NOTHING, db_constraint=False)
-    openness_step = models.PositiveSmallIntegerField()
-    weights_within = models.PositiveBigIntegerField()
 
     KEY = ["organization", *ENTRY_TALLY_KEY]
 
@@ -1398,8 +1395,6 @@ class ModalityTally(Tally):
     EntryTally counts them by."""
 
     modality = models.ForeignKey(Modality, on_delete=models.DO_NOTHING, db_constraint=False)
-    openness_step = models.PositiveSmallIntegerField()
-    weights_within = models.PositiveBigIntegerField()
 
     KEY = ["modality", *ENTRY_TALLY_KEY]
 

@@ -18,6 +18,7 @@ import datetime
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from django.db.models import Count, Exists, Max, OuterRef
 
@@ -230,15 +231,12 @@ class Reading:
       first entry of the ``entry_status_updated`` index the options select)."""
 
     def __init__(self):
-        self._datasets = None
         self._read = {}
         self._entries = {}
 
-    @property
+    @cached_property
     def datasets(self):
-        if self._datasets is None:
-            self._datasets = credited()
-        return self._datasets
+        return credited()
 
     def entries(self, options):
         """``chart_entries(options)``, built once for the charts that select the same."""

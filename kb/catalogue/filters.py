@@ -331,6 +331,16 @@ class ModelQuery:
         return any(self.selected.values()) or any(limit is not None for limit in limits)
 
     @property
+    def openness_steps(self):
+        """The least scores the directory offers, with the one asked for, in order."""
+        return sorted({*OPENNESS_STEPS, self.min_openness} - {None})
+
+    @property
+    def memory_steps(self):
+        """The memory sizes (GB) the directory offers, with the one asked for, in order."""
+        return sorted({*MEMORY_STEPS, self.memory_gb} - {None})
+
+    @property
     def keeps_memory_bits(self):
         """Whether the directory's links and forms keep ``memory_bits``: it is the width of
         the memory limit, and the one the memory column shows (the default needs no saying)."""

@@ -68,6 +68,24 @@ class Facet:
 CUBE = ("category", "access", "openness", "status", "licence")
 
 
+SPECS = {spec.name: spec for spec in FACETS}
+
+
+def choice_ids(choices):
+    """``{facet name: {row id: choice value}}`` of the facets whose choices are rows: counts are
+    grouped by a row's id (see kb.catalogue.filters.ChoiceLabel)."""
+    return {
+        spec.name: {label.pk: value for value, label in choices[spec.name]}
+        for spec in FACETS
+        if callable(spec.choices)
+    }
+
+
+def facet_value(spec, raw, ids):
+    """The choice value of a grouped column's value ``raw`` for the facet ``spec``."""
+    return ids[spec.name].get(raw) if spec.name in ids else spec.value(raw)
+
+
 @dataclass
 class Tallied:
     """The directory's counts the tallies (kb.catalogue.tallies) give for a query, as the
@@ -91,11 +109,7 @@ class Tallied:
         on_steps = (query.min_openness in (None, *OPENNESS_STEPS)) and (
             query.memory_gb in (None, *MEMORY_STEPS)
         )
-        specs = {spec.name: spec for spec in FACETS}
-        ids = {
-            name: {label.pk: value for value, label in choices[name]}
-            for name in ("category", "organization", "modality")
-        }
+        ids = choice_ids(choices)
         bits = query.memory_bits
 
         def fits(values, gb):
@@ -108,7 +122,7 @@ class Tallied:
 
         def tally_filters():
             """The filters but the organization's and the modality's, over the tallies."""
-            filters = [specs[name].filter_tally(selected[name]) for name in CUBE if selected[name]]
+            filters = [SPECS[name].filter_tally(selected[name]) for name in CUBE if selected[name]]
             if query.min_openness is not None:
                 filters.append(Q(openness_step__gte=query.min_openness))
             if query.memory_gb is not None:
@@ -125,12 +139,15 @@ class Tallied:
                 rows = []
                 for *raw, n in EntryTally.objects.filter(n__gt=0).values_list(*EntryTally.KEY, "n"):
                     category, access, tier, lifecycle, licence, step, within = raw
-                    values = {
-                        "category": ids["category"].get(category),
-                        "access": specs["access"].value(access),
+                    grouped = {
+                        "category": category,
+                        "access": access,
                         "openness": tier,
-                        "status": specs["status"].value(lifecycle),
-                        "licence": licence,
+                        "status": lifecycle,
+                    }
+                    values = {
+                        **{name: facet_value(SPECS[name], v, ids) for name, v in grouped.items()},
+                        "licence": licence,  # the tally holds the facet's own value
                         "openness_step": step,
                         "weights_within": within,
                     }
@@ -159,7 +176,7 @@ class Tallied:
             "any": sum(n for _, n in memory_kept),
             **{
                 str(step): sum(n for values, n in memory_kept if values["openness_step"] >= step)
-                for step in sorted({*OPENNESS_STEPS, query.min_openness} - {None})
+                for step in query.openness_steps
             },
         }
         openness_kept = [
@@ -173,7 +190,7 @@ class Tallied:
             "price_any": self.total,
             **{
                 f"memory_{gb}": sum(n for values, n in openness_kept if fits(values, gb))
-                for gb in sorted({*MEMORY_STEPS, query.memory_gb} - {None})
+                for gb in query.memory_steps
             },
         }
 
@@ -199,23 +216,17 @@ def facets(query, choices, tallied=None):
     )
     if query.min_openness is not None:
         published = published.filter(query.openness_filter())
-    specs = {spec.name: spec for spec in FACETS}
-    # Counts are grouped by a row's id where the choices come from the database.
-    ids = {
-        spec.name: {label.pk: value for value, label in choices[spec.name]}
-        for spec in FACETS
-        if callable(spec.choices)
-    }
+    ids = choice_ids(choices)
 
     def value(spec, raw):
-        return ids[spec.name].get(raw) if spec.name in ids else spec.value(raw)
+        return facet_value(spec, raw, ids)
 
     def others(name):
         return [q for other, q in filters.items() if other != name]
 
     tallied = tallied or Tallied()
     counts = dict(tallied.facets)
-    cube = [specs[name] for name in CUBE]
+    cube = [SPECS[name] for name in CUBE]
     if not counts.keys() >= set(CUBE):
         columns = [spec.group_by for spec in cube]
         rows = (
@@ -282,7 +293,7 @@ def openness_facet(query, filters, counts=None):
 
     A score given in the URL that is not one of the steps is offered too, so it shows ticked.
     """
-    steps = sorted({*OPENNESS_STEPS, query.min_openness} - {None})
+    steps = query.openness_steps
     if counts is None:
         counts = (
             ModelEntry.objects.published()
@@ -310,7 +321,7 @@ def cost_facets(query, filters, memory_counts=None):
     published = ModelEntry.objects.published().filter(*query.fixed_filters(), *filters)
     if query.min_openness is not None:
         published = published.with_openness_score().filter(query.openness_filter())
-    memory_gbs = sorted({*MEMORY_STEPS, query.memory_gb} - {None})
+    memory_gbs = query.memory_steps
     prices = sorted({*PRICE_STEPS, query.max_input_price} - {None})
     memory_filter, price_filter = query.memory_filter(), query.price_filter()
     # Each kind's steps are counted under the other kind's filter (Q() when it has none).

@@ -82,14 +82,24 @@ MODALITY_TALLY = "kb_modalitytally"
 MODALITY_KEY = [*FACETS, *STEPS]
 
 
+def upsert(table, key, rows):
+    """One more in ``table`` for each of ``rows`` (a SELECT of ``key``'s values and 1)."""
+    columns = ", ".join(key)
+    return (
+        f"INSERT INTO {table} ({columns}, n) {rows} "
+        f"ON CONFLICT ({columns}) DO UPDATE SET n = {table}.n + 1"
+    )
+
+
+def picked(row, key, position=None):
+    """SQL: the values of ``key``'s columns for the entry ``row``, comma-separated."""
+    return ", ".join(values(row, position)[column] for column in key)
+
+
 def add(table, key, row, position=None):
     """One more for ``row``'s values in ``table`` (when ``row`` is published)."""
-    columns = ", ".join(key)
-    picked = ", ".join(values(row, position)[column] for column in key)
-    return (
-        f"INSERT INTO {table} ({columns}, n) SELECT {picked}, 1 "
-        f"WHERE {row}.status = {PUBLISHED} "
-        f"ON CONFLICT ({columns}) DO UPDATE SET n = {table}.n + 1"
+    return upsert(
+        table, key, f"SELECT {picked(row, key, position)}, 1 WHERE {row}.status = {PUBLISHED}"
     )
 
 
@@ -119,32 +129,33 @@ def entry_statements(old, new):
         statements += [add(table, key, new) for table, key in TALLIES.items()]
         statements += [add(GRADE_TALLY, GRADE_KEY, new, position=p) for p in POSITIONS]
         if old:  # a new entry has no links yet
-            columns = ", ".join(["modality_id", *MODALITY_KEY])
-            picked = ", ".join(values(new)[column] for column in MODALITY_KEY)
             statements.append(
-                f"INSERT INTO {MODALITY_TALLY} ({columns}, n) "
-                f"SELECT link.modality_id, {picked}, 1 FROM {THROUGH} link "
-                f"WHERE link.modelentry_id = {new}.id AND {new}.status = {PUBLISHED} "
-                f"ON CONFLICT ({columns}) DO UPDATE SET n = {MODALITY_TALLY}.n + 1"
+                upsert(
+                    MODALITY_TALLY,
+                    ["modality_id", *MODALITY_KEY],
+                    f"SELECT link.modality_id, {picked(new, MODALITY_KEY)}, 1 FROM {THROUGH} link "
+                    f"WHERE link.modelentry_id = {new}.id AND {new}.status = {PUBLISHED}",
+                )
             )
     return statements
 
 
 def link_statements(link, added):
     """What adding or removing an entry's modality (``link``, NEW or OLD) does."""
-    columns = ", ".join(["modality_id", *MODALITY_KEY])
-    picked = ", ".join(values("entry")[column] for column in MODALITY_KEY)
+    entry = (
+        f"kb_modelentry entry WHERE entry.id = {link}.modelentry_id AND entry.status = {PUBLISHED}"
+    )
     if added:
         return [
-            f"INSERT INTO {MODALITY_TALLY} ({columns}, n) "
-            f"SELECT {link}.modality_id, {picked}, 1 FROM kb_modelentry entry "
-            f"WHERE entry.id = {link}.modelentry_id AND entry.status = {PUBLISHED} "
-            f"ON CONFLICT ({columns}) DO UPDATE SET n = {MODALITY_TALLY}.n + 1"
+            upsert(
+                MODALITY_TALLY,
+                ["modality_id", *MODALITY_KEY],
+                f"SELECT {link}.modality_id, {picked('entry', MODALITY_KEY)}, 1 FROM {entry}",
+            )
         ]
     return [
         f"UPDATE {MODALITY_TALLY} SET n = n - 1 WHERE modality_id = {link}.modality_id "
-        f"AND ({', '.join(MODALITY_KEY)}) = (SELECT {picked} FROM kb_modelentry entry "
-        f"WHERE entry.id = {link}.modelentry_id AND entry.status = {PUBLISHED})"
+        f"AND ({', '.join(MODALITY_KEY)}) = (SELECT {picked('entry', MODALITY_KEY)} FROM {entry})"
     ]
 
 
@@ -152,23 +163,21 @@ def fill_statements():
     """The tallies' first counts, from the entries as they are."""
     statements = []
     for table, key in TALLIES.items():
-        picked = ", ".join(values("entry")[column] for column in key)
         positions = ", ".join(str(index + 1) for index in range(len(key)))
         statements.append(
-            f"INSERT INTO {table} ({', '.join(key)}, n) SELECT {picked}, COUNT(*) "
+            f"INSERT INTO {table} ({', '.join(key)}, n) SELECT {picked('entry', key)}, COUNT(*) "
             f"FROM kb_modelentry entry WHERE entry.status = {PUBLISHED} GROUP BY {positions}"
         )
     for position in POSITIONS:
-        picked = ", ".join(values("entry", position)[column] for column in GRADE_KEY)
         statements.append(
-            f"INSERT INTO {GRADE_TALLY} ({', '.join(GRADE_KEY)}, n) SELECT {picked}, COUNT(*) "
+            f"INSERT INTO {GRADE_TALLY} ({', '.join(GRADE_KEY)}, n) "
+            f"SELECT {picked('entry', GRADE_KEY, position)}, COUNT(*) "
             f"FROM kb_modelentry entry WHERE entry.status = {PUBLISHED} GROUP BY 1, 2, 3"
         )
-    picked = ", ".join(values("entry")[column] for column in MODALITY_KEY)
     positions = ", ".join(str(index + 1) for index in range(len(MODALITY_KEY) + 1))
     statements.append(
         f"INSERT INTO {MODALITY_TALLY} (modality_id, {', '.join(MODALITY_KEY)}, n) "
-        f"SELECT link.modality_id, {picked}, COUNT(*) FROM {THROUGH} link "
+        f"SELECT link.modality_id, {picked('entry', MODALITY_KEY)}, COUNT(*) FROM {THROUGH} link "
         f"JOIN kb_modelentry entry ON entry.id = link.modelentry_id "
         f"WHERE entry.status = {PUBLISHED} GROUP BY {positions}"
     )

@@ -39,6 +39,18 @@ def pytest_configure(config):
     settings.CACHES["default"]["LOCATION"] = os.environ["REDIS_URL"]
 
 
+def pytest_itemcollected(item):
+    """No test asks for ``serialized_rollback``: Django flushes such a test's database without
+    post_migrate, leaving no content types, permissions or Editors group, and whichever test runs
+    next in that process fails on a foreign key (the order pytest-xdist deals out varies). A
+    transactional test starts from a flushed database and builds what it needs."""
+    marker = item.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("serialized_rollback"):
+        raise pytest.UsageError(
+            f"{item.nodeid}: serialized_rollback leaves the next test no content types"
+        )
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database, dropped at the end even if a session is still on it.

@@ -197,7 +197,7 @@ def test_every_editable_model_carries_the_counter_hidden_in_its_form(editor_clie
     assert form["version"].value() == 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_concurrent_saves_of_one_copy_cannot_both_win():
     if connection.vendor != "postgresql":
         pytest.skip("Concurrent writers need a server database; SQLite's tests run in memory.")

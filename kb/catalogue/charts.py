@@ -20,9 +20,19 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from django.db.models import Count, Exists, Max, OuterRef
+from django.db.models import Count, Exists, Max, OuterRef, Sum
 
-from .models import TIER_UNKNOWN, Dataset, ImportRecord, Modality, ModelEntry, Organization
+from .models import (
+    TIER_UNKNOWN,
+    ChartDay,
+    ChartMaker,
+    ChartYear,
+    Dataset,
+    ImportRecord,
+    Modality,
+    ModelEntry,
+    Organization,
+)
 from .openness import WEIGHTS_TIERS, Tier
 
 FIRST_YEAR = 1950
@@ -217,16 +227,18 @@ TIER_OF = {TIER_UNKNOWN: None, **{tier.value: tier for tier in Tier}}
 
 class Reading:
     """What the charts of one page read, each once: the datasets to credit, and the entries
-    a chart's options select, grouped. The grouped rows are far fewer than the entries (a row
-    per tier and release day, or per organization, country and tier), read from an index in
-    its own order without sorting (the ``entry_charts_*`` indexes):
+    a chart's options select, grouped. The charts of every modality read the groups the
+    database keeps (kb.catalogue.models.ChartYear, ChartDay, ChartMaker: a few hundred or
+    thousand rows, whatever the number of entries); a modality's charts group its entries, read
+    from an index in its own order without sorting (the ``entry_charts_*`` indexes). Read for
+    every year, once for charts of any years, which keep theirs:
 
-    - ``by_day``: (tier, release date, models, largest parameters, largest compute):
-      open-share's counts and frontier-gap's largest, for both its measures; read for every
-      year, once for charts of any years, which keep theirs (a test of the year on each entry
-      costs more than on each day);
+    - ``by_year``: (tier, year, models): open-share's counts;
+    - ``by_side``: (release date, side, largest parameters, largest compute): the largest
+      model of each day with downloadable weights (side "open") and API or product only
+      ("closed"), for frontier-gap's two measures;
     - ``by_maker``: (organization id, country, tier, models): by-organization's counts, by
-      organization and by country alike;
+      organization and by country alike (read for the chart's years);
     - ``credit``: the datasets and the latest change to the entries (a query that stops at the
       first entry of the ``entry_status_updated`` index the options select)."""
 
@@ -250,7 +262,10 @@ class Reading:
             self._read[key] = list(read())
         return self._read[key]
 
-    def by_day(self, options):
+    def _days(self, options):
+        """A modality's entries by tier and release day: (tier, day, models, largest parameters,
+        largest compute), which ``by_year`` and ``by_side`` group as the kept groups are."""
+
         def read():
             return (
                 self.entries(every_year(options))
@@ -263,14 +278,52 @@ class Reading:
                 .order_by("openness_tier", "release_date")
             )
 
-        every_day = self._once(("day", options.modality), read)
-        return self._once(
-            ("day", options.start, options.end, options.modality),
-            lambda: (row for row in every_day if options.has_year(row[1].year)),
-        )
+        return self._once(("day", options.modality), read)
+
+    def by_year(self, options):
+        def read():
+            if not options.modality:
+                return ChartYear.objects.values_list("openness_tier", "year", "n")
+            counts = Counter()
+            for tier, released, n, _, _ in self._days(options):
+                counts[tier, released.year] += n
+            return [(tier, year, n) for (tier, year), n in counts.items()]
+
+        return [
+            row for row in self._once(("year", options.modality), read) if options.has_year(row[1])
+        ]
+
+    def by_side(self, options):
+        def read():
+            if not options.modality:
+                return ChartDay.objects.values_list(
+                    "release_date", "side", "parameters", "compute"
+                ).order_by("release_date", "side")
+            largest = {}
+            for tier, released, _, parameters, compute in self._days(options):
+                side = SIDES.get(TIER_OF[tier])
+                if side:
+                    best = largest.get((released, side), (None, None))
+                    largest[released, side] = tuple(map(larger, best, (parameters, compute)))
+            return [(*key, *values) for key, values in sorted(largest.items())]
+
+        return [
+            row
+            for row in self._once(("side", options.modality), read)
+            if options.has_year(row[0].year)
+        ]
 
     def by_maker(self, options):
         def read():
+            if not options.modality:
+                groups = ChartMaker.objects.order_by()
+                if options.start:
+                    groups = groups.filter(year__gte=options.start)
+                if options.end:
+                    groups = groups.filter(year__lte=options.end)
+                return groups.values_list("organization", "country", "openness_tier").annotate(
+                    n=Sum("n")
+                )
             return (
                 self.entries(options)
                 .values_list("organization", "country", "openness_tier")
@@ -285,6 +338,13 @@ class Reading:
 
         (latest,) = self._once(("latest", options.start, options.end, options.modality), read)
         return Credit(self.datasets, latest)
+
+
+def larger(a, b):
+    """The larger of two sizes, either unknown (None)."""
+    if a is None or b is None:
+        return b if a is None else a
+    return max(a, b)
 
 
 @dataclass(frozen=True)
@@ -376,10 +436,9 @@ class OpenShare:
 
 
 def open_share(options, reading):
-    rows = reading.by_day(options)
     counts = defaultdict(Counter)
-    for tier, released, n, _, _ in rows:
-        counts[released.year][TIER_OF[tier]] += n
+    for tier, year, n in reading.by_year(options):
+        counts[year][TIER_OF[tier]] += n
     years = ()
     if counts:
         first = options.start or min(counts)
@@ -502,19 +561,17 @@ def frontier_gap(options, reading):
     """In the chart's order (by release date, the largest first, then by name), only the first
     model of each day and side can be a year's largest, a record (larger than every closed one
     before it) or the first open-weights model to match one: they are found from each day's
-    largest (Reading.by_day), then named with one query for the few chosen."""
-    largest_of_day = {}  # (day, side) -> (value, as stored)
-    for tier, released, _, parameters, compute in reading.by_day(options):
-        side = SIDES.get(TIER_OF[tier])
-        stored = parameters if options.measure == "parameters" else compute
-        if side and stored is not None:
-            best = largest_of_day.get((released, side))
-            if best is None or float(stored) > best[0]:
-                largest_of_day[released, side] = (float(stored), stored)
+    largest (Reading.by_side, in date order), then named with one query for the few chosen."""
+    stored_of = {}  # (day, side) -> the largest value as stored
     largest = defaultdict(dict)  # year -> side -> (day, side, value)
     records, open_days = [], []  # the closed records; the open-weights days, in date order
     closed_best = 0
-    for (released, side), (value, _) in sorted(largest_of_day.items()):
+    for released, side, parameters, compute in reading.by_side(options):
+        stored = parameters if options.measure == "parameters" else compute
+        if stored is None:
+            continue
+        stored_of[released, side] = stored
+        value = float(stored)
         model = (released, side, value)
         best = largest[released.year].get(side)
         if best is None or value > best[2]:
@@ -534,9 +591,7 @@ def frontier_gap(options, reading):
             position += 1
         matched.append(open_days[position] if position < len(open_days) else None)
     chosen = {*records, *filter(None, matched), *(m for y in largest.values() for m in y.values())}
-    named = name_largest(
-        reading.entries(options), options, {m: largest_of_day[m[:2]][1] for m in chosen}
-    )
+    named = name_largest(reading.entries(options), options, {m: stored_of[m[:2]] for m in chosen})
     years = ()
     if largest:
         first = options.start or min(largest)

@@ -1436,3 +1436,76 @@ class ScoreTally(Counted):
         constraints = [
             models.UniqueConstraint(fields=["category", "score"], name="score_tally_key")
         ]
+
+
+class ChartGroup(models.Model):
+    """Of the entries the charts count (kb.catalogue.charts.chart_entries: published, with a
+    release date, a family counted through its variants left out), how many (``n``) share the
+    other columns' values.
+
+    The charts' groups (ChartYear, ChartDay, ChartMaker) are kept by triggers (migration 0025)
+    that count a group again from the entries whenever a write may change it: an entry's own
+    groups, before and after, and its family's (whose counting depends on its variants); an
+    import record's entry's. A largest size, unlike a count, cannot be kept by adding and
+    taking away."""
+
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.n} entries counted by the charts"
+
+
+class ChartYear(ChartGroup):
+    """By openness tier and release year: open-share's counts, a few hundred rows whatever the
+    number of entries."""
+
+    openness_tier = models.CharField(max_length=20)
+    year = models.SmallIntegerField()
+
+    KEY = ["openness_tier", "year"]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["openness_tier", "year"], name="chart_year_key")
+        ]
+
+
+class ChartDay(ChartGroup):
+    """With downloadable weights (``side`` "open") or offered only through an API or product
+    ("closed"), by release day, with the largest parameter count and training compute among
+    them (None when none is known): frontier-gap's days."""
+
+    side = models.CharField(max_length=6)
+    release_date = models.DateField()
+    parameters = models.PositiveBigIntegerField(null=True)
+    compute = models.FloatField(null=True)
+
+    KEY = ["release_date", "side"]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["release_date", "side"], name="chart_day_key")
+        ]
+
+
+class ChartMaker(ChartGroup):
+    """By lead organization, country (as the entry writes it), openness tier and release year:
+    by-organization's counts."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.DO_NOTHING, db_constraint=False)
+    country = models.CharField(max_length=200)
+    openness_tier = models.CharField(max_length=20)
+    year = models.SmallIntegerField()
+
+    KEY = ["organization", "country", "openness_tier", "year"]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "country", "openness_tier", "year"],
+                name="chart_maker_key",
+            )
+        ]

@@ -4,20 +4,26 @@ every entry.
 
 The database keeps them in step: triggers on the entries and their modalities (migration
 0024) add one to the row of an entry's values when it is published or takes them, and take one
-from it when it leaves them, whatever wrote the entry. Here: what a tally's columns mean for an
-entry, as query expressions (the same the triggers compute, kept equal by tests), the counts
-the tallies should hold (``counted``) and ``rebuild``, which sets them to those counts.
+from it when it leaves them, whatever wrote the entry. The charts' groups (ChartYear, ChartDay,
+ChartMaker; migration 0025) are kept with them, counted again by their triggers. Here: what a
+tally's columns mean for an entry, as query expressions (the same the triggers compute, kept
+equal by tests), the rows the tallies and groups should hold (``counted``) and ``rebuild``,
+which sets them to those.
 """
 
 from collections import Counter
 
 from django.db import transaction
-from django.db.models import BigIntegerField, Case, Count, F, Q, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import BigIntegerField, Case, Count, F, Max, Q, Value, When
+from django.db.models.functions import Coalesce, ExtractYear
 
+from kb.catalogue.charts import SIDES, ChartOptions, chart_entries
 from kb.catalogue.costs import BITS, WEIGHTS_ACCESS, most_parameters_fitting
 from kb.catalogue.filters import MEMORY_STEPS, OPENNESS_STEPS
 from kb.catalogue.models import (
+    ChartDay,
+    ChartMaker,
+    ChartYear,
     EntryTally,
     GradeTally,
     ModalityTally,
@@ -35,7 +41,23 @@ Dimension = OpennessGrade.Dimension
 PARAMETER_STEPS = tuple(
     sorted({most_parameters_fitting(gb, bits) for gb in MEMORY_STEPS for bits in BITS})
 )
-TALLIES = (EntryTally, OrganizationTally, ModalityTally, GradeTally, ScoreTally)
+# The counts the database keeps; the charts' groups (ChartYear, ChartDay, ChartMaker) with
+# them, counted again rather than added to (migration 0025).
+# The tiers of each of frontier-gap's sides.
+SIDE_TIERS = {
+    side: [tier.value for tier, its_side in SIDES.items() if its_side == side]
+    for side in ("open", "closed")
+}
+TALLIES = (
+    EntryTally,
+    OrganizationTally,
+    ModalityTally,
+    GradeTally,
+    ScoreTally,
+    ChartYear,
+    ChartDay,
+    ChartMaker,
+)
 
 
 def values(prefix=""):
@@ -82,6 +104,8 @@ def counted(tally):
     """The rows ``tally`` (a tally model) should hold, counted from the entries: a list of
     dicts of its columns (foreign keys by id, as ``category_id``) and ``n``, in its key's order."""
     published = ModelEntry.objects.filter(status=Status.PUBLISHED).order_by()
+    if tally in (ChartYear, ChartDay, ChartMaker):
+        return chart_groups(tally)
     if tally is GradeTally:
         grades = Counter()
         rows = published.values_list("category", "openness_grades").annotate(Count("pk"))
@@ -120,10 +144,45 @@ def counted(tally):
     ]
 
 
+def chart_groups(group):
+    """The rows ``group`` (ChartYear, ChartDay or ChartMaker) should hold: the charts' entries
+    grouped by its key."""
+    entries = chart_entries(ChartOptions("open-share"))
+    if group is ChartDay:
+        side = Case(
+            *[When(openness_tier__in=tiers, then=Value(s)) for s, tiers in SIDE_TIERS.items()]
+        )
+        entries = entries.alias(side=side).filter(side__isnull=False)
+        aggregates = {
+            "parameters": Max("parameter_count"),
+            "compute": Max("training_compute_flop"),
+        }
+        key = {"release_date": F("release_date"), "side": side}
+    else:
+        aggregates = {}
+        key = {
+            **(
+                {"organization_id": F("organization"), "country": F("country")}
+                if group is ChartMaker
+                else {}
+            ),
+            "openness_tier": F("openness_tier"),
+            "year": ExtractYear("release_date"),
+        }
+    # Named apart from the entries' own fields (which the annotations may not shadow).
+    rows = (
+        entries.values(**{f"group_{name}": value for name, value in key.items()})
+        .annotate(n=Count("pk"), **aggregates)
+        .order_by(*(f"group_{name}" for name in key))
+    )
+    return [{name.removeprefix("group_"): value for name, value in row.items()} for row in rows]
+
+
 def held(tally):
     """The rows ``tally`` holds, as ``counted`` gives them, leaving out counts fallen to 0."""
     key = [tally._meta.get_field(name).attname for name in tally.KEY]
-    return list(tally.objects.filter(n__gt=0).values(*key, "n").order_by(*key))
+    columns = [field.attname for field in tally._meta.concrete_fields if not field.primary_key]
+    return list(tally.objects.filter(n__gt=0).values(*columns).order_by(*key))
 
 
 @transaction.atomic

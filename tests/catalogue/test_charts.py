@@ -10,7 +10,7 @@ from kb.catalogue.charts import ChartOptions, OptionError, chart_series
 from kb.catalogue.models import Access, ModelEntry, OpennessGrade, Status, WeightsUse
 from kb.catalogue.openness import Tier
 from tests.support.epoch import import_sample, sample_rows
-from tests.support.factories import ModelEntryFactory
+from tests.support.factories import ModalityFactory, ModelEntryFactory
 
 Grade = OpennessGrade.Grade
 Dimension = OpennessGrade.Dimension
@@ -100,6 +100,31 @@ def imported(seed):
 
 def series(chart, **options):
     return chart_series(ChartOptions.read(chart, {k: str(v) for k, v in options.items()}))
+
+
+@pytest.mark.parametrize(
+    "chart, options",
+    [
+        ("open-share", {}),
+        ("open-share", {"from": 2018, "to": 2023}),
+        ("frontier-gap", {}),
+        ("frontier-gap", {"measure": "compute", "from": 2016}),
+        ("by-organization", {}),
+        ("by-organization", {"by": "country", "to": 2022, "top": 30}),
+    ],
+)
+def test_the_kept_groups_give_the_numbers_counted_from_the_entries(seed, chart, options):
+    """Charts of every modality read the groups the database keeps (ChartDay, ChartMaker); a
+    modality's are counted from the entries. With every entry of one modality, both are one."""
+    import_sample()
+    every = ModalityFactory(slug="every", name="Every")
+    for entry in ModelEntry.objects.all():
+        entry.modalities.add(every)
+    kept = series(chart, **options)
+    counted = series(chart, modality="every", **options)
+    assert [table.rows for table in kept.tables()] == [table.rows for table in counted.tables()]
+    assert kept.summary == counted.summary
+    assert any(table.rows for table in kept.tables())
 
 
 def test_open_share_counts_the_rows_of_each_year_by_access(imported):

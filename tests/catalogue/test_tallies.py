@@ -1,6 +1,7 @@
 """The tallies (kb.catalogue.tallies) hold what the published entries count, whatever wrote
 them: the database's triggers keep them, on both engines."""
 
+import datetime
 import importlib
 import threading
 import time
@@ -15,7 +16,11 @@ from kb.catalogue.costs import most_parameters_fitting
 from kb.catalogue.filters import OPENNESS_STEPS
 from kb.catalogue.models import (
     Access,
+    ChartDay,
+    ChartMaker,
+    Dataset,
     EntryTally,
+    ImportRecord,
     Lifecycle,
     ModalityTally,
     ModelEntry,
@@ -35,6 +40,7 @@ from tests.support.factories import (
 )
 
 MIGRATION = importlib.import_module("kb.catalogue.migrations.0024_tallies")
+CHART_MIGRATION = importlib.import_module("kb.catalogue.migrations.0025_chart_groups")
 Dimension, Grade = OpennessGrade.Dimension, OpennessGrade.Grade
 
 
@@ -191,11 +197,85 @@ def test_an_import_of_the_epoch_sample_is_counted(seed):
     assert_in_step()
 
 
+def test_the_charts_groups_follow_a_familys_variants_and_import_records(catalogue):
+    """A family is counted by the charts unless a published variant counts for it, or a
+    dataset lists it as a model of its own."""
+    day = datetime.date(2024, 3, 1)
+    family = ModelEntryFactory(is_family=True, release_date=day, access=Access.WEIGHTS)
+    variant = ModelEntryFactory(release_date=day, access=Access.WEIGHTS, status=Status.DRAFT)
+
+    def counted_in_the_day():
+        return sum(ChartDay.objects.filter(release_date=day).values_list("n", flat=True))
+
+    assert counted_in_the_day() == 1
+    variant.family = family
+    variant.save()
+    assert_in_step()
+    assert counted_in_the_day() == 1  # the draft variant counts for nothing yet
+    variant.status = Status.PUBLISHED
+    variant.save()
+    assert_in_step()
+    assert counted_in_the_day() == 1  # the variant, not the family
+    dataset = Dataset.objects.create(publisher="P", name="N", slug="n", licence_name="CC BY 4.0")
+    record = ImportRecord.objects.create(dataset=dataset, entry=family, key="family")
+    assert_in_step()
+    assert counted_in_the_day() == 2  # listed by a dataset: a model of its own
+    record.delete()
+    assert_in_step()
+    ModelEntry.objects.filter(pk=variant.pk).update(family=None)
+    assert_in_step()
+    assert counted_in_the_day() == 2
+    ModelEntry.objects.filter(pk=family.pk).update(is_family=False)
+    variant.family = family
+    variant.save()
+    assert_in_step()
+    variant.delete()
+    assert_in_step()
+
+
+def test_a_charts_group_gets_its_largest_again_when_its_largest_entry_leaves(catalogue):
+    day = datetime.date(2024, 5, 1)
+    small, large = (
+        ModelEntryFactory(
+            release_date=day,
+            access=Access.HOSTED,
+            parameter_count=count,
+            training_compute_flop=count * 1e12,
+            country="France",
+        )
+        for count in (10**9, 10**12)
+    )
+    (group,) = ChartDay.objects.filter(release_date=day)
+    assert (group.n, group.parameters, group.compute) == (2, 10**12, 1e24)
+    large.parameter_count, large.training_compute_flop = None, None
+    large.save()
+    assert_in_step()
+    assert ChartDay.objects.get(release_date=day).parameters == 10**9
+    for change in (
+        {"training_compute_flop": 5e30},
+        {"release_date": day + datetime.timedelta(days=1)},
+        {"release_date": datetime.date(2019, 1, 1)},
+        {"release_date": None},
+        {"country": "France, Germany"},
+        {"organization": OrganizationFactory()},
+    ):
+        for name, value in change.items():
+            setattr(small, name, value)
+        small.save()
+        assert_in_step()
+    assert ChartMaker.objects.filter(country="France, Germany").exists() is False  # undated
+    large.delete()
+    assert_in_step()
+    assert not ChartDay.objects.filter(release_date=day).exists()
+
+
 def test_the_migration_counts_what_is_there(catalogue):
     for tally in tallies.TALLIES:
         tally.objects.all().delete()
     with connection.cursor() as cursor:
         for statement in MIGRATION.fill_statements():
+            cursor.execute(statement)
+        for statement in CHART_MIGRATION.fill_statements(connection.vendor):
             cursor.execute(statement)
     assert_in_step()
 
@@ -206,6 +286,14 @@ def test_the_triggers_count_by_the_steps_the_directory_offers():
     assert MIGRATION.OPENNESS_STEPS == OPENNESS_STEPS
     assert MIGRATION.PARAMETER_STEPS == tallies.PARAMETER_STEPS
     assert len(Dimension) == MIGRATION.DIMENSIONS
+
+
+def test_the_charts_triggers_count_by_the_sides_the_charts_draw():
+    """The same for the tiers of frontier-gap's sides (kb.catalogue.charts.SIDES)."""
+    assert {
+        "open": list(CHART_MIGRATION.OPEN_TIERS),
+        "closed": list(CHART_MIGRATION.CLOSED_TIERS),
+    } == tallies.SIDE_TIERS
 
 
 def test_rebuild_repairs_a_tally_and_drops_zero_counts(catalogue, capsys):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from kb.catalogue.models import Access, Article, Modality, ModelEntry
 from kb.site.markdown import render, render_document, render_preview
 from tests.support.epoch import import_sample
-from tests.support.factories import ModelEntryFactory
+from tests.support.factories import ModalityFactory, ModelEntryFactory
 from tests.support.html import parse
 from tests.support.plans import grouped_entry_plans, only_on_sqlite, read_from_an_index_unsorted
 from tests.support.text import visible_text
@@ -164,16 +164,15 @@ def test_a_documents_charts_are_read_in_a_fixed_number_of_queries(
         ["[[chart open-share]]", "[[chart frontier-gap]]", "[[chart by-organization]]"]
     )
     # The content version; the datasets to credit; once for the three charts, which select the
-    # same entries, the latest change to those; the entries counted by tier and day, with the
-    # largest of each day, for open-share and frontier-gap both, and the few largest that
-    # frontier-gap shows named; the entries counted by organization, and the organizations
-    # named. None grows with the rows.
-    with django_assert_num_queries(7):
+    # same entries, the latest change to those; the kept counts by tier and year (open-share);
+    # the kept largest of each day and side, and the few largest that frontier-gap shows named;
+    # the kept counts by organization, and the organizations named. None grows with the rows.
+    with django_assert_num_queries(8):
         first = render_document(text)
     ModelEntryFactory.create_batch(
         20, access=Access.WEIGHTS, release_date=datetime.date(2024, 3, 1)
     )
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         render_document(text)
     # Until content changes, the charts are not drawn again: the content version is all it reads.
     second = render_document(text)
@@ -182,17 +181,30 @@ def test_a_documents_charts_are_read_in_a_fixed_number_of_queries(
     assert first.shown  # the latest change to the entries counted, for "Last updated"
 
 
+CHARTS_OF_EVERY_KIND = [
+    "[[chart open-share from=2015]]",
+    "[[chart frontier-gap measure=compute]]",
+    "[[chart by-organization]]",
+    "[[chart by-organization by=country]]",
+]
+
+
+def test_the_charts_of_every_modality_read_the_kept_groups_not_the_entries(releases):
+    """ChartDay and ChartMaker (kept by the database, tests/catalogue/test_tallies.py) hold
+    what the charts of every modality count: no query groups the entries."""
+    plans = grouped_entry_plans(lambda: render_document("\n\n".join(CHARTS_OF_EVERY_KIND)))
+    assert plans == []
+
+
 @pytest.mark.skipif(**only_on_sqlite)
-def test_the_charts_count_from_their_indexes_without_sorting(releases):
-    text = "\n\n".join(
-        [
-            "[[chart open-share from=2015]]",
-            "[[chart frontier-gap measure=compute]]",
-            "[[chart by-organization]]",
-            "[[chart by-organization by=country]]",
-        ]
+def test_the_charts_of_one_modality_count_from_the_indexes_without_sorting(releases):
+    text = ModalityFactory(slug="text", name="Text")
+    for entry in ModelEntry.objects.all():
+        entry.modalities.add(text)
+    document = "\n\n".join(
+        chart.replace("]]", " modality=text]]") for chart in CHARTS_OF_EVERY_KIND
     )
-    plans = grouped_entry_plans(lambda: render_document(text))
+    plans = grouped_entry_plans(lambda: render_document(document))
     # Counts and the largest by tier and day, once for open-share and frontier-gap of any
     # years, and once for both by-organization charts, counts by organization and country.
     assert len(plans) == 2

@@ -1,6 +1,6 @@
-"""``manage.py rebuild_tallies``: count the published entries again into the tallies
-(kb.catalogue.tallies), which the database's triggers otherwise keep: a repair, and a way to drop
-the counts that fell to 0."""
+"""``manage.py rebuild_tallies``: count the published entries again into the tallies and the
+charts' groups (kb.catalogue.tallies), which the database's triggers otherwise keep: a repair,
+and a way to drop the counts that fell to 0."""
 
 from django.core.management.base import BaseCommand
 
@@ -8,7 +8,7 @@ from kb.catalogue import tallies
 
 
 class Command(BaseCommand):
-    help = "Count the published model entries again into the directory's tallies."
+    help = "Count the published model entries again into the tallies and the charts' groups."
 
     def handle(self, *args, **options):
         tallies.rebuild()

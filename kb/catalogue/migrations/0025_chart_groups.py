@@ -1,0 +1,305 @@
+"""The charts' groups (kb.catalogue.models.ChartDay, ChartMaker): their tables, the triggers
+that count a group again from the entries whenever a write may change it (a save, an import, an
+update, a delete, raw SQL alike), and their first rows.
+
+A group is counted again, not kept by adding and taking away: its largest sizes cannot come
+back down by a subtraction when the largest entry leaves. Which entries the charts count is
+``chart_entries``' rule, as it was when this migration was made: published, with a release
+date, and not a family counted through its published variants (one no import record lists).
+So an entry's write counts again the groups it was and is in, and its family's, before and
+after (the family's counting depends on its variants); an import record's write, its entry's.
+On PostgreSQL the trigger functions first take the tallies' lock (migration 0024), so that the
+last writer to count a group sees every other's committed rows.
+
+tests/catalogue/test_tallies.py holds the groups equal to the entries' after every kind of write.
+"""
+
+import importlib
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+TALLIES = importlib.import_module("kb.catalogue.migrations.0024_tallies")
+PUBLISHED = TALLIES.PUBLISHED
+ENTRIES = "kb_modelentry"
+RECORDS = "kb_importrecord"
+# The columns whose change can move an entry between groups, or change a group's largest.
+SOURCE_COLUMNS = (
+    "status",
+    "release_date",
+    "openness_tier",
+    "organization_id",
+    "country",
+    "parameter_count",
+    "training_compute_flop",
+    "is_family",
+    "family_id",
+)
+# frontier-gap's sides, as they were: the tiers of downloadable weights, and API or product
+# only (kb.catalogue.charts.SIDES); an entry of neither has no side, and no day.
+OPEN_TIERS = ("fully_open", "open_weights", "restricted_weights")
+CLOSED_TIERS = ("hosted",)
+
+
+def listed(values):
+    return ", ".join(f"'{value}'" for value in values)
+
+
+SIDE = (
+    f"CASE WHEN {{e}}.openness_tier IN ({listed(OPEN_TIERS)}) THEN 'open' "
+    f"WHEN {{e}}.openness_tier IN ({listed(CLOSED_TIERS)}) THEN 'closed' END"
+)
+YEAR = {
+    "sqlite": "CAST(strftime('%Y', {}) AS INTEGER)",
+    "postgresql": "CAST(EXTRACT(YEAR FROM {}) AS INTEGER)",
+}
+
+
+def groups(vendor):
+    """{table: ({key column: its value for the entry ``{e}``}, {column: aggregate})}; an entry
+    whose value of a key column is NULL is in no group of that table."""
+    year = YEAR[vendor].format("{e}.release_date")
+    return {
+        "kb_chartyear": ({"openness_tier": "{e}.openness_tier", "year": year}, {"n": "COUNT(*)"}),
+        "kb_chartday": (
+            {"side": SIDE, "release_date": "{e}.release_date"},
+            {
+                "n": "COUNT(*)",
+                "parameters": "MAX({e}.parameter_count)",
+                "compute": "MAX({e}.training_compute_flop)",
+            },
+        ),
+        "kb_chartmaker": (
+            {
+                "organization_id": "{e}.organization_id",
+                "country": "{e}.country",
+                "openness_tier": "{e}.openness_tier",
+                "year": year,
+            },
+            {"n": "COUNT(*)"},
+        ),
+    }
+
+
+def counted(e):
+    """SQL: whether the charts count the entry ``e`` (a table alias)."""
+    return (
+        f"{e}.status = {PUBLISHED} AND {e}.release_date IS NOT NULL AND NOT ({e}.is_family "
+        f"AND EXISTS (SELECT 1 FROM {ENTRIES} variant WHERE variant.family_id = {e}.id "
+        f"AND variant.status = {PUBLISHED}) "
+        f"AND NOT EXISTS (SELECT 1 FROM {RECORDS} record WHERE record.entry_id = {e}.id))"
+    )
+
+
+def selected(table, key, aggregates, condition):
+    """SQL: the groups of ``table`` counted from the entries meeting ``condition``."""
+    columns = [*key, *aggregates]
+    grouped = [value.format(e="e") for value in key.values()]
+    values = [*grouped, *(value.format(e="e") for value in aggregates.values())]
+    keyed = "".join(f" AND {value} IS NOT NULL" for value in grouped)
+    return (
+        f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} "
+        f"FROM {ENTRIES} e WHERE {counted('e')}{keyed}{condition} GROUP BY {', '.join(grouped)}"
+    )
+
+
+def recount(vendor, of, guard=""):
+    """Statements counting again the groups of one entry: ``of`` formats a key value of it (an
+    expression of ``{e}``) as SQL (the row itself, or a select of another); ``guard``: a
+    condition on the trigger's row for doing so at all."""
+    statements = []
+    for table, (key, aggregates) in groups(vendor).items():
+        values = {column: of(expression) for column, expression in key.items()}
+        matches = " AND ".join(f"{column} = {value}" for column, value in values.items())
+        entry_matches = "".join(
+            f" AND {key[column].format(e='e')} = {value}" for column, value in values.items()
+        )
+        statements.append(f"DELETE FROM {table} WHERE {matches}{guard}")
+        statements.append(selected(table, key, aggregates, f"{entry_matches}{guard}"))
+    return statements
+
+
+def of_row(row):
+    return lambda expression: expression.format(e=row)
+
+
+def of_entry(entry_id):
+    """A key value of the entry whose id is ``entry_id`` (SQL), by a select of it."""
+    return lambda expression: (
+        f"(SELECT {expression.format(e='other')} FROM {ENTRIES} other WHERE other.id = {entry_id})"
+    )
+
+
+def entry_statements(vendor, old, new):
+    """What an entry's insert (old None), delete (new None) or change does to the groups: its
+    own and its family's groups counted again, when it was or is published."""
+    statements = []
+    for row in filter(None, (old, new)):
+        guard = f" AND {row}.status = {PUBLISHED}"
+        statements += recount(vendor, of_row(row), guard)
+        statements += recount(vendor, of_entry(f"{row}.family_id"), guard)
+    return statements
+
+
+def record_statements(vendor, row):
+    """What an import record's insert or delete (``row``: NEW or OLD) does: its entry's groups
+    counted again (a family listed by a dataset counts as a model of its own)."""
+    return recount(vendor, of_entry(f"{row}.entry_id"))
+
+
+def fill_statements(vendor):
+    """The groups' first rows, from the entries as they are."""
+    return [
+        selected(table, key, aggregates, "") for table, (key, aggregates) in groups(vendor).items()
+    ]
+
+
+def changed(is_not, columns=SOURCE_COLUMNS):
+    return " OR ".join(f"OLD.{column} {is_not} NEW.{column}" for column in columns)
+
+
+SQLITE_TRIGGERS = {
+    "kb_chart_entry_ai": ("INSERT", ENTRIES, ""),
+    "kb_chart_entry_ad": ("DELETE", ENTRIES, ""),
+    "kb_chart_entry_au": ("UPDATE", ENTRIES, changed("IS NOT")),
+    "kb_chart_record_ai": ("INSERT", RECORDS, ""),
+    "kb_chart_record_ad": ("DELETE", RECORDS, ""),
+    "kb_chart_record_au": ("UPDATE", RECORDS, changed("IS NOT", ["entry_id"])),
+}
+
+
+def sqlite():
+    vendor = "sqlite"
+    bodies = {
+        "kb_chart_entry_ai": entry_statements(vendor, None, "NEW"),
+        "kb_chart_entry_ad": entry_statements(vendor, "OLD", None),
+        "kb_chart_entry_au": entry_statements(vendor, "OLD", "NEW"),
+        "kb_chart_record_ai": record_statements(vendor, "NEW"),
+        "kb_chart_record_ad": record_statements(vendor, "OLD"),
+        "kb_chart_record_au": record_statements(vendor, "OLD") + record_statements(vendor, "NEW"),
+    }
+    return [
+        TALLIES.sqlite_trigger(name, f"{event} ON {table}", bodies[name], when=when)
+        for name, (event, table, when) in SQLITE_TRIGGERS.items()
+    ] + fill_statements(vendor)
+
+
+def postgresql():
+    vendor = "postgresql"
+    return [
+        TALLIES.postgresql_function(
+            "kb_chart_entry",
+            [
+                ("INSERT", entry_statements(vendor, None, "NEW")),
+                ("DELETE", entry_statements(vendor, "OLD", None)),
+                ("UPDATE", entry_statements(vendor, "OLD", "NEW")),
+            ],
+        ),
+        TALLIES.postgresql_function(
+            "kb_chart_record",
+            [
+                ("INSERT", record_statements(vendor, "NEW")),
+                ("DELETE", record_statements(vendor, "OLD")),
+                ("UPDATE", record_statements(vendor, "OLD") + record_statements(vendor, "NEW")),
+            ],
+        ),
+        f"CREATE TRIGGER kb_chart_entry_insert_delete AFTER INSERT OR DELETE ON {ENTRIES} "
+        "FOR EACH ROW EXECUTE FUNCTION kb_chart_entry()",
+        f"CREATE TRIGGER kb_chart_entry_update AFTER UPDATE ON {ENTRIES} FOR EACH ROW "
+        f"WHEN ({changed('IS DISTINCT FROM')}) EXECUTE FUNCTION kb_chart_entry()",
+        f"CREATE TRIGGER kb_chart_record AFTER INSERT OR DELETE OR UPDATE ON {RECORDS} "
+        "FOR EACH ROW EXECUTE FUNCTION kb_chart_record()",
+        *fill_statements(vendor),
+    ]
+
+
+SQLITE_REVERSE = [f"DROP TRIGGER IF EXISTS {name}" for name in SQLITE_TRIGGERS]
+POSTGRESQL_REVERSE = [
+    f"DROP TRIGGER IF EXISTS kb_chart_entry_insert_delete ON {ENTRIES}",
+    f"DROP TRIGGER IF EXISTS kb_chart_entry_update ON {ENTRIES}",
+    f"DROP TRIGGER IF EXISTS kb_chart_record ON {RECORDS}",
+    "DROP FUNCTION IF EXISTS kb_chart_entry()",
+    "DROP FUNCTION IF EXISTS kb_chart_record()",
+]
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("kb", "0024_tallies"),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name="ChartDay",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("n", models.PositiveIntegerField()),
+                ("side", models.CharField(max_length=6)),
+                ("release_date", models.DateField()),
+                ("parameters", models.PositiveBigIntegerField(null=True)),
+                ("compute", models.FloatField(null=True)),
+            ],
+            options={
+                "constraints": [
+                    models.UniqueConstraint(fields=("release_date", "side"), name="chart_day_key")
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="ChartYear",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("n", models.PositiveIntegerField()),
+                ("openness_tier", models.CharField(max_length=20)),
+                ("year", models.SmallIntegerField()),
+            ],
+            options={
+                "constraints": [
+                    models.UniqueConstraint(fields=("openness_tier", "year"), name="chart_year_key")
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="ChartMaker",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("n", models.PositiveIntegerField()),
+                ("country", models.CharField(max_length=200)),
+                ("openness_tier", models.CharField(max_length=20)),
+                ("year", models.SmallIntegerField()),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="kb.organization",
+                    ),
+                ),
+            ],
+            options={
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organization", "country", "openness_tier", "year"),
+                        name="chart_maker_key",
+                    )
+                ],
+            },
+        ),
+        TALLIES.RunSQLOn("sqlite", sqlite(), SQLITE_REVERSE),
+        TALLIES.RunSQLOn("postgresql", postgresql(), POSTGRESQL_REVERSE),
+    ]

@@ -26,7 +26,7 @@ from .models import (
     TIER_UNKNOWN,
     ChartDay,
     ChartMaker,
-    ChartYear,
+    ChartTier,
     Dataset,
     ImportRecord,
     Modality,
@@ -228,7 +228,7 @@ TIER_OF = {TIER_UNKNOWN: None, **{tier.value: tier for tier in Tier}}
 class Reading:
     """What the charts of one page read, each once: the datasets to credit, and the entries
     a chart's options select, grouped. The charts of every modality read the groups the
-    database keeps (kb.catalogue.models.ChartYear, ChartDay, ChartMaker: a few hundred or
+    database keeps (kb.catalogue.models.ChartTier, ChartDay, ChartMaker: a few hundred or
     thousand rows, whatever the number of entries); a modality's charts group its entries, read
     from an index in its own order without sorting (the ``entry_charts_*`` indexes). Read for
     every year, once for charts of any years, which keep theirs:
@@ -262,6 +262,15 @@ class Reading:
             self._read[key] = list(read())
         return self._read[key]
 
+    def _in_years(self, options, name, read, year_of):
+        """The rows ``read()`` gives for every year (read once for each modality), those of
+        the options' years (picked once for charts of the same years)."""
+        every_year = self._once((name, options.modality), read)
+        return self._once(
+            (name, options.start, options.end, options.modality),
+            lambda: (row for row in every_year if options.has_year(year_of(row))),
+        )
+
     def _days(self, options):
         """A modality's entries by tier and release day: (tier, day, models, largest parameters,
         largest compute), which ``by_year`` and ``by_side`` group as the kept groups are."""
@@ -283,15 +292,13 @@ class Reading:
     def by_year(self, options):
         def read():
             if not options.modality:
-                return ChartYear.objects.values_list("openness_tier", "year", "n")
+                return ChartTier.objects.values_list("openness_tier", "year").annotate(n=Sum("n"))
             counts = Counter()
             for tier, released, n, _, _ in self._days(options):
                 counts[tier, released.year] += n
             return [(tier, year, n) for (tier, year), n in counts.items()]
 
-        return [
-            row for row in self._once(("year", options.modality), read) if options.has_year(row[1])
-        ]
+        return self._in_years(options, "year", read, lambda row: row[1])
 
     def by_side(self, options):
         def read():
@@ -307,11 +314,7 @@ class Reading:
                     largest[released, side] = tuple(map(larger, best, (parameters, compute)))
             return [(*key, *values) for key, values in sorted(largest.items())]
 
-        return [
-            row
-            for row in self._once(("side", options.modality), read)
-            if options.has_year(row[0].year)
-        ]
+        return self._in_years(options, "side", read, lambda row: row[0].year)
 
     def by_maker(self, options):
         def read():

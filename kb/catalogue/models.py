@@ -1443,7 +1443,7 @@ class ChartGroup(models.Model):
     release date, a family counted through its variants left out), how many (``n``) share the
     other columns' values.
 
-    The charts' groups (ChartYear, ChartDay, ChartMaker) are kept by triggers (migration 0025)
+    The charts' groups (ChartTier, ChartDay, ChartMaker) are kept by triggers (migration 0025)
     that count a group again from the entries whenever a write may change it: an entry's own
     groups, before and after, and its family's (whose counting depends on its variants); an
     import record's entry's. A largest size, unlike a count, cannot be kept by adding and
@@ -1458,19 +1458,23 @@ class ChartGroup(models.Model):
         return f"{self.n} entries counted by the charts"
 
 
-class ChartYear(ChartGroup):
-    """By openness tier and release year: open-share's counts, a few hundred rows whatever the
-    number of entries."""
+class ChartTier(ChartGroup):
+    """By openness tier and release day (``year``: the day's): open-share's counts, summed by
+    year. By day, not by year, so that a write counts again a day's few entries, not a year's
+    thousands."""
 
     openness_tier = models.CharField(max_length=20)
+    release_date = models.DateField()
     year = models.SmallIntegerField()
 
-    KEY = ["openness_tier", "year"]
+    KEY = ["openness_tier", "release_date"]
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["openness_tier", "year"], name="chart_year_key")
+            models.UniqueConstraint(fields=["openness_tier", "release_date"], name="chart_tier_key")
         ]
+        # Summed by year from the index alone, in its order.
+        indexes = [models.Index(fields=["openness_tier", "year", "n"], name="chart_tier_by_year")]
 
 
 class ChartDay(ChartGroup):
@@ -1493,7 +1497,7 @@ class ChartDay(ChartGroup):
 
 class ChartMaker(ChartGroup):
     """By lead organization, country (as the entry writes it), openness tier and release year:
-    by-organization's counts."""
+    by-organization's counts (a group holds few entries: one maker's of one tier and year)."""
 
     organization = models.ForeignKey(Organization, on_delete=models.DO_NOTHING, db_constraint=False)
     country = models.CharField(max_length=200)

@@ -4,7 +4,7 @@ every entry.
 
 The database keeps them in step: triggers on the entries and their modalities (migration
 0024) add one to the row of an entry's values when it is published or takes them, and take one
-from it when it leaves them, whatever wrote the entry. The charts' groups (ChartYear, ChartDay,
+from it when it leaves them, whatever wrote the entry. The charts' groups (ChartTier, ChartDay,
 ChartMaker; migration 0025) are kept with them, counted again by their triggers. Here: what a
 tally's columns mean for an entry, as query expressions (the same the triggers compute, kept
 equal by tests), the rows the tallies and groups should hold (``counted``) and ``rebuild``,
@@ -23,7 +23,7 @@ from kb.catalogue.filters import MEMORY_STEPS, OPENNESS_STEPS
 from kb.catalogue.models import (
     ChartDay,
     ChartMaker,
-    ChartYear,
+    ChartTier,
     EntryTally,
     GradeTally,
     ModalityTally,
@@ -41,20 +41,20 @@ Dimension = OpennessGrade.Dimension
 PARAMETER_STEPS = tuple(
     sorted({most_parameters_fitting(gb, bits) for gb in MEMORY_STEPS for bits in BITS})
 )
-# The counts the database keeps; the charts' groups (ChartYear, ChartDay, ChartMaker) with
-# them, counted again rather than added to (migration 0025).
 # The tiers of each of frontier-gap's sides.
 SIDE_TIERS = {
     side: [tier.value for tier, its_side in SIDES.items() if its_side == side]
     for side in ("open", "closed")
 }
+# The counts the database keeps; the charts' groups (ChartTier, ChartDay, ChartMaker) with
+# them, counted again rather than added to (migration 0025).
 TALLIES = (
     EntryTally,
     OrganizationTally,
     ModalityTally,
     GradeTally,
     ScoreTally,
-    ChartYear,
+    ChartTier,
     ChartDay,
     ChartMaker,
 )
@@ -104,7 +104,7 @@ def counted(tally):
     """The rows ``tally`` (a tally model) should hold, counted from the entries: a list of
     dicts of its columns (foreign keys by id, as ``category_id``) and ``n``, in its key's order."""
     published = ModelEntry.objects.filter(status=Status.PUBLISHED).order_by()
-    if tally in (ChartYear, ChartDay, ChartMaker):
+    if tally in (ChartTier, ChartDay, ChartMaker):
         return chart_groups(tally)
     if tally is GradeTally:
         grades = Counter()
@@ -145,7 +145,7 @@ def counted(tally):
 
 
 def chart_groups(group):
-    """The rows ``group`` (ChartYear, ChartDay or ChartMaker) should hold: the charts' entries
+    """The rows ``group`` (ChartTier, ChartDay or ChartMaker) should hold: the charts' entries
     grouped by its key."""
     entries = chart_entries(ChartOptions("open-share"))
     if group is ChartDay:
@@ -158,14 +158,14 @@ def chart_groups(group):
             "compute": Max("training_compute_flop"),
         }
         key = {"release_date": F("release_date"), "side": side}
+    elif group is ChartTier:
+        aggregates = {"year": ExtractYear("release_date")}
+        key = {"openness_tier": F("openness_tier"), "release_date": F("release_date")}
     else:
         aggregates = {}
         key = {
-            **(
-                {"organization_id": F("organization"), "country": F("country")}
-                if group is ChartMaker
-                else {}
-            ),
+            "organization_id": F("organization"),
+            "country": F("country"),
             "openness_tier": F("openness_tier"),
             "year": ExtractYear("release_date"),
         }

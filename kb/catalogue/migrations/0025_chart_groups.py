@@ -49,6 +49,14 @@ SIDE = (
     f"CASE WHEN {{e}}.openness_tier IN ({listed(OPEN_TIERS)}) THEN 'open' "
     f"WHEN {{e}}.openness_tier IN ({listed(CLOSED_TIERS)}) THEN 'closed' END"
 )
+# The first day of a date's year, and of the next year.
+YEAR_BOUNDS = {
+    "sqlite": ("date({}, 'start of year')", "date({}, 'start of year', '+1 year')"),
+    "postgresql": (
+        "CAST(date_trunc('year', {}) AS date)",
+        "CAST(date_trunc('year', {}) + interval '1 year' AS date)",
+    ),
+}
 YEAR = {
     "sqlite": "CAST(strftime('%Y', {}) AS INTEGER)",
     "postgresql": "CAST(EXTRACT(YEAR FROM {}) AS INTEGER)",
@@ -60,7 +68,10 @@ def groups(vendor):
     whose value of a key column is NULL is in no group of that table."""
     year = YEAR[vendor].format("{e}.release_date")
     return {
-        "kb_chartyear": ({"openness_tier": "{e}.openness_tier", "year": year}, {"n": "COUNT(*)"}),
+        "kb_charttier": (
+            {"openness_tier": "{e}.openness_tier", "release_date": "{e}.release_date"},
+            {"year": f"MIN({year})", "n": "COUNT(*)"},
+        ),
         "kb_chartday": (
             {"side": SIDE, "release_date": "{e}.release_date"},
             {
@@ -103,6 +114,18 @@ def selected(table, key, aggregates, condition):
     )
 
 
+def sought(vendor, table, of):
+    """SQL: conditions on the entries ``e`` of one group that its key's own implies, written so
+    that an ``entry_charts_*`` index finds them without a scan: the tiers of a side (a side is a
+    CASE of the tier, which no index holds); the days of a year (likewise)."""
+    if table == "kb_charttier":
+        return ""
+    if table == "kb_chartday":
+        return f" AND e.openness_tier IN ({listed(OPEN_TIERS + CLOSED_TIERS)})"
+    start, end = (bound.format(of("{e}.release_date")) for bound in YEAR_BOUNDS[vendor])
+    return f" AND e.release_date >= {start} AND e.release_date < {end}"
+
+
 def recount(vendor, of, guard=""):
     """Statements counting again the groups of one entry: ``of`` formats a key value of it (an
     expression of ``{e}``) as SQL (the row itself, or a select of another); ``guard``: a
@@ -114,6 +137,7 @@ def recount(vendor, of, guard=""):
         entry_matches = "".join(
             f" AND {key[column].format(e='e')} = {value}" for column, value in values.items()
         )
+        entry_matches += sought(vendor, table, of)
         statements.append(f"DELETE FROM {table} WHERE {matches}{guard}")
         statements.append(selected(table, key, aggregates, f"{entry_matches}{guard}"))
     return statements
@@ -251,7 +275,7 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
-            name="ChartYear",
+            name="ChartTier",
             fields=[
                 (
                     "id",
@@ -261,11 +285,17 @@ class Migration(migrations.Migration):
                 ),
                 ("n", models.PositiveIntegerField()),
                 ("openness_tier", models.CharField(max_length=20)),
+                ("release_date", models.DateField()),
                 ("year", models.SmallIntegerField()),
             ],
             options={
+                "indexes": [
+                    models.Index(fields=["openness_tier", "year", "n"], name="chart_tier_by_year")
+                ],
                 "constraints": [
-                    models.UniqueConstraint(fields=("openness_tier", "year"), name="chart_year_key")
+                    models.UniqueConstraint(
+                        fields=("openness_tier", "release_date"), name="chart_tier_key"
+                    )
                 ],
             },
         ),

@@ -166,6 +166,16 @@ class StemmedIndex(FtsIndex):
         db_table = "kb_search_fts"
 
 
+class TitleIndex(FtsIndex):
+    """The titles and names alone, as StemmedIndex has them: a word's rows here are the few
+    documents with it in a title, not the thousands with it anywhere."""
+
+    table = FtsField(db_column="kb_search_titles")
+
+    class Meta(FtsIndex.Meta):
+        db_table = "kb_search_titles"
+
+
 class WordIndex(FtsIndex):
     """Words as written, case and accents folded, with prefix indexes: for unfinished words."""
 

@@ -94,9 +94,10 @@ def test_the_migrated_sqlite_database_has_the_fts_tables_and_triggers():
     def search_objects():
         return schema(
             "SELECT name, sql FROM sqlite_master "
-            "WHERE type IN ('table', 'trigger') AND name IN (%s, %s, %s, %s, %s, %s)",
+            "WHERE type IN ('table', 'trigger') AND name IN (%s, %s, %s, %s, %s, %s, %s)",
             "kb_search_fts",
             "kb_search_words",
+            "kb_search_titles",
             "kb_search_vocabulary",
             "kb_search_document_ai",
             "kb_search_document_ad",
@@ -114,6 +115,11 @@ def test_the_migrated_sqlite_database_has_the_fts_tables_and_triggers():
         "content='kb_search_document', content_rowid='id', "
         "tokenize='unicode61 remove_diacritics 2', prefix='2 3')"
     )
+    assert migrated["kb_search_titles"] == (
+        "CREATE VIRTUAL TABLE kb_search_titles USING fts5(title, names, "
+        "content='kb_search_document', content_rowid='id', "
+        "tokenize='porter unicode61 remove_diacritics 2')"
+    )
     assert migrated["kb_search_vocabulary"] == (
         "CREATE VIRTUAL TABLE kb_search_vocabulary USING fts5vocab(kb_search_words, 'row')"
     )
@@ -121,6 +127,7 @@ def test_the_migrated_sqlite_database_has_the_fts_tables_and_triggers():
         assert migrated[f"kb_search_document_{trigger}"].startswith(
             f"CREATE TRIGGER kb_search_document_{trigger} AFTER {event} ON kb_search_document"
         )
+        assert "INTO kb_search_titles(" in migrated[f"kb_search_document_{trigger}"]
     # The rebuild command creates them again from the backend's own SQL: the same.
     SQLiteBackend().install(connection)
     assert search_objects() == migrated

@@ -220,6 +220,11 @@ def test_the_charts_groups_follow_a_familys_variants_and_import_records(catalogu
     record = ImportRecord.objects.create(dataset=dataset, entry=family, key="family")
     assert_in_step()
     assert counted_in_the_day() == 2  # listed by a dataset: a model of its own
+    ImportRecord.objects.filter(pk=record.pk).update(entry=variant)
+    assert_in_step()
+    assert counted_in_the_day() == 1
+    ImportRecord.objects.filter(pk=record.pk).update(entry=family)
+    assert_in_step()
     record.delete()
     assert_in_step()
     ModelEntry.objects.filter(pk=variant.pk).update(family=None)

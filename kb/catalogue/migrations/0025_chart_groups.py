@@ -1,6 +1,6 @@
-"""The charts' groups (kb.catalogue.models.ChartDay, ChartMaker): their tables, the triggers
-that count a group again from the entries whenever a write may change it (a save, an import, an
-update, a delete, raw SQL alike), and their first rows.
+"""The charts' groups (kb.catalogue.models.ChartTier, ChartDay, ChartMaker): their tables, the
+triggers that count a group again from the entries whenever a write may change it (a save, an
+import, an update, a delete, raw SQL alike), and their first rows.
 
 A group is counted again, not kept by adding and taking away: its largest sizes cannot come
 back down by a subtraction when the largest entry leaves. Which entries the charts count is
@@ -8,8 +8,9 @@ back down by a subtraction when the largest entry leaves. Which entries the char
 date, and not a family counted through its published variants (one no import record lists).
 So an entry's write counts again the groups it was and is in, and its family's, before and
 after (the family's counting depends on its variants); an import record's write, its entry's.
-On PostgreSQL the trigger functions first take the tallies' lock (migration 0024), so that the
-last writer to count a group sees every other's committed rows.
+SQLite's triggers do so for each row written; PostgreSQL's once for each statement, for all the
+rows it wrote (below). Their functions first take the tallies' lock (migration 0024), so that
+the last writer to count a group sees every other's committed rows.
 
 tests/catalogue/test_tallies.py holds the groups equal to the entries' after every kind of write.
 """
@@ -93,12 +94,15 @@ def groups(vendor):
 
 
 def counted(e):
-    """SQL: whether the charts count the entry ``e`` (a table alias)."""
+    """SQL: whether the charts count the entry ``e`` (a table alias). A family's variants and
+    import records are looked for with one index probe each, for families only (written as a
+    set, PostgreSQL may plan to read every published entry to hash them, at each count)."""
     return (
-        f"{e}.status = {PUBLISHED} AND {e}.release_date IS NOT NULL AND NOT ({e}.is_family "
-        f"AND EXISTS (SELECT 1 FROM {ENTRIES} variant WHERE variant.family_id = {e}.id "
-        f"AND variant.status = {PUBLISHED}) "
-        f"AND NOT EXISTS (SELECT 1 FROM {RECORDS} record WHERE record.entry_id = {e}.id))"
+        f"{e}.status = {PUBLISHED} AND {e}.release_date IS NOT NULL AND CASE WHEN {e}.is_family "
+        f"THEN (SELECT 1 FROM {ENTRIES} variant WHERE variant.family_id = {e}.id "
+        f"AND variant.status = {PUBLISHED} LIMIT 1) IS NULL "
+        f"OR (SELECT 1 FROM {RECORDS} record WHERE record.entry_id = {e}.id LIMIT 1) IS NOT NULL "
+        "ELSE TRUE END"
     )
 
 
@@ -156,12 +160,21 @@ def of_entry(entry_id):
 
 def entry_statements(vendor, old, new):
     """What an entry's insert (old None), delete (new None) or change does to the groups: its
-    own and its family's groups counted again, when it was or is published."""
+    own groups (when it has a release date) and its family's (when it has one) counted again,
+    when it was or is published. On SQLite each statement's WHERE says when; PostgreSQL's
+    trigger functions skip the statements that would find nothing."""
     statements = []
     for row in filter(None, (old, new)):
-        guard = f" AND {row}.status = {PUBLISHED}"
-        statements += recount(vendor, of_row(row), guard)
-        statements += recount(vendor, of_entry(f"{row}.family_id"), guard)
+        published = f"{row}.status = {PUBLISHED}"
+        for condition, of in (
+            (f"{row}.release_date IS NOT NULL", of_row(row)),
+            (f"{row}.family_id IS NOT NULL", of_entry(f"{row}.family_id")),
+        ):
+            recounted = recount(vendor, of, f" AND {published}")
+            if vendor == "postgresql":
+                body = " ".join(f"{statement};" for statement in recounted)
+                recounted = [f"IF {published} AND {condition} THEN {body} END IF"]
+            statements += recounted
     return statements
 
 
@@ -208,40 +221,123 @@ def sqlite():
     ] + fill_statements(vendor)
 
 
+# PostgreSQL fires a row's AFTER trigger at the end of its statement: a statement that writes
+# many entries (an import's bulk_create, a queryset's update) would count each of their groups
+# again once a row. Its triggers run once a statement instead, on the rows it wrote (transition
+# tables), and count each group they touched again once.
+JOINED = {
+    "kb_charttier": "e.openness_tier = touched.openness_tier "
+    "AND e.release_date = touched.release_date",
+    "kb_chartday": f"e.release_date = touched.release_date "
+    f"AND e.openness_tier IN ({listed(OPEN_TIERS + CLOSED_TIERS)}) "
+    f"AND {SIDE.format(e='e')} = touched.side",
+    "kb_chartmaker": "e.organization_id = touched.organization_id "
+    "AND e.country = touched.country AND e.openness_tier = touched.openness_tier "
+    "AND e.release_date >= make_date(touched.year, 1, 1) "
+    "AND e.release_date < make_date(touched.year + 1, 1, 1)",
+}
+
+
+def touched_statements(rows):
+    """Statements counting again the groups of the entries ``rows`` (SQL: a query of entry
+    rows), each group once."""
+    statements = []
+    for table, (key, aggregates) in groups("postgresql").items():
+        values = [value.format(e="e") for value in key.values()]
+        present = " AND ".join(f"{value} IS NOT NULL" for value in values)
+        distinct = (
+            f"SELECT DISTINCT {', '.join(f'{v} AS {c}' for c, v in zip(key, values, strict=True))} "
+            f"FROM ({rows}) e WHERE {present}"
+        )
+        columns = [*key, *aggregates]
+        selected = [*values, *(value.format(e="e") for value in aggregates.values())]
+        statements += [
+            f"DELETE FROM {table} WHERE ({', '.join(key)}) IN ({distinct})",
+            f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(selected)} "
+            f"FROM ({distinct}) touched JOIN {ENTRIES} e ON {JOINED[table]} "
+            f"WHERE {counted('e')} GROUP BY {', '.join(values)}",
+        ]
+    return statements
+
+
+def with_families(rows):
+    """SQL: the entry rows ``rows``, published, and the families of those."""
+    published = f"SELECT * FROM ({rows}) written WHERE written.status = {PUBLISHED}"
+    families = (
+        f"SELECT family.* FROM {ENTRIES} family WHERE family.id IN "
+        f"(SELECT written.family_id FROM ({published}) written)"
+    )
+    return f"{published} UNION ALL {families}"
+
+
+# The rows an update changed in a column the groups come from, before and after.
+CHANGED = (
+    "SELECT {side}.* FROM old_rows prior JOIN new_rows later ON later.id = prior.id WHERE ("
+    + ", ".join(f"prior.{c}" for c in SOURCE_COLUMNS)
+    + ") IS DISTINCT FROM ("
+    + ", ".join(f"later.{c}" for c in SOURCE_COLUMNS)
+    + ")"
+)
+RECORDED = "SELECT entry.* FROM {entries} entry WHERE entry.id IN (SELECT entry_id FROM {rows})"
+TRANSITIONS = {
+    "INSERT": "REFERENCING NEW TABLE AS new_rows",
+    "DELETE": "REFERENCING OLD TABLE AS old_rows",
+    "UPDATE": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
+}
+
+
 def postgresql():
-    vendor = "postgresql"
-    return [
-        TALLIES.postgresql_function(
-            "kb_chart_entry",
-            [
-                ("INSERT", entry_statements(vendor, None, "NEW")),
-                ("DELETE", entry_statements(vendor, "OLD", None)),
-                ("UPDATE", entry_statements(vendor, "OLD", "NEW")),
-            ],
+    entries = {
+        "INSERT": with_families("SELECT * FROM new_rows"),
+        "DELETE": with_families("SELECT * FROM old_rows"),
+        "UPDATE": with_families(
+            f"{CHANGED.format(side='prior')} UNION ALL {CHANGED.format(side='later')}"
         ),
-        TALLIES.postgresql_function(
-            "kb_chart_record",
-            [
-                ("INSERT", record_statements(vendor, "NEW")),
-                ("DELETE", record_statements(vendor, "OLD")),
-                ("UPDATE", record_statements(vendor, "OLD") + record_statements(vendor, "NEW")),
-            ],
+    }
+    records = {
+        "INSERT": RECORDED.format(entries=ENTRIES, rows="new_rows"),
+        "DELETE": RECORDED.format(entries=ENTRIES, rows="old_rows"),
+        "UPDATE": RECORDED.format(
+            entries=ENTRIES,
+            rows="(SELECT entry_id FROM old_rows UNION ALL SELECT entry_id FROM new_rows) written",
         ),
-        f"CREATE TRIGGER kb_chart_entry_insert_delete AFTER INSERT OR DELETE ON {ENTRIES} "
-        "FOR EACH ROW EXECUTE FUNCTION kb_chart_entry()",
-        f"CREATE TRIGGER kb_chart_entry_update AFTER UPDATE ON {ENTRIES} FOR EACH ROW "
-        f"WHEN ({changed('IS DISTINCT FROM')}) EXECUTE FUNCTION kb_chart_entry()",
-        f"CREATE TRIGGER kb_chart_record AFTER INSERT OR DELETE OR UPDATE ON {RECORDS} "
-        "FOR EACH ROW EXECUTE FUNCTION kb_chart_record()",
-        *fill_statements(vendor),
-    ]
+    }
+    statements = []
+    # An update that changed none of the columns the groups come from (most saves), or moved
+    # no import record to another entry, stops there.
+    unchanged = f"IF NOT EXISTS ({CHANGED.format(side='later')}) THEN RETURN NULL; END IF"
+    moved_records = (
+        "IF NOT EXISTS (SELECT 1 FROM old_rows prior JOIN new_rows later ON later.id = prior.id "
+        "WHERE later.entry_id IS DISTINCT FROM prior.entry_id) THEN RETURN NULL; END IF"
+    )
+    for name, table, rows, skipped in (
+        ("entry", ENTRIES, entries, {"UPDATE": [unchanged]}),
+        ("record", RECORDS, records, {"UPDATE": [moved_records]}),
+    ):
+        statements.append(
+            TALLIES.postgresql_function(
+                f"kb_chart_{name}",
+                [
+                    (event, [*skipped.get(event, []), *touched_statements(source)])
+                    for event, source in rows.items()
+                ],
+            )
+        )
+        statements += [
+            f"CREATE TRIGGER kb_chart_{name}_{event.lower()} AFTER {event} ON {table} "
+            f"{TRANSITIONS[event]} FOR EACH STATEMENT EXECUTE FUNCTION kb_chart_{name}()"
+            for event in TRANSITIONS
+        ]
+    return [*statements, *fill_statements("postgresql")]
 
 
 SQLITE_REVERSE = [f"DROP TRIGGER IF EXISTS {name}" for name in SQLITE_TRIGGERS]
 POSTGRESQL_REVERSE = [
-    f"DROP TRIGGER IF EXISTS kb_chart_entry_insert_delete ON {ENTRIES}",
-    f"DROP TRIGGER IF EXISTS kb_chart_entry_update ON {ENTRIES}",
-    f"DROP TRIGGER IF EXISTS kb_chart_record ON {RECORDS}",
+    *(
+        f"DROP TRIGGER IF EXISTS kb_chart_{name}_{event.lower()} ON {table}"
+        for name, table in (("entry", ENTRIES), ("record", RECORDS))
+        for event in TRANSITIONS
+    ),
     "DROP FUNCTION IF EXISTS kb_chart_entry()",
     "DROP FUNCTION IF EXISTS kb_chart_record()",
 ]

@@ -50,14 +50,8 @@ SIDE = (
     f"CASE WHEN {{e}}.openness_tier IN ({listed(OPEN_TIERS)}) THEN 'open' "
     f"WHEN {{e}}.openness_tier IN ({listed(CLOSED_TIERS)}) THEN 'closed' END"
 )
-# The first day of a date's year, and of the next year.
-YEAR_BOUNDS = {
-    "sqlite": ("date({}, 'start of year')", "date({}, 'start of year', '+1 year')"),
-    "postgresql": (
-        "CAST(date_trunc('year', {}) AS date)",
-        "CAST(date_trunc('year', {}) + interval '1 year' AS date)",
-    ),
-}
+# The first day of a date's year, and of the next year (SQLite's row triggers).
+YEAR_BOUNDS = {"sqlite": ("date({}, 'start of year')", "date({}, 'start of year', '+1 year')")}
 YEAR = {
     "sqlite": "CAST(strftime('%Y', {}) AS INTEGER)",
     "postgresql": "CAST(EXTRACT(YEAR FROM {}) AS INTEGER)",
@@ -159,28 +153,21 @@ def of_entry(entry_id):
 
 
 def entry_statements(vendor, old, new):
-    """What an entry's insert (old None), delete (new None) or change does to the groups: its
-    own groups (when it has a release date) and its family's (when it has one) counted again,
-    when it was or is published. On SQLite each statement's WHERE says when; PostgreSQL's
-    trigger functions skip the statements that would find nothing."""
+    """What an entry's insert (old None), delete (new None) or change does to the groups, for
+    SQLite's row triggers: its own groups and its family's counted again, when it was or is
+    published."""
     statements = []
     for row in filter(None, (old, new)):
-        published = f"{row}.status = {PUBLISHED}"
-        for condition, of in (
-            (f"{row}.release_date IS NOT NULL", of_row(row)),
-            (f"{row}.family_id IS NOT NULL", of_entry(f"{row}.family_id")),
-        ):
-            recounted = recount(vendor, of, f" AND {published}")
-            if vendor == "postgresql":
-                body = " ".join(f"{statement};" for statement in recounted)
-                recounted = [f"IF {published} AND {condition} THEN {body} END IF"]
-            statements += recounted
+        guard = f" AND {row}.status = {PUBLISHED}"
+        statements += recount(vendor, of_row(row), guard)
+        statements += recount(vendor, of_entry(f"{row}.family_id"), guard)
     return statements
 
 
 def record_statements(vendor, row):
-    """What an import record's insert or delete (``row``: NEW or OLD) does: its entry's groups
-    counted again (a family listed by a dataset counts as a model of its own)."""
+    """What an import record's insert or delete (``row``: NEW or OLD) does, for SQLite's row
+    triggers: its entry's groups counted again (a family listed by a dataset counts as a model
+    of its own)."""
     return recount(vendor, of_entry(f"{row}.entry_id"))
 
 

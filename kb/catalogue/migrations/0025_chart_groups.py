@@ -100,15 +100,16 @@ def counted(e):
     )
 
 
-def selected(table, key, aggregates, condition):
-    """SQL: the groups of ``table`` counted from the entries meeting ``condition``."""
+def selected(table, key, aggregates, condition, source=f"{ENTRIES} e"):
+    """SQL: the groups of ``table`` counted from the entries ``e`` of ``source`` meeting
+    ``condition``."""
     columns = [*key, *aggregates]
     grouped = [value.format(e="e") for value in key.values()]
     values = [*grouped, *(value.format(e="e") for value in aggregates.values())]
     keyed = "".join(f" AND {value} IS NOT NULL" for value in grouped)
     return (
         f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} "
-        f"FROM {ENTRIES} e WHERE {counted('e')}{keyed}{condition} GROUP BY {', '.join(grouped)}"
+        f"FROM {source} WHERE {counted('e')}{keyed}{condition} GROUP BY {', '.join(grouped)}"
     )
 
 
@@ -232,17 +233,17 @@ def touched_statements(rows):
     for table, (key, aggregates) in groups("postgresql").items():
         values = [value.format(e="e") for value in key.values()]
         present = " AND ".join(f"{value} IS NOT NULL" for value in values)
-        distinct = (
-            f"SELECT DISTINCT {', '.join(f'{v} AS {c}' for c, v in zip(key, values, strict=True))} "
-            f"FROM ({rows}) e WHERE {present}"
-        )
-        columns = [*key, *aggregates]
-        selected = [*values, *(value.format(e="e") for value in aggregates.values())]
+        named = ", ".join(f"{v} AS {c}" for c, v in zip(key, values, strict=True))
+        distinct = f"SELECT DISTINCT {named} FROM ({rows}) e WHERE {present}"
         statements += [
             f"DELETE FROM {table} WHERE ({', '.join(key)}) IN ({distinct})",
-            f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(selected)} "
-            f"FROM ({distinct}) touched JOIN {ENTRIES} e ON {JOINED[table]} "
-            f"WHERE {counted('e')} GROUP BY {', '.join(values)}",
+            selected(
+                table,
+                key,
+                aggregates,
+                "",
+                f"({distinct}) touched JOIN {ENTRIES} e ON {JOINED[table]}",
+            ),
         ]
     return statements
 

@@ -5,11 +5,14 @@ made again to keep it with the others. The SQL is written out here as it was whe
 was made (later changes to kb.search.backends do not reach it). PostgreSQL: nothing new.
 """
 
+import importlib
+
 import django.db.models.deletion
 from django.db import migrations, models
 
 import kb.search.models
 
+RunSQLOn = importlib.import_module("kb.search.migrations.0005_names_column").RunSQLOn
 TRIGGERS = [
     "DROP TRIGGER IF EXISTS kb_search_document_ai",
     "DROP TRIGGER IF EXISTS kb_search_document_ad",
@@ -51,22 +54,6 @@ SQLITE_REVERSE = [
     "DROP TABLE IF EXISTS kb_search_titles",
     *triggers([FTS, WORDS], [FTS_DELETE, WORDS_DELETE]),
 ]
-
-
-class RunSQLOn(migrations.RunSQL):
-    """RunSQL on one database engine; nothing on the others."""
-
-    def __init__(self, vendor, sql, reverse_sql):
-        super().__init__(sql, reverse_sql)
-        self.vendor = vendor
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == self.vendor:
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == self.vendor:
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 class Migration(migrations.Migration):

@@ -81,6 +81,18 @@ def test_falcons_licence_is_sourced_size_by_size(seed):
     } <= licence_sources
 
 
+def test_falcons_release_date_rests_on_tiis_upload_record_not_the_later_blog_post(seed):
+    falcon = entry("falcon")
+    assert falcon.release_date.isoformat() == "2023-05-25"
+    dated_by = set(falcon.sources.filter(fact="release_date").values_list("url", flat=True))
+    # The model card's history in TII's repository; the 5 June blog post names no date.
+    assert dated_by == {
+        "https://huggingface.co/tiiuae/falcon-40b/commits/"
+        "52aee9ee895fcfca1f8db422d15e86576a67c65b/README.md"
+    }
+    assert falcon.sources.filter(fact="general", url="https://huggingface.co/blog/falcon").exists()
+
+
 def test_falcons_variants_from_epoch_carry_their_own_licences(seed):
     import_sample()
     variants = {v.name: v for v in entry("falcon").variants.all()}

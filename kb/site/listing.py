@@ -400,18 +400,14 @@ class CountedPaginator(Paginator):
 
 
 def paginate(queryset, number, per_page, count=None):
-    """The requested page; past the end, the last page with a notice.
-
-    The page's rows are chosen by id first (the filters and the order over the entries alone,
-    along their indexes) and only those rows are then read with their joins: at 100,000 entries
-    the database otherwise weighed joining every entry to its organization and category before
-    sorting, and sometimes chose to."""
+    """The requested page of ``queryset`` (entries); past the end, the last page with a notice.
+    The page's rows are chosen before they are joined (ModelEntryQuerySet.chosen)."""
     if count is None:
         paginator = Paginator(queryset, per_page)
     else:
         paginator = CountedPaginator(queryset, per_page, count)
     page = paginator.get_page(number)
-    page.object_list = queryset.filter(pk__in=page.object_list.values("pk"))
+    page.object_list = queryset.chosen(page.object_list)
     notices = []
     if number and number > paginator.num_pages:
         notices.append(

@@ -117,6 +117,13 @@ def test_names_a_spreadsheet_would_run_are_neutralised(client, imported):
             400,
             {"table": ["This chart's tables are years."]},
         ),
+        # Given empty, refused like the chart's other options (left out, the first table).
+        (
+            "/data/charts/frontier-gap.csv",
+            {"table": ""},
+            400,
+            {"table": ["This chart's tables are years, records."]},
+        ),
         ("/api/charts/open-share/", {"table": "years"}, 400, None),  # the CSV's parameter only
     ],
 )

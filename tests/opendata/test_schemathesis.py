@@ -11,7 +11,7 @@ import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from schemathesis import GenerationMode
 
 from kb.catalogue.charts import CHARTS
@@ -62,6 +62,11 @@ def test_api_conforms_to_its_description(seed, keep_the_test_transaction, mode):
             suppress_health_check=list(HealthCheck),
         )
         def conforms(case):
+            if mode == GenerationMode.NEGATIVE:
+                # An empty list or object goes into a query string as nothing or as an empty
+                # value, which the API reads as not set, as its description says: whatever
+                # schemathesis generated, what is sent is valid (seen with year={}, status={}).
+                assume(not any(value in ({}, []) for value in (case.query or {}).values()))
             case.call_and_validate()
 
         conforms()

@@ -26,6 +26,7 @@ from .models import (
     ComparisonCell,
     ComparisonRow,
     EntryAlias,
+    FactProvenance,
     ImportRecord,
     Modality,
     ModelEntry,
@@ -202,18 +203,36 @@ class Loader:
         """The bundled prices of entries that are not bundled themselves (Epoch AI's variants,
         which its import creates): ``{"entry": slug, ...}`` and the fields of ``price_values``.
         None is written when one names an entry that does not exist."""
-        slugs = [item["entry"] for item in items]
-        entries = ModelEntry.objects.in_bulk(slugs, field_name="slug")
-        missing = [slug for slug in slugs if slug not in entries]
-        if missing:
-            raise UnknownEntryError(
-                "The bundled prices name entries that do not exist: "
-                f"{', '.join(missing)} (Epoch AI's variants exist once `load_content --epoch` "
-                "has imported them)."
-            )
+        entries = imported_entries("prices", items)
         for item in items:
             with revision(None, REVISION_COMMENT):
                 self.price(entries[item["entry"]], item)
+        return self.counts
+
+    @transaction.atomic
+    def load_corrections(self, items):
+        """Editors' corrections of facts the Epoch AI import wrote, each with the primary source
+        it rests on: ``{"entry": slug, "release_date": "YYYY-MM-DD", "sources": [{"fact", "url",
+        "title"}]}`` (the facts of ``CORRECTED_FACTS``). Written as an editor's edit is, so the
+        next import keeps it and reports the file's value as a conflict; the import's provenance
+        of a corrected fact goes, as the import drops it for a value that is no longer the
+        file's. None is written when one names an entry that does not exist."""
+        entries = imported_entries("corrections", items)
+        for item in items:
+            entry = entries[item["entry"]]
+            values = {
+                name: entry._meta.get_field(name).to_python(item[name])
+                for name in CORRECTED_FACTS
+                if name in item
+            }
+            with revision(None, REVISION_COMMENT):
+                self.upsert(ModelEntry, {"pk": entry.pk}, values)
+                FactProvenance.objects.filter(
+                    entry=entry, fact__in=[CORRECTED_FACTS[name] for name in values]
+                ).delete()
+                for source in item.get("sources", []):
+                    lookup = {"entry": entry, "fact": source["fact"], "url": source["url"]}
+                    self.upsert(Source, lookup, {"title": source.get("title", "")})
         return self.counts
 
     @staticmethod
@@ -289,9 +308,32 @@ class UnknownEntryError(ValueError):
     """Bundled content names a model entry the database does not hold."""
 
 
+# The facts of an imported entry the bundle may correct, with the provenance each replaces.
+CORRECTED_FACTS = {"release_date": FactProvenance.Fact.RELEASE_DATE}
+
+
+def imported_entries(what, items):
+    """The entries ``items`` name (``{"entry": slug, ...}``) by slug: those of Epoch AI's rows,
+    which its import creates. Refused whole when one does not exist."""
+    slugs = [item["entry"] for item in items]
+    entries = ModelEntry.objects.in_bulk(slugs, field_name="slug")
+    missing = [slug for slug in slugs if slug not in entries]
+    if missing:
+        raise UnknownEntryError(
+            f"The bundled {what} name entries that do not exist: {', '.join(missing)} (Epoch "
+            "AI's variants exist once `load_content --epoch` has imported them)."
+        )
+    return entries
+
+
 def load_bundled_prices(content=None):
     """Apply the bundled content's top-level ``prices``, after the Epoch AI import."""
     return Loader().load_prices((content or read_content()).get("prices", []))
+
+
+def load_bundled_corrections(content=None):
+    """Apply the bundled content's top-level ``corrections``, after the Epoch AI import."""
+    return Loader().load_corrections((content or read_content()).get("corrections", []))
 
 
 def has_content():

@@ -16,6 +16,7 @@ from kb.catalogue.bundled import (
     UnknownEntryError,
     grade_values,
     load_bundled_content,
+    load_bundled_corrections,
     load_bundled_prices,
     read_content,
 )
@@ -27,6 +28,7 @@ from kb.catalogue.models import (
     Category,
     ComparisonCell,
     ComparisonRow,
+    FactProvenance,
     ModelEntry,
     OpennessGrade,
     Organization,
@@ -296,16 +298,22 @@ def test_bundled_prices_are_read_from_the_makers_page_with_a_date(seed):
 # Prices of the models the Epoch AI import creates: content.json's top-level "prices".
 
 
-@pytest.fixture
-def priced_variants(seed):
-    """The snapshot's rows of the models the bundled prices name, imported as `load_content
-    --epoch` imports the whole snapshot (which takes some 15 s; tests/site/test_costs.py does)."""
-    slugs = {item["entry"] for item in read_content()["prices"]}
+def snapshot_rows(of):
+    """The snapshot's rows of the models the bundled ``of`` ("prices", "corrections") name."""
+    slugs = {item["entry"] for item in read_content()[of]}
     rows = [
         row
         for row in epoch_source.parse(EPOCH_SNAPSHOT.read_bytes())[1]
         if slug_base(row["Model"]) in slugs
     ]
+    return slugs, rows
+
+
+@pytest.fixture
+def priced_variants(seed):
+    """The snapshot's rows of the models the bundled prices name, imported as `load_content
+    --epoch` imports the whole snapshot (which takes some 15 s; tests/site/test_costs.py does)."""
+    slugs, rows = snapshot_rows("prices")
     import_rows(rows, EPOCH_SNAPSHOT_RETRIEVED)
     return slugs
 
@@ -357,3 +365,57 @@ def test_load_content_if_empty_leaves_prices_alone_when_it_loads_nothing(seed):
         call_command("load_content", "--if-empty", "--epoch", stdout=out)
     assert "prices" not in out.getvalue()
     assert list(ApiPrice.objects.values_list("entry__slug", flat=True)) == ["gpt-4"]
+
+
+# Corrections of facts the Epoch AI import wrote: content.json's top-level "corrections".
+
+FALCON_40B_CARD_HISTORY = (
+    "https://huggingface.co/tiiuae/falcon-40b/commits/52aee9ee895fcfca1f8db422d15e86576a67c65b/"
+    "README.md"
+)
+
+
+def test_a_bundled_correction_is_written_as_an_editors_edit_and_kept_by_the_next_import(seed):
+    _slugs, rows = snapshot_rows("corrections")
+    import_rows(rows, EPOCH_SNAPSHOT_RETRIEVED)
+    falcon = ModelEntry.objects.get(slug="falcon-40b")
+    # Epoch dates Falcon-40B by TII's announcement, and fills the release date with it.
+    assert (falcon.announced_date, falcon.release_date) == (datetime.date(2023, 3, 15),) * 2
+
+    assert load_bundled_corrections()["updated"] == 1
+    falcon.refresh_from_db()
+    assert falcon.release_date == datetime.date(2023, 5, 25)
+    assert falcon.announced_date == datetime.date(2023, 3, 15)
+    assert falcon.sources.filter(fact="release_date", url=FALCON_40B_CARD_HISTORY).exists()
+    # The corrected date is no longer Epoch's; the announcement still is.
+    provenance = set(falcon.provenance.values_list("fact", flat=True))
+    assert FactProvenance.Fact.RELEASE_DATE not in provenance
+    assert FactProvenance.Fact.ANNOUNCED_DATE in provenance
+    (latest, *_) = Version.objects.get_for_object(falcon)
+    assert latest.revision.comment == REVISION_COMMENT
+
+    # Loading again writes nothing and adds no revision.
+    versions = Version.objects.count()
+    assert load_bundled_corrections()["updated"] == 0
+    assert Version.objects.count() == versions
+
+    # The same file imported again keeps the correction and reports the file's date.
+    report = import_rows(rows, EPOCH_SNAPSHOT_RETRIEVED)
+    falcon.refresh_from_db()
+    assert falcon.release_date == datetime.date(2023, 5, 25)
+    assert [(name, change.field) for name, change in report.conflicts] == [
+        ("Falcon-40B", "release_date")
+    ]
+
+
+def test_a_bundled_correction_for_an_entry_that_does_not_exist_is_refused(seed):
+    content = {
+        "corrections": [
+            {"entry": "falcon", "release_date": "2023-05-26"},
+            {"entry": "falcon-41b", "release_date": "2023-05-25"},
+        ]
+    }
+    with pytest.raises(UnknownEntryError, match="corrections name entries .*: falcon-41b "):
+        load_bundled_corrections(content)
+    # The known entry's date not written either.
+    assert ModelEntry.objects.get(slug="falcon").release_date == datetime.date(2023, 5, 25)

@@ -4,6 +4,7 @@ from ...bundled import (
     UnknownEntryError,
     has_content,
     load_bundled_content,
+    load_bundled_corrections,
     load_bundled_prices,
     load_epoch_snapshot,
 )
@@ -25,8 +26,9 @@ class Command(BaseCommand):
             "--epoch",
             action="store_true",
             help="Then import the bundled snapshot of Epoch AI's Notable AI Models (2026-05-02), "
-            "unless an Epoch import was done already, and the bundled prices of its models "
-            "(when the seed content was loaded or the snapshot imported).",
+            "unless an Epoch import was done already, and the bundled prices of its models and "
+            "corrections of its facts (when the seed content was loaded or the snapshot "
+            "imported).",
         )
 
     def handle(self, *args, if_empty=False, epoch=False, **options):
@@ -41,16 +43,17 @@ class Command(BaseCommand):
                 self.stdout.write("Epoch AI data present; the bundled snapshot not imported.")
             else:
                 self.stdout.write(self.style.SUCCESS(f"Epoch AI snapshot: {report.summary()}"))
-            # Like the seed, left alone where neither was loaded now (editors' prices kept).
+            # Like the seed, left alone where neither was loaded now (editors' values kept).
             if seeded or report is not None:
-                self.load_prices()
+                self.load_of_imported("prices", load_bundled_prices)
+                self.load_of_imported("corrections", load_bundled_corrections)
 
-    def load_prices(self):
+    def load_of_imported(self, what, load):
         try:
-            counts = load_bundled_prices()
+            counts = load()
         except UnknownEntryError as error:
             raise CommandError(str(error)) from error
-        self.report("Bundled prices of imported models loaded", counts)
+        self.report(f"Bundled {what} of imported models loaded", counts)
 
     def report(self, what, counts):
         self.stdout.write(

@@ -46,18 +46,10 @@ SIDE_TIERS = {
     side: [tier.value for tier, its_side in SIDES.items() if its_side == side]
     for side in ("open", "closed")
 }
-# The counts the database keeps; the charts' groups (ChartTier, ChartDay, ChartMaker) with
-# them, counted again rather than added to (migration 0025).
-TALLIES = (
-    EntryTally,
-    OrganizationTally,
-    ModalityTally,
-    GradeTally,
-    ScoreTally,
-    ChartTier,
-    ChartDay,
-    ChartMaker,
-)
+# The charts' groups, kept with the tallies but counted again rather than added to (0025).
+CHART_GROUPS = (ChartTier, ChartDay, ChartMaker)
+# The counts the database keeps.
+TALLIES = (EntryTally, OrganizationTally, ModalityTally, GradeTally, ScoreTally, *CHART_GROUPS)
 
 
 def values(prefix=""):
@@ -103,9 +95,9 @@ def values(prefix=""):
 def counted(tally):
     """The rows ``tally`` (a tally model) should hold, counted from the entries: a list of
     dicts of its columns (foreign keys by id, as ``category_id``) and ``n``, in its key's order."""
-    published = ModelEntry.objects.filter(status=Status.PUBLISHED).order_by()
-    if tally in (ChartTier, ChartDay, ChartMaker):
+    if tally in CHART_GROUPS:
         return chart_groups(tally)
+    published = ModelEntry.objects.filter(status=Status.PUBLISHED).order_by()
     if tally is GradeTally:
         grades = Counter()
         rows = published.values_list("category", "openness_grades").annotate(Count("pk"))
